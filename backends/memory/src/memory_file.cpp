@@ -1,0 +1,157 @@
+// save() and load() of memory_storage.
+//
+// File format: {"format": "roost-memory", "version": 1, "timelines": [
+//   {"name": "...", "revision": N, "statuses": [ {...}, ... ]}, ... ]}
+// with statuses newest first. Saving copies each stored JSON text straight into the
+// file; loading validates every status exactly as put_statuses does, because the file
+// is input from outside like any other.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "memory_state.hpp"
+
+namespace roost {
+namespace {
+
+constexpr const char* format_name = "roost-memory";
+constexpr int format_version = 1;
+
+[[noreturn]] void fail(errc code, const std::filesystem::path& path, const std::string& what) {
+  throw storage_failure(storage_error(code, "memory store file " + path.string() + ": " + what));
+}
+
+// Writes `bytes` to `path` and flushes them to disk before returning.
+void write_synced(const std::filesystem::path& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail(errc::io_error, path, std::string("cannot create: ") + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      fail(errc::io_error, path, std::string("cannot write: ") + std::strerror(err));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    fail(errc::io_error, path, std::string("cannot flush: ") + std::strerror(err));
+  }
+  ::close(fd);
+}
+
+// Makes a rename inside `dir` durable.
+void sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: the data itself is already flushed
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(errc::io_error, path, std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) fail(errc::io_error, path, "cannot read");
+  return std::move(buffer).str();
+}
+
+}  // namespace
+
+void memory_storage::save(const std::filesystem::path& path) const {
+  std::string out;
+  {
+    std::shared_lock lock(state_->mutex);
+    out += "{\"format\":\"" + std::string(format_name) +
+           "\",\"version\":" + std::to_string(format_version) + ",\"timelines\":[";
+    bool first_timeline = true;
+    for (const auto& [name, tl] : state_->timelines) {
+      if (!first_timeline) out += ',';
+      first_timeline = false;
+      out += "{\"name\":" + nlohmann::json(name).dump() +
+             ",\"revision\":" + std::to_string(tl.revision()) + ",\"statuses\":[";
+      bool first_status = true;
+      tl.for_each([&](const std::string& json) {
+        if (!first_status) out += ',';
+        first_status = false;
+        out += json;
+      });
+      out += "]}";
+    }
+    out += "]}\n";
+  }
+  auto temporary = path;
+  temporary += ".tmp";
+  write_synced(temporary, out);
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    fail(errc::io_error, path, "cannot replace: " + ec.message());
+  }
+  sync_directory(path.parent_path());
+}
+
+void memory_storage::load(const std::filesystem::path& path) {
+  // Everything is built aside and swapped in at the end; on any error the store is
+  // emptied, so a damaged file never leaves a half-loaded store behind.
+  decltype(state_->timelines) loaded;
+  try {
+    const auto doc = nlohmann::json::parse(read_all(path));
+    if (!doc.is_object() || doc.value("format", "") != format_name)
+      fail(errc::corrupt, path, "not a Roost memory store file");
+    if (!doc.contains("version") || !doc["version"].is_number_integer())
+      fail(errc::corrupt, path, "\"version\" is missing");
+    if (doc["version"].get<std::int64_t>() > format_version)
+      fail(errc::unsupported, path,
+           "written by a newer format version " + doc["version"].dump() + ", this program reads " +
+               std::to_string(format_version));
+    const auto& timelines = doc.at("timelines");
+    if (!timelines.is_array()) fail(errc::corrupt, path, "\"timelines\" must be an array");
+    for (const auto& t : timelines) {
+      if (!t.is_object() || !t.contains("name") || !t["name"].is_string() ||
+          !t.contains("statuses") || !t["statuses"].is_array())
+        fail(errc::corrupt, path, "a timeline entry needs a string \"name\" and a \"statuses\" array");
+      const auto name = t["name"].get<std::string>();
+      std::vector<prepared_status> statuses;
+      statuses.reserve(t["statuses"].size());
+      try {
+        validate_timeline_name(name);
+        for (const auto& s : t["statuses"]) statuses.push_back(prepare_status(s));
+      } catch (const invalid_request& e) {
+        fail(errc::corrupt, path, "timeline \"" + name + "\": " + e.what());
+      }
+      auto& tl = loaded[name];
+      // Truncation is off while loading: the file holds what was kept before.
+      const std::size_t expected = statuses.size();
+      tl.put(put_mode::upsert, statuses, storage_limits{.soft_max = 0});
+      if (tl.size() != expected)
+        fail(errc::corrupt, path, "timeline \"" + name + "\" holds duplicate ids");
+      const auto revision = t.value("revision", std::uint64_t{0});
+      tl.set_revision(std::max<std::uint64_t>(revision, 1));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    std::unique_lock lock(state_->mutex);
+    state_->timelines.clear();
+    fail(errc::corrupt, path, std::string("not valid JSON: ") + e.what());
+  } catch (...) {
+    std::unique_lock lock(state_->mutex);
+    state_->timelines.clear();
+    throw;
+  }
+  std::unique_lock lock(state_->mutex);
+  state_->timelines = std::move(loaded);
+}
+
+}  // namespace roost

@@ -1,0 +1,126 @@
+#include "storage/memory_storage.hpp"
+
+#include <mutex>
+
+#include "memory_state.hpp"
+
+namespace roost {
+
+memory_storage::memory_storage(memory_options options)
+    : options_(std::move(options)), state_(std::make_unique<state>()) {
+  options_.limits.validate();
+}
+
+memory_storage::~memory_storage() = default;
+
+namespace {
+
+// Runs a write on `name`'s timeline, creating it only if the write changes something,
+// and bumps its revision when it did.
+template <typename Timelines, typename Write>
+std::size_t write_timeline(Timelines& timelines, const std::string& name, Write&& write) {
+  auto it = timelines.find(name);
+  const bool existed = it != timelines.end();
+  if (!existed) it = timelines.try_emplace(name).first;
+  const std::size_t changed = write(it->second);
+  if (changed != 0)
+    it->second.bump_revision();
+  else if (!existed)
+    timelines.erase(it);
+  return changed;
+}
+
+}  // namespace
+
+void memory_storage::do_put_statuses(prepared_put request, count_callback done) {
+  std::size_t changed = 0;
+  {
+    std::unique_lock lock(state_->mutex);
+    changed = write_timeline(state_->timelines, request.timeline, [&](auto& tl) {
+      return tl.put(request.mode, request.statuses, options_.limits);
+    });
+  }
+  done({}, changed);
+}
+
+void memory_storage::do_get_statuses(prepared_get request, texts_callback done) {
+  std::vector<std::string> page;
+  {
+    std::shared_lock lock(state_->mutex);
+    if (const auto* tl = state_->find(request.timeline))
+      page = tl->get(request, options_.limits.default_count);
+  }
+  done({}, std::move(page));
+}
+
+void memory_storage::do_ack_statuses(prepared_ack request, count_callback done) {
+  std::size_t changed = 0;
+  {
+    std::unique_lock lock(state_->mutex);
+    const auto it = state_->timelines.find(request.timeline);
+    if (it != state_->timelines.end()) {
+      changed = it->second.ack(request);
+      if (changed != 0) it->second.bump_revision();
+    }
+  }
+  done({}, changed);
+}
+
+void memory_storage::do_delete_statuses(delete_request request, count_callback done) {
+  std::size_t changed = 0;
+  {
+    std::unique_lock lock(state_->mutex);
+    const auto it = state_->timelines.find(request.timeline);
+    if (it != state_->timelines.end()) {
+      changed = it->second.erase(request.selection);
+      if (changed != 0) it->second.bump_revision();
+    }
+  }
+  done({}, changed);
+}
+
+void memory_storage::do_get_unacked_counts(std::string timeline, counts_callback done) {
+  unacked_counts counts;
+  {
+    std::shared_lock lock(state_->mutex);
+    if (const auto* tl = state_->find(timeline)) counts = tl->counts();
+  }
+  done({}, std::move(counts));
+}
+
+void memory_storage::do_contains(
+    std::string timeline, std::vector<std::string> ids,
+    std::function<void(const storage_error&, std::vector<bool>)> done) {
+  std::vector<bool> present(ids.size(), false);
+  {
+    std::shared_lock lock(state_->mutex);
+    if (const auto* tl = state_->find(timeline))
+      for (std::size_t i = 0; i < ids.size(); ++i) present[i] = tl->contains(ids[i]);
+  }
+  done({}, std::move(present));
+}
+
+void memory_storage::do_timeline_names(names_callback done) {
+  std::vector<std::string> names;
+  {
+    std::shared_lock lock(state_->mutex);
+    names.reserve(state_->timelines.size());
+    for (const auto& [name, tl] : state_->timelines) names.push_back(name);
+  }
+  done({}, std::move(names));
+}
+
+void memory_storage::do_get_revision(std::string timeline, revision_callback done) {
+  std::uint64_t revision = 0;
+  {
+    std::shared_lock lock(state_->mutex);
+    if (const auto* tl = state_->find(timeline)) revision = tl->revision();
+  }
+  done({}, revision);
+}
+
+std::unique_ptr<status_storage> make_memory_storage(memory_options options) {
+  return std::make_unique<memory_storage>(std::move(options));
+}
+
+}  // namespace roost

@@ -1,0 +1,32 @@
+// Capacity and paging limits shared by every backend (storage-contract.md, "Capacity
+// and truncation"). A value type; thread-safe to copy.
+#pragma once
+
+#include <cstddef>
+
+namespace roost {
+
+/// How many statuses a timeline keeps and how many a get returns by default.
+struct storage_limits {
+  /// Truncation keeps at least this many statuses per timeline; 0 turns truncation off.
+  std::size_t soft_max = 2000;
+  /// A put that would leave more than this many removes the oldest down to soft_max;
+  /// 0 means soft_max + 20%.
+  std::size_t hard_max = 0;
+  /// The number of statuses get_statuses returns when the request leaves count unset.
+  std::size_t default_count = 20;
+
+  /// True when truncation is on.
+  bool truncates() const noexcept { return soft_max != 0; }
+
+  /// The effective hard maximum (hard_max, or soft_max + 20% when hard_max is 0).
+  std::size_t hard_limit() const noexcept {
+    return hard_max != 0 ? hard_max : soft_max + soft_max / 5;
+  }
+
+  /// Throws invalid_request when the limits contradict each other (hard_max below
+  /// soft_max, a zero default_count).
+  void validate() const;
+};
+
+}  // namespace roost

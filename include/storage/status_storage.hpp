@@ -1,0 +1,134 @@
+// status_storage: the abstract store of statuses in named timelines.
+//
+// One object holds many timelines. Every backend (memory, SQLite, LMDB, a third
+// party's) implements the protected `do_*` hooks; callers use the public operations,
+// which validate the request first. So a caller's mistake throws `invalid_request` from
+// the public call — identically on every backend — before the backend sees anything, and
+// a backend only ever receives well-formed, pre-parsed ("prepared") requests.
+//
+// Completion: each operation calls its callback exactly once with (error, result...).
+// A synchronous backend calls it before the operation returns; an asynchronous one
+// may call it later on a thread it documents. Store failures arrive as a non-empty
+// `storage_error`, never as exceptions, and leave the data as it was.
+//
+// Thread safety: the bundled backends accept concurrent calls from several threads;
+// a third-party backend documents its own rule. The object must outlive every pending
+// operation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/requests.hpp"
+
+namespace roost {
+
+/// A status checked and serialized once on its way in: what backends store.
+struct prepared_status {
+  std::string id;         ///< the id's text
+  std::string order_key;  ///< encode_order_key() of the status
+  std::int64_t level = 0;
+  bool acked = false;
+  std::string json;  ///< the document as given, serialized
+};
+
+/// A validated put_request.
+struct prepared_put {
+  std::string timeline;
+  put_mode mode{};
+  std::vector<prepared_status> statuses;  ///< in request order, duplicates kept
+};
+
+/// A validated ack_request with its acknowledgement time fixed.
+struct prepared_ack {
+  std::string timeline;
+  std::optional<std::vector<std::string>> ids;
+  std::optional<std::string> max_id;
+  timestamp at;         ///< the instant recorded, whole seconds
+  std::string at_text;  ///< `at` in Twitter style: the value written to acked_at
+};
+
+/// A validated get_request with its count resolved by the backend's default.
+struct prepared_get {
+  std::string timeline;
+  ack_state state = ack_state::any;
+  std::optional<std::string> max_id;
+  status_count count;
+};
+
+class storage_wrapper;
+
+/// The abstract store. Non-copyable; derive and implement the `do_*` hooks.
+class status_storage {
+public:
+  virtual ~status_storage() = default;
+  status_storage(const status_storage&) = delete;
+  status_storage& operator=(const status_storage&) = delete;
+
+  /// Inserts, updates or upserts statuses; completes with the number inserted or
+  /// replaced. Throws invalid_request for an empty timeline name, an unset mode, a
+  /// non-object, a status without id, or a field of the wrong type or format.
+  void put_statuses(put_request request, count_callback done);
+
+  /// Completes with a page of statuses, newest first, as parsed JSON objects.
+  /// Throws invalid_request for an empty timeline name or an unset ack state.
+  void get_statuses(get_request request, statuses_callback done);
+
+  /// As get_statuses, but completes with each status's stored JSON text, for callers
+  /// that only pass documents through (no parse and re-serialize).
+  void get_status_texts(get_request request, texts_callback done);
+
+  /// Acks statuses (see ack_request); completes with how many changed from unacked to
+  /// acked. Throws invalid_request for an empty timeline name.
+  void ack_statuses(ack_request request, count_callback done);
+
+  /// Deletes statuses; completes with how many were removed.
+  void delete_statuses(delete_request request, count_callback done);
+
+  /// Completes with the timeline's unacked counts (zero total for an unknown timeline).
+  void get_unacked_counts(std::string timeline, counts_callback done);
+
+  /// Splits the query into contained and not contained items. Throws invalid_request
+  /// for a null item or an id of the wrong type.
+  void contains(contains_request request, contains_callback done);
+
+  /// Completes with the names of the timelines that have ever been changed, sorted.
+  void timeline_names(names_callback done);
+
+  /// Completes with the timeline's revision: 0 before its first change, then a number
+  /// that grows with every operation that changes the timeline.
+  void get_revision(std::string timeline, revision_callback done);
+
+protected:
+  status_storage() = default;
+
+  // The hooks a backend implements. Each receives a validated request, must call its
+  // callback exactly once, and must not throw: a failure goes to the callback.
+  virtual void do_put_statuses(prepared_put request, count_callback done) = 0;
+  virtual void do_get_statuses(prepared_get request, texts_callback done) = 0;
+  virtual void do_ack_statuses(prepared_ack request, count_callback done) = 0;
+  virtual void do_delete_statuses(delete_request request, count_callback done) = 0;
+  virtual void do_get_unacked_counts(std::string timeline, counts_callback done) = 0;
+  /// Completes with one flag per id, true when the timeline holds that id.
+  virtual void do_contains(std::string timeline, std::vector<std::string> ids,
+                           std::function<void(const storage_error&, std::vector<bool>)> done) = 0;
+  virtual void do_timeline_names(names_callback done) = 0;
+  virtual void do_get_revision(std::string timeline, revision_callback done) = 0;
+
+private:
+  friend class storage_wrapper;
+};
+
+/// Checks a timeline name (non-empty, valid UTF-8); throws invalid_request otherwise.
+void validate_timeline_name(const std::string& timeline);
+
+/// Validates and serializes one status as put_statuses does; throws invalid_request.
+prepared_status prepare_status(const status& s);
+
+/// Returns `json_text` with busybird.acked_at set to `acked_at`, for backends that ack
+/// a stored document. Throws nlohmann::json::parse_error when the text is not JSON.
+std::string with_acked_at(const std::string& json_text, const std::string& acked_at);
+
+}  // namespace roost

@@ -1,0 +1,176 @@
+// The public half of status_storage: validation shared by every backend, so a caller's
+// mistake is rejected identically everywhere and before any backend code runs.
+#include "storage/status_storage.hpp"
+
+#include "storage/order_key.hpp"
+#include "utf8.hpp"
+
+namespace roost {
+namespace {
+
+void validate_id(const std::string& id, const char* what) {
+  if (!detail::is_valid_utf8(id)) throw invalid_request(std::string(what) + " is not valid UTF-8");
+}
+
+void validate_optional_id(const std::optional<std::string>& id, const char* what) {
+  if (id) validate_id(*id, what);
+}
+
+}  // namespace
+
+void validate_timeline_name(const std::string& timeline) {
+  if (timeline.empty()) throw invalid_request("timeline name must not be empty");
+  if (!detail::is_valid_utf8(timeline))
+    throw invalid_request("timeline name is not valid UTF-8");
+}
+
+prepared_status prepare_status(const status& s) {
+  if (!s.is_object()) throw invalid_request("a status must be a JSON object");
+  auto id = status_id(s);
+  if (!id) throw invalid_request("a status must have an id");
+  validate_id(*id, "status id");
+  prepared_status out;
+  out.level = status_level(s);
+  const auto acked_at = status_acked_at(s);
+  const auto created_at = status_created_at(s);
+  out.acked = acked_at.has_value();
+  out.order_key = encode_order_key({acked_at, created_at, *id});
+  out.id = std::move(*id);
+  try {
+    out.json = s.dump();
+  } catch (const nlohmann::json::type_error& e) {
+    // dump() refuses strings that are not UTF-8; that is the caller's data.
+    throw invalid_request(std::string("status is not valid UTF-8 JSON: ") + e.what());
+  }
+  return out;
+}
+
+std::string with_acked_at(const std::string& json_text, const std::string& acked_at) {
+  auto doc = nlohmann::json::parse(json_text);
+  set_acked_at(doc, acked_at);
+  return doc.dump();
+}
+
+void status_storage::put_statuses(put_request request, count_callback done) {
+  validate_timeline_name(request.timeline);
+  if (request.mode != put_mode::insert && request.mode != put_mode::update &&
+      request.mode != put_mode::upsert)
+    throw invalid_request("put mode must be insert, update or upsert");
+  prepared_put prepared{std::move(request.timeline), request.mode, {}};
+  prepared.statuses.reserve(request.statuses.size());
+  for (const auto& s : request.statuses) prepared.statuses.push_back(prepare_status(s));
+  do_put_statuses(std::move(prepared), std::move(done));
+}
+
+namespace {
+
+prepared_get prepare_get(get_request request) {
+  validate_timeline_name(request.timeline);
+  if (request.state != ack_state::any && request.state != ack_state::unacked &&
+      request.state != ack_state::acked)
+    throw invalid_request("ack_state must be any, unacked or acked");
+  validate_optional_id(request.max_id, "max_id");
+  return {std::move(request.timeline), request.state, std::move(request.max_id), request.count};
+}
+
+}  // namespace
+
+void status_storage::get_statuses(get_request request, statuses_callback done) {
+  do_get_statuses(prepare_get(std::move(request)),
+                  [done = std::move(done)](const storage_error& error,
+                                           std::vector<std::string> texts) {
+                    std::vector<status> statuses;
+                    if (!error) {
+                      statuses.reserve(texts.size());
+                      try {
+                        for (const auto& t : texts) statuses.push_back(nlohmann::json::parse(t));
+                      } catch (const nlohmann::json::exception& e) {
+                        done(storage_error(errc::corrupt,
+                                           std::string("stored status is not JSON: ") + e.what()),
+                             {});
+                        return;
+                      }
+                    }
+                    done(error, std::move(statuses));
+                  });
+}
+
+void status_storage::get_status_texts(get_request request, texts_callback done) {
+  do_get_statuses(prepare_get(std::move(request)), std::move(done));
+}
+
+void status_storage::ack_statuses(ack_request request, count_callback done) {
+  validate_timeline_name(request.timeline);
+  if (request.ids)
+    for (const auto& id : *request.ids) validate_id(id, "ack id");
+  validate_optional_id(request.max_id, "max_id");
+  // Whole seconds: acked_at is stored in Twitter style, which has no fraction, and the
+  // order must be the same whether it is computed now or re-parsed from the text later.
+  const timestamp at = request.at ? std::chrono::floor<std::chrono::seconds>(*request.at)
+                                  : now_in_seconds();
+  do_ack_statuses({std::move(request.timeline), std::move(request.ids),
+                   std::move(request.max_id), at, format_twitter(at)},
+                  std::move(done));
+}
+
+void status_storage::delete_statuses(delete_request request, count_callback done) {
+  validate_timeline_name(request.timeline);
+  for (const auto& id : request.selection.id_list()) validate_id(id, "delete id");
+  do_delete_statuses(std::move(request), std::move(done));
+}
+
+void status_storage::get_unacked_counts(std::string timeline, counts_callback done) {
+  validate_timeline_name(timeline);
+  do_get_unacked_counts(std::move(timeline), std::move(done));
+}
+
+void status_storage::contains(contains_request request, contains_callback done) {
+  validate_timeline_name(request.timeline);
+  // Index into `ids` for each query item, or npos for a status without id.
+  constexpr std::size_t no_id = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> slot;
+  std::vector<std::string> ids;
+  slot.reserve(request.query.size());
+  for (const auto& item : request.query) {
+    if (item.is_null()) throw invalid_request("contains query has a null item");
+    std::optional<std::string> id = item.is_object() ? status_id(item) : id_text(item);
+    if (!id) {
+      slot.push_back(no_id);
+      continue;
+    }
+    validate_id(*id, "contains id");
+    slot.push_back(ids.size());
+    ids.push_back(std::move(*id));
+  }
+  const std::size_t id_count = ids.size();
+  do_contains(std::move(request.timeline), std::move(ids),
+              [query = std::move(request.query), slot = std::move(slot), id_count,
+               done = std::move(done)](const storage_error& error,
+                                       std::vector<bool> present) mutable {
+                contains_result result;
+                if (!error && present.size() != id_count) {
+                  done(storage_error(errc::internal, "backend answered contains with " +
+                                                         std::to_string(present.size()) +
+                                                         " flags for " +
+                                                         std::to_string(id_count) + " ids"),
+                       {});
+                  return;
+                }
+                if (!error) {
+                  for (std::size_t i = 0; i < query.size(); ++i) {
+                    const bool in = slot[i] != no_id && present[slot[i]];
+                    (in ? result.contained : result.not_contained).push_back(std::move(query[i]));
+                  }
+                }
+                done(error, std::move(result));
+              });
+}
+
+void status_storage::timeline_names(names_callback done) { do_timeline_names(std::move(done)); }
+
+void status_storage::get_revision(std::string timeline, revision_callback done) {
+  validate_timeline_name(timeline);
+  do_get_revision(std::move(timeline), std::move(done));
+}
+
+}  // namespace roost

@@ -1,0 +1,116 @@
+#include "driver.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace roost::conformance::detail {
+
+driver::driver(storage_suite& suite, std::unique_ptr<status_storage> storage)
+    : suite_(suite), storage_(std::move(storage)) {
+  REQUIRE(storage_ != nullptr);
+}
+
+driver::~driver() = default;
+
+std::shared_ptr<driver::call_state> driver::begin_call() {
+  auto state = std::make_shared<call_state>();
+  calls_.push_back(state);
+  return state;
+}
+
+template <typename Result, typename Start>
+Result driver::run(const char* what, Start&& start) {
+  auto state = begin_call();
+  auto slot = std::make_shared<std::pair<storage_error, Result>>();
+  start([state, slot](const storage_error& error, Result result) {
+    std::lock_guard lock(state->mutex);
+    if (++state->calls == 1) *slot = {error, std::move(result)};
+  });
+  suite_.run_until([state] {
+    std::lock_guard lock(state->mutex);
+    return state->calls > 0;
+  });
+  std::lock_guard lock(state->mutex);
+  INFO("operation: " << what);
+  REQUIRE(state->calls == 1);
+  INFO("store error: " << slot->first.message());
+  REQUIRE_FALSE(slot->first);
+  return std::move(slot->second);
+}
+
+std::size_t driver::put(const std::string& timeline, put_mode mode, std::vector<status> statuses) {
+  return run<std::size_t>("put_statuses", [&](auto cb) {
+    storage_->put_statuses({.timeline = timeline, .mode = mode, .statuses = std::move(statuses)},
+                           cb);
+  });
+}
+
+std::vector<status> driver::get(get_request request) {
+  return run<std::vector<status>>(
+      "get_statuses", [&](auto cb) { storage_->get_statuses(std::move(request), cb); });
+}
+
+std::vector<std::string> driver::get_ids(get_request request) {
+  std::vector<std::string> ids;
+  for (const auto& s : get(std::move(request))) ids.push_back(*status_id(s));
+  return ids;
+}
+
+std::vector<status> driver::all(const std::string& timeline) {
+  return get({.timeline = timeline, .count = status_count::all()});
+}
+
+std::vector<std::string> driver::all_ids(const std::string& timeline) {
+  return get_ids({.timeline = timeline, .count = status_count::all()});
+}
+
+std::vector<std::string> driver::get_texts(get_request request) {
+  return run<std::vector<std::string>>(
+      "get_status_texts", [&](auto cb) { storage_->get_status_texts(std::move(request), cb); });
+}
+
+std::size_t driver::ack(ack_request request) {
+  return run<std::size_t>("ack_statuses",
+                          [&](auto cb) { storage_->ack_statuses(std::move(request), cb); });
+}
+
+std::size_t driver::erase(delete_request request) {
+  return run<std::size_t>("delete_statuses",
+                          [&](auto cb) { storage_->delete_statuses(std::move(request), cb); });
+}
+
+unacked_counts driver::counts(const std::string& timeline) {
+  return run<unacked_counts>("get_unacked_counts",
+                             [&](auto cb) { storage_->get_unacked_counts(timeline, cb); });
+}
+
+contains_result driver::contains(const std::string& timeline, std::vector<nlohmann::json> query) {
+  return run<contains_result>("contains", [&](auto cb) {
+    storage_->contains({.timeline = timeline, .query = std::move(query)}, cb);
+  });
+}
+
+std::vector<std::string> driver::names() {
+  return run<std::vector<std::string>>("timeline_names",
+                                       [&](auto cb) { storage_->timeline_names(cb); });
+}
+
+std::uint64_t driver::revision(const std::string& timeline) {
+  return run<std::uint64_t>("get_revision",
+                            [&](auto cb) { storage_->get_revision(timeline, cb); });
+}
+
+void driver::expect_rejected(const std::function<void(rejected_callback)>& start) {
+  rejected_callback callback{std::make_shared<std::atomic<int>>(0)};
+  REQUIRE_THROWS_AS(start(callback), std::invalid_argument);
+  suite_.run_until([] { return true; });
+  REQUIRE(callback.calls->load() == 0);
+}
+
+void driver::check_exactly_once() {
+  for (const auto& state : calls_) {
+    std::lock_guard lock(state->mutex);
+    REQUIRE(state->calls == 1);
+  }
+}
+
+}  // namespace roost::conformance::detail

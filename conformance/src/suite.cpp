@@ -1,0 +1,28 @@
+#include "storage/conformance/suite.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "cases.hpp"
+
+namespace roost::conformance {
+
+void storage_suite::run_until(const std::function<bool()>& done) {
+  // A synchronous backend has called back before the operation returned.
+  REQUIRE(done());
+}
+
+void run_contract_cases(storage_suite& suite) {
+  using namespace detail;
+  std::vector<contract_case> cases;
+  for (auto&& list : {put_cases(), get_cases(), order_cases(), ack_cases(),
+                      delete_count_contains_cases(), timeline_cases(), caller_error_cases(),
+                      truncation_cases()})
+    cases.insert(cases.end(), list.begin(), list.end());
+  const bool truncation = suite.caps().truncation;
+  for (const auto& c : cases) {
+    if (c.needs_truncation && !truncation) continue;
+    DYNAMIC_SECTION(c.name) { c.run(suite); }
+  }
+}
+
+}  // namespace roost::conformance

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up everything and runs the whole test suite in one build configuration.
+#   scripts/test.sh          # the "ci" preset: optimized, warnings are errors
+#   scripts/test.sh asan     # AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# ccache must accept precompiled headers to hit the cache at all.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
+preset="${1:-ci}"
+
+scripts/setup-deps.sh
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"
+ctest --preset "$preset" --parallel 2

@@ -1,0 +1,132 @@
+// save() and load() of the memory backend: round trip, atomic replacement, and hostile files.
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "../support/temp_dir.hpp"
+#include "storage/blocking.hpp"
+#include "storage/memory_storage.hpp"
+
+using namespace roost;
+
+namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+void fill(memory_storage& s) {
+  blocking::put_statuses(
+      s, {.timeline = "home",
+          .mode = put_mode::insert,
+          .statuses = {{{"id", "1"}, {"created_at", "2013-05-16T12:56:23Z"}, {"text", "caf\u00e9"}},
+                       {{"id", 2}, {"busybird", {{"level", 3}}}}}});
+  blocking::put_statuses(s, {.timeline = "a/b \xf0\x9f\x90\xa6", .mode = put_mode::insert,
+                             .statuses = {{{"id", "x"}}}});
+  blocking::ack_statuses(s, {.timeline = "home", .ids = std::vector<std::string>{"1"}});
+}
+
+std::vector<status> everything(memory_storage& s, const std::string& timeline) {
+  return blocking::get_statuses(s, {.timeline = timeline, .count = status_count::all()});
+}
+
+// Requires load() of a file holding `text` to fail with `code` and leave the store empty.
+void expect_load_fails(const std::string& text, errc code) {
+  testing::temp_dir dir;
+  write_file(dir / "store.json", text);
+  memory_storage s;
+  fill(s);
+  INFO("file: " << text);
+  try {
+    s.load(dir / "store.json");
+    FAIL("load accepted a bad file");
+  } catch (const storage_failure& e) {
+    CHECK(e.code() == make_error_code(code));
+    CHECK(std::string(e.what()).find((dir / "store.json").string()) != std::string::npos);
+  }
+  CHECK(blocking::timeline_names(s).empty());
+  CHECK(everything(s, "home").empty());
+}
+
+}  // namespace
+
+TEST_CASE("memory store saved and loaded keeps timelines, acks, counts and revisions") {
+  testing::temp_dir dir;
+  memory_storage original;
+  fill(original);
+  original.save(dir / "store.json");
+
+  memory_storage copy;
+  copy.load(dir / "store.json");
+  CHECK(blocking::timeline_names(copy) == blocking::timeline_names(original));
+  for (const auto& name : blocking::timeline_names(original)) {
+    CHECK(everything(copy, name) == everything(original, name));
+    CHECK(blocking::get_unacked_counts(copy, name) == blocking::get_unacked_counts(original, name));
+    CHECK(blocking::get_revision(copy, name) == blocking::get_revision(original, name));
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "store.json.tmp"));
+}
+
+TEST_CASE("memory store save replaces the previous file and fails cleanly when it cannot write") {
+  testing::temp_dir dir;
+  memory_storage s;
+  fill(s);
+  s.save(dir / "store.json");
+  blocking::delete_statuses(s, {.timeline = "home", .selection = delete_selection::all()});
+  s.save(dir / "store.json");
+  memory_storage reloaded;
+  reloaded.load(dir / "store.json");
+  CHECK(everything(reloaded, "home").empty());
+
+  CHECK_THROWS_AS(s.save(dir / "missing-dir" / "store.json"), storage_failure);
+}
+
+TEST_CASE("memory store load rejects damaged and foreign files and leaves the store empty") {
+  expect_load_fails("", errc::corrupt);
+  expect_load_fails("{\"format\": \"roost-memory\", \"version\": 1, \"timelines\": [", errc::corrupt);
+  expect_load_fails("[1, 2, 3]", errc::corrupt);
+  expect_load_fails("{\"format\": \"something-else\", \"version\": 1, \"timelines\": []}",
+                    errc::corrupt);
+  expect_load_fails("{\"format\": \"roost-memory\", \"version\": 99, \"timelines\": []}",
+                    errc::unsupported);
+  expect_load_fails("{\"format\": \"roost-memory\", \"version\": 1, \"timelines\": {}}",
+                    errc::corrupt);
+  expect_load_fails(
+      R"({"format": "roost-memory", "version": 1, "timelines": [
+            {"name": "ok", "statuses": [{"id": "1"}]},
+            {"name": "bad", "statuses": [{"text": "no id"}]}]})",
+      errc::corrupt);
+  expect_load_fails(
+      R"({"format": "roost-memory", "version": 1, "timelines": [
+            {"name": "t", "statuses": [{"id": "1", "created_at": "not a time"}]}]})",
+      errc::corrupt);
+  expect_load_fails(
+      R"({"format": "roost-memory", "version": 1, "timelines": [
+            {"name": "t", "statuses": [{"id": "1"}, {"id": 1}]}]})",
+      errc::corrupt);
+  expect_load_fails(
+      R"({"format": "roost-memory", "version": 1, "timelines": [
+            {"name": "", "statuses": []}]})",
+      errc::corrupt);
+  expect_load_fails(
+      R"({"format": "roost-memory", "version": 1, "timelines": [
+            {"name": "t", "revision": "seven", "statuses": []}]})",
+      errc::corrupt);
+}
+
+TEST_CASE("memory store load of a missing file is an I/O error naming the path") {
+  testing::temp_dir dir;
+  memory_storage s;
+  try {
+    s.load(dir / "nope.json");
+    FAIL("load of a missing file succeeded");
+  } catch (const storage_failure& e) {
+    CHECK(e.code() == make_error_code(errc::io_error));
+    CHECK(std::string(e.what()).find("nope.json") != std::string::npos);
+  }
+}
+
+TEST_CASE("memory store rejects contradictory limits") {
+  CHECK_THROWS_AS(memory_storage({.limits = {.soft_max = 10, .hard_max = 5}}), std::invalid_argument);
+  CHECK_THROWS_AS(memory_storage({.limits = {.default_count = 0}}), std::invalid_argument);
+}

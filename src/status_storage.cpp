@@ -2,6 +2,9 @@
 // mistake is rejected identically everywhere and before any backend code runs.
 #include "storage/status_storage.hpp"
 
+#include <map>
+#include <mutex>
+
 #include "storage/order_key.hpp"
 #include "utf8.hpp"
 
@@ -51,6 +54,52 @@ std::string with_acked_at(const std::string& json_text, const std::string& acked
   return doc.dump();
 }
 
+struct status_storage::listener_list {
+  std::mutex mutex;
+  std::uint64_t next_token = 1;
+  std::map<std::uint64_t, change_listener> listeners;
+
+  void notify(const std::string& timeline) {
+    std::vector<change_listener> snapshot;
+    {
+      std::lock_guard lock(mutex);
+      if (listeners.empty()) return;
+      snapshot.reserve(listeners.size());
+      for (const auto& [token, listener] : listeners) snapshot.push_back(listener);
+    }
+    // Called outside the lock so that a listener may (un)subscribe.
+    for (const auto& listener : snapshot) listener(timeline);
+  }
+};
+
+status_storage::status_storage() : listeners_(std::make_shared<listener_list>()) {}
+
+status_storage::~status_storage() = default;
+
+std::uint64_t status_storage::subscribe_changes(change_listener listener) {
+  auto& list = *change_source().listeners_;
+  std::lock_guard lock(list.mutex);
+  const auto token = list.next_token++;
+  list.listeners.emplace(token, std::move(listener));
+  return token;
+}
+
+void status_storage::unsubscribe_changes(std::uint64_t token) {
+  auto& list = *change_source().listeners_;
+  std::lock_guard lock(list.mutex);
+  list.listeners.erase(token);
+}
+
+count_callback status_storage::notifying(const std::string& timeline, count_callback done) {
+  // Shared, not borrowed: an asynchronous completion that runs after the storage object
+  // is gone still finds a live list.
+  return [list = change_source().listeners_, timeline, done = std::move(done)](
+             const storage_error& error, std::size_t changed) {
+    if (!error && changed != 0) list->notify(timeline);
+    done(error, changed);
+  };
+}
+
 void status_storage::put_statuses(put_request request, count_callback done) {
   validate_timeline_name(request.timeline);
   if (request.mode != put_mode::insert && request.mode != put_mode::update &&
@@ -59,7 +108,8 @@ void status_storage::put_statuses(put_request request, count_callback done) {
   prepared_put prepared{std::move(request.timeline), request.mode, {}};
   prepared.statuses.reserve(request.statuses.size());
   for (const auto& s : request.statuses) prepared.statuses.push_back(prepare_status(s));
-  do_put_statuses(std::move(prepared), std::move(done));
+  auto notify = notifying(prepared.timeline, std::move(done));
+  do_put_statuses(std::move(prepared), std::move(notify));
 }
 
 namespace {
@@ -108,15 +158,17 @@ void status_storage::ack_statuses(ack_request request, count_callback done) {
   // order must be the same whether it is computed now or re-parsed from the text later.
   const timestamp at = request.at ? std::chrono::floor<std::chrono::seconds>(*request.at)
                                   : now_in_seconds();
+  auto notify = notifying(request.timeline, std::move(done));
   do_ack_statuses({std::move(request.timeline), std::move(request.ids),
                    std::move(request.max_id), at, format_twitter(at)},
-                  std::move(done));
+                  std::move(notify));
 }
 
 void status_storage::delete_statuses(delete_request request, count_callback done) {
   validate_timeline_name(request.timeline);
   for (const auto& id : request.selection.id_list()) validate_id(id, "delete id");
-  do_delete_statuses(std::move(request), std::move(done));
+  auto notify = notifying(request.timeline, std::move(done));
+  do_delete_statuses(std::move(request), std::move(notify));
 }
 
 void status_storage::get_unacked_counts(std::string timeline, counts_callback done) {

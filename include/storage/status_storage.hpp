@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,7 +64,7 @@ class storage_wrapper;
 /// The abstract store. Non-copyable; derive and implement the `do_*` hooks.
 class status_storage {
 public:
-  virtual ~status_storage() = default;
+  virtual ~status_storage();
   status_storage(const status_storage&) = delete;
   status_storage& operator=(const status_storage&) = delete;
 
@@ -101,8 +102,21 @@ public:
   /// that grows with every operation that changes the timeline.
   void get_revision(std::string timeline, revision_callback done);
 
+  /// Called with a timeline's name after an operation that changed it succeeded, on the
+  /// thread that completes the operation, just before the operation's own callback.
+  using change_listener = std::function<void(const std::string& timeline)>;
+
+  /// Registers `listener` for changes made through this storage or through any wrapper
+  /// of it (they share one listener list); returns a token for unsubscribe_changes.
+  /// Listeners must be quick and must not throw. Thread-safe.
+  std::uint64_t subscribe_changes(change_listener listener);
+
+  /// Removes a listener. After it returns the listener is not called again, unless a
+  /// notification was already running on another thread. Thread-safe.
+  void unsubscribe_changes(std::uint64_t token);
+
 protected:
-  status_storage() = default;
+  status_storage();
 
   // The hooks a backend implements. Each receives a validated request, must call its
   // callback exactly once, and must not throw: a failure goes to the callback.
@@ -117,8 +131,18 @@ protected:
   virtual void do_timeline_names(names_callback done) = 0;
   virtual void do_get_revision(std::string timeline, revision_callback done) = 0;
 
+  /// The storage whose listeners hear about changes made through this one: itself,
+  /// or for a wrapper the storage it wraps.
+  virtual status_storage& change_source() noexcept { return *this; }
+
 private:
   friend class storage_wrapper;
+  struct listener_list;
+
+  /// `done` wrapped to notify the listeners of `timeline` when it reports a change.
+  count_callback notifying(const std::string& timeline, count_callback done);
+
+  std::shared_ptr<listener_list> listeners_;
 };
 
 /// Checks a timeline name (non-empty, valid UTF-8); throws invalid_request otherwise.

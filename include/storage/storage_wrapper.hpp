@@ -21,6 +21,8 @@ public:
   status_storage& inner() const noexcept { return inner_; }
 
 protected:
+  status_storage& change_source() noexcept override { return inner_.change_source(); }
+
   void do_put_statuses(prepared_put request, count_callback done) override {
     inner_.do_put_statuses(std::move(request), std::move(done));
   }

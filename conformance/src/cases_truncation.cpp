@@ -60,6 +60,20 @@ std::vector<contract_case> truncation_cases() {
          CHECK(d.all_ids("home").size() == 2500);
          d.check_exactly_once();
        }, true},
+      {"truncation: a timeline's own capacity overrides the store's",
+       [](storage_suite& suite) {
+         storage_limits limits{.soft_max = 10, .hard_max = 12};
+         limits.per_timeline["small"] = {.soft_max = 2, .hard_max = 3};
+         limits.per_timeline["unlimited"] = {.soft_max = 0};
+         auto d = open(suite, limits);
+         d.put("small", put_mode::insert, numbered(1, 4));
+         CHECK(d.all_ids("small") == ids{"4", "3"});
+         d.put("unlimited", put_mode::insert, numbered(1, 20));
+         CHECK(d.all_ids("unlimited").size() == 20);
+         d.put("other", put_mode::insert, numbered(1, 13));
+         CHECK(d.all_ids("other") == reversed_ids(4, 13));
+         d.check_exactly_once();
+       }, true},
       {"truncation: the default keeps 2000 and allows 2400",
        [](storage_suite& suite) {
          auto d = open(suite, {});

@@ -3,8 +3,19 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace roost {
+
+/// Truncation settings of one timeline, overriding the store's.
+struct timeline_capacity {
+  std::size_t soft_max = 2000;  ///< 0 turns truncation off for this timeline
+  std::size_t hard_max = 0;     ///< 0 means soft_max + 20%
+};
 
 /// How many statuses a timeline keeps and how many a get returns by default.
 struct storage_limits {
@@ -24,8 +35,15 @@ struct storage_limits {
     return hard_max != 0 ? hard_max : soft_max + soft_max / 5;
   }
 
+  /// Timelines whose truncation differs from soft_max/hard_max above.
+  std::map<std::string, timeline_capacity, std::less<>> per_timeline;
+
+  /// The limits that apply to `timeline`: these, with its own capacity if it has one.
+  /// Backends call this wherever they truncate.
+  storage_limits for_timeline(std::string_view timeline) const;
+
   /// Throws invalid_request when the limits contradict each other (hard_max below
-  /// soft_max, a zero default_count).
+  /// soft_max, a zero default_count), here or in a per-timeline capacity.
   void validate() const;
 };
 

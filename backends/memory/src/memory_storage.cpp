@@ -37,7 +37,7 @@ void memory_storage::do_put_statuses(prepared_put request, count_callback done) 
   {
     std::unique_lock lock(state_->mutex);
     changed = write_timeline(state_->timelines, request.timeline, [&](auto& tl) {
-      return tl.put(request.mode, request.statuses, options_.limits);
+      return tl.put(request.mode, request.statuses, options_.limits.for_timeline(request.timeline));
     });
   }
   done({}, changed);

@@ -1,0 +1,122 @@
+// sqlite_storage: a status_storage in one SQLite database file (or ":memory:").
+//
+// The default store of the server. Every operation is one SQLite transaction, so it
+// happens completely or not at all, also when the process is killed in the middle of it.
+// The database is in WAL mode; each committed operation survives a crash of the process,
+// and with `sqlite_durability::full` also a power loss (see docs/sqlite.md).
+//
+// Synchronous: every callback runs before the operation returns, on the calling thread,
+// after every lock the operation took has been released (so a callback may call back into
+// the storage). A store failure (disk full, I/O error, corrupt file, a lock held by
+// another process for longer than the busy timeout and its retries) reaches the callback
+// as a `storage_error` naming the operation, the SQLite call and SQLite's own message and
+// code; the data is then as it was before the operation.
+//
+// Thread safety: every operation and vacuum() may be called concurrently from any number
+// of threads. A file store has one writer connection (writes are serialized by a mutex)
+// and a pool of up to `reader_connections` reader connections, so reads run in parallel
+// with each other and with a write, each on its own consistent snapshot. ":memory:" has a
+// single connection that every operation takes in turn.
+//
+// Several processes (or several sqlite_storage objects in one process) may open the same
+// file at once: SQLite's file locks serialize their writes, all of which are kept, and
+// each sees the others' committed changes on its next operation.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "storage/limits.hpp"
+#include "storage/status_storage.hpp"
+
+namespace roost {
+
+/// What a committed operation survives.
+enum class sqlite_durability {
+  /// A crash of the process (PRAGMA synchronous=NORMAL). A power loss or an operating
+  /// system crash may lose the last few committed operations, never consistency.
+  normal = 1,
+  /// Also a power loss (PRAGMA synchronous=FULL): every commit waits for an fsync.
+  full,
+};
+
+/// Options of a sqlite_storage.
+struct sqlite_options {
+  /// The database file, created when missing (its directory must exist), or ":memory:"
+  /// for a private in-memory database that disappears with the object.
+  std::filesystem::path path;
+  /// Truncation (also per-timeline capacities) and default page size.
+  storage_limits limits;
+  /// What a committed operation survives; see sqlite_durability.
+  sqlite_durability durability = sqlite_durability::normal;
+  /// How long one attempt waits for a lock another connection or process holds.
+  std::chrono::milliseconds busy_timeout{5000};
+  /// How many more times an operation that still found the database locked after
+  /// busy_timeout is retried from the start before its callback gets errc::busy. So no
+  /// operation waits longer than about (busy_retries + 1) * busy_timeout.
+  unsigned busy_retries = 2;
+  /// The most reader connections a file store opens (lazily, as concurrent reads need
+  /// them); 0 sends reads through the writer connection. Ignored for ":memory:".
+  std::size_t reader_connections = 4;
+  /// Return the pages freed by deletes and truncation to the file system as part of the
+  /// write that freed them (PRAGMA incremental_vacuum, once more than 1 MiB is free).
+  /// When false the file keeps its size until vacuum().
+  bool reclaim_space = true;
+  /// The name of a registered SQLite VFS to open the file with (sqlite3_vfs_register),
+  /// e.g. a fault-injecting one in tests; empty for SQLite's default.
+  std::string vfs;
+};
+
+/// The SQLite backend. Non-copyable; see the top of this header for its threading rules.
+class sqlite_storage final : public status_storage {
+public:
+  /// The value of sqlite_options::path that selects an in-memory database.
+  static constexpr const char* in_memory = ":memory:";
+
+  /// The schema version this program writes and reads (PRAGMA user_version). Stores of
+  /// an older version are migrated when opened; newer ones are refused.
+  static constexpr int schema_version = 1;
+
+  /// Opens (creating it when missing) and if needed migrates the store at options.path.
+  /// Throws invalid_request for contradictory limits, and storage_failure, naming the
+  /// path and the problem, when the directory is missing or not writable (errc::io_error),
+  /// the file is not a Roost store or is damaged (errc::corrupt), or it was written by a
+  /// newer schema version (errc::unsupported). A file that is refused is left untouched.
+  explicit sqlite_storage(sqlite_options options);
+
+  /// Closes every connection; the last one closing in any process folds the WAL back into
+  /// the database file. Never throws.
+  ~sqlite_storage() override;
+
+  /// Rebuilds the database file without free space (SQLite VACUUM) and truncates the WAL.
+  /// Blocks writes meanwhile; reads go on. Throws storage_failure on a store failure,
+  /// leaving the data as it was.
+  void vacuum();
+
+  /// The options the store was opened with.
+  const sqlite_options& options() const noexcept;
+
+protected:
+  void do_put_statuses(prepared_put request, count_callback done) override;
+  void do_get_statuses(prepared_get request, texts_callback done) override;
+  void do_ack_statuses(prepared_ack request, count_callback done) override;
+  void do_delete_statuses(delete_request request, count_callback done) override;
+  void do_get_unacked_counts(std::string timeline, counts_callback done) override;
+  void do_contains(std::string timeline, std::vector<std::string> ids,
+                   std::function<void(const storage_error&, std::vector<bool>)> done) override;
+  void do_timeline_names(names_callback done) override;
+  void do_get_revision(std::string timeline, revision_callback done) override;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Opens a sqlite_storage, for callers that hold backends by their interface. Throws as
+/// the sqlite_storage constructor does.
+std::unique_ptr<status_storage> make_sqlite_storage(sqlite_options options);
+
+}  // namespace roost

@@ -1,0 +1,53 @@
+// The storage operations as SQL, each one transaction on a session.
+//
+// These functions hold the semantics (storage-contract.md; the memory backend is the
+// executable reference); sqlite_storage around them handles connections, retries and
+// errors. Each throws sqlite_error on an engine failure, after which its transaction has
+// been rolled back: nothing it did remains.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+#include "storage/limits.hpp"
+#include "storage/status_storage.hpp"
+
+namespace roost::sqlite {
+
+/// What writes do beyond the request itself.
+struct write_settings {
+  storage_limits limits;      ///< truncation after puts (with per-timeline capacities)
+  bool reclaim_space = true;  ///< see sqlite_options::reclaim_space
+};
+
+// Writes: one IMMEDIATE transaction each, which commits only when something changed (so
+// a write that changes nothing creates no timeline and bumps no revision), and then also
+// updates the unacked counts, the timeline's size and its revision. Each returns the
+// operation's result: the number inserted or replaced, acked, or deleted.
+
+/// put_statuses, in request order, then truncation to the limits.
+std::size_t put_statuses(session& s, const prepared_put& request, const write_settings& settings);
+/// ack_statuses: the union of `ids` and the range from `max_id`, or every unacked status.
+std::size_t ack_statuses(session& s, const prepared_ack& request);
+/// delete_statuses.
+std::size_t delete_statuses(session& s, const delete_request& request,
+                            const write_settings& settings);
+
+// Reads: one statement, or one read transaction (a consistent snapshot) when they need more.
+
+/// get_statuses as stored JSON texts, newest first.
+std::vector<std::string> get_statuses(session& s, const prepared_get& request,
+                                      std::size_t default_count);
+/// get_unacked_counts; zero for an unknown timeline.
+unacked_counts get_unacked_counts(session& s, const std::string& timeline);
+/// One flag per id: does the timeline hold it.
+std::vector<bool> contains(session& s, const std::string& timeline,
+                           const std::vector<std::string>& ids);
+/// Every timeline ever changed, sorted by the bytes of its name.
+std::vector<std::string> timeline_names(session& s);
+/// The timeline's revision; 0 for an unknown timeline.
+std::uint64_t get_revision(session& s, const std::string& timeline);
+
+}  // namespace roost::sqlite

@@ -1,0 +1,24 @@
+// The store's schema: recognizing a Roost store, creating one, migrating an older one.
+//
+// A Roost store is an SQLite database whose PRAGMA application_id is sql::application_id
+// and whose PRAGMA user_version is its schema version. Nothing is written to a file
+// before it is known to be either empty or a Roost store of this or an older version, so
+// a file that is refused is left exactly as it was.
+#pragma once
+
+#include "connection.hpp"
+#include "storage/sqlite_storage.hpp"
+
+namespace roost::sqlite {
+
+/// Makes the database behind `db` a Roost store of sqlite_storage::schema_version:
+/// creates the schema in an empty file (with incremental auto-vacuum and WAL), migrates
+/// an older store, and accepts a current one. Migrations run in one IMMEDIATE transaction
+/// that re-reads the version under the lock, so two processes opening a new file at once
+/// create the schema exactly once.
+/// Throws storage_failure naming options.path for a file that is not a Roost store or is
+/// damaged (errc::corrupt), a newer schema (errc::unsupported) or a read-only file
+/// (errc::io_error); throws sqlite_error for other engine failures.
+void ensure_schema(connection& db, const sqlite_options& options);
+
+}  // namespace roost::sqlite

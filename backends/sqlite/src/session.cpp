@@ -1,0 +1,58 @@
+#include "session.hpp"
+
+#include "schema.hpp"
+#include "sql.hpp"
+
+namespace roost::sqlite {
+namespace {
+
+// The WAL is truncated back to this size after a checkpoint, so one large write does not
+// leave a large -wal file behind for good.
+constexpr const char* journal_size_limit = "PRAGMA journal_size_limit = 67108864";
+
+connection::open_mode open_mode_of(session::role r) {
+  return r == session::role::writer ? connection::open_mode::create
+                                    : connection::open_mode::existing;
+}
+
+}  // namespace
+
+session::setup::setup(connection& db, const sqlite_options& options, role r) {
+  db.set_busy_timeout(options.busy_timeout);
+  if (r == role::writer) {
+    ensure_schema(db, options);
+    db.exec(options.durability == sqlite_durability::full ? "PRAGMA synchronous = FULL"
+                                                          : "PRAGMA synchronous = NORMAL");
+    db.exec(journal_size_limit);
+  } else {
+    // A reader never writes; query_only turns a bug that tried into an error.
+    db.exec("PRAGMA query_only = ON");
+  }
+}
+
+session::session(const sqlite_options& options, role r)
+    : db(options.path.string(), open_mode_of(r), options.vfs),
+      setup_(db, options, r),
+      tx(db),
+      find_timeline(db, sql::find_timeline),
+      create_timeline(db, sql::create_timeline),
+      bump_timeline(db, sql::bump_timeline),
+      timeline_names(db, sql::timeline_names),
+      timeline_revision(db, sql::timeline_revision),
+      find_status(db, sql::find_status),
+      find_status_document(db, sql::find_status_document),
+      status_exists(db, sql::status_exists),
+      insert_status(db, sql::insert_status),
+      replace_status(db, sql::replace_status),
+      ack_status(db, sql::ack_status),
+      page(db, sql::page),
+      page_documents(db, sql::page_documents),
+      delete_status(db, sql::delete_status),
+      delete_oldest(db, sql::delete_oldest),
+      delete_all_statuses(db, sql::delete_all_statuses),
+      add_count(db, sql::add_count),
+      drop_empty_count(db, sql::drop_empty_count),
+      delete_all_counts(db, sql::delete_all_counts),
+      counts(db, sql::counts) {}
+
+}  // namespace roost::sqlite

@@ -1,0 +1,68 @@
+// session: one connection with every statement the backend runs, prepared once.
+//
+// Not thread-safe; the session pool gives each session to one thread at a time.
+#pragma once
+
+#include "connection.hpp"
+#include "statement.hpp"
+#include "storage/sqlite_storage.hpp"
+#include "transaction.hpp"
+
+namespace roost::sqlite {
+
+struct session {
+  /// What the session is for.
+  enum class role {
+    /// The store's one writer: opened first, creating the file when missing; it checks
+    /// (and creates or migrates) the schema before anything else touches the file.
+    writer,
+    /// A reader: the file must exist and be a checked store; made query-only.
+    reader,
+  };
+
+  /// Opens and configures a connection and prepares the statements. Throws sqlite_error
+  /// for engine failures and storage_failure when a writer finds the file unusable
+  /// (see schema.hpp).
+  session(const sqlite_options& options, role r);
+
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  connection db;
+
+private:
+  // Constructed between `db` and the statements (member order): configures the
+  // connection and, for the writer, makes the schema current, because statements can only
+  // be prepared against tables that exist.
+  struct setup {
+    setup(connection& db, const sqlite_options& options, role r);
+  } setup_;
+
+public:
+  transaction_statements tx;
+
+  statement find_timeline;
+  statement create_timeline;
+  statement bump_timeline;
+  statement timeline_names;
+  statement timeline_revision;
+
+  statement find_status;
+  statement find_status_document;
+  statement status_exists;
+  statement insert_status;
+  statement replace_status;
+  statement ack_status;
+  statement page;
+  statement page_documents;
+  statement delete_status;
+  statement delete_oldest;
+  statement delete_all_statuses;
+
+  statement add_count;
+  statement drop_empty_count;
+  statement delete_all_counts;
+  statement counts;
+};
+
+}  // namespace roost::sqlite

@@ -1,0 +1,129 @@
+// Every SQL text of the SQLite backend, in one place: the schema's migrations and the
+// statements each connection prepares. The tests read these too, to check the query plans.
+//
+// Order keys (storage/order_key.hpp) are BLOBs whose bytewise order is the timeline order,
+// newest first; every unacked key starts with 0x00 and every acked one with 0x01. So one
+// index on (timeline, order_key) serves every page as a range scan:
+//   any:     [x'00', x'02')    unacked: [x'00', x'01')    acked: [x'01', x'02')
+// and "start at max_id" only raises the lower bound to max_id's key.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace roost::sqlite::sql {
+
+/// "Roos" as PRAGMA application_id: tells a Roost store from any other SQLite file.
+inline constexpr int application_id = 0x526F6F73;
+
+/// One step of the schema: the SQL that takes a store from version `to - 1` to `to`.
+struct migration {
+  int to;
+  std::string_view script;
+};
+
+/// Every migration in order; a new store runs them all. Append, never edit: a store in
+/// the field is at some version of this list.
+inline constexpr std::array migrations = {
+    migration{1, R"sql(
+-- One row per timeline that was ever changed. The integer id keeps the name out of every
+-- status row; the revision grows with each change and is never reset (rows are never
+-- deleted), so it also keeps growing across a delete of every status and a reopen.
+-- size = the number of statuses, kept so that truncation never has to count.
+CREATE TABLE timelines (
+  id       INTEGER PRIMARY KEY,
+  name     BLOB    NOT NULL,
+  revision INTEGER NOT NULL,
+  size     INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX timelines_by_name ON timelines (name);
+
+-- The statuses, each as the JSON text it was given (acks rewrite busybird.acked_at).
+-- Ids and names are BLOBs: compared and kept byte for byte, whatever Unicode they hold.
+CREATE TABLE statuses (
+  timeline  INTEGER NOT NULL,
+  id        BLOB    NOT NULL,
+  order_key BLOB    NOT NULL,
+  level     INTEGER NOT NULL,
+  json      TEXT    NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX statuses_by_id ON statuses (timeline, id);
+CREATE UNIQUE INDEX statuses_by_order ON statuses (timeline, order_key);
+
+-- Unacked statuses per (timeline, level), changed in the same transaction as the statuses;
+-- only levels with at least one unacked status have a row.
+CREATE TABLE unacked_counts (
+  timeline INTEGER NOT NULL,
+  level    INTEGER NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (timeline, level)
+) STRICT, WITHOUT ROWID;
+)sql"},
+};
+
+static_assert(migrations.back().to == static_cast<int>(migrations.size()),
+              "migrations must be numbered 1, 2, ... without gaps");
+
+// Bounds of the order-key ranges (see the top of this file).
+inline constexpr std::string_view key_floor("\x00", 1);
+inline constexpr std::string_view acked_floor("\x01", 1);
+inline constexpr std::string_view key_ceiling("\x02", 1);
+
+// --- timelines -------------------------------------------------------------------------
+inline constexpr std::string_view find_timeline = "SELECT id, size FROM timelines WHERE name = ?1";
+inline constexpr std::string_view create_timeline =
+    "INSERT INTO timelines (name, revision, size) VALUES (?1, 0, 0)";
+inline constexpr std::string_view bump_timeline =
+    "UPDATE timelines SET revision = revision + 1, size = ?2 WHERE id = ?1";
+inline constexpr std::string_view timeline_names = "SELECT name FROM timelines ORDER BY name";
+inline constexpr std::string_view timeline_revision =
+    "SELECT revision FROM timelines WHERE name = ?1";
+
+// --- statuses --------------------------------------------------------------------------
+/// What put needs to replace a status: where it is and what it counted as.
+inline constexpr std::string_view find_status =
+    "SELECT rowid, order_key, level FROM statuses WHERE timeline = ?1 AND id = ?2";
+/// What ack needs: the same plus the document to rewrite.
+inline constexpr std::string_view find_status_document =
+    "SELECT rowid, order_key, level, json FROM statuses WHERE timeline = ?1 AND id = ?2";
+inline constexpr std::string_view status_exists =
+    "SELECT 1 FROM statuses WHERE timeline = ?1 AND id = ?2";
+/// Inserts unless the id is taken; sqlite3_changes() tells which happened.
+inline constexpr std::string_view insert_status =
+    "INSERT INTO statuses (timeline, id, order_key, level, json) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (timeline, id) DO NOTHING";
+inline constexpr std::string_view replace_status =
+    "UPDATE statuses SET order_key = ?2, level = ?3, json = ?4 WHERE rowid = ?1";
+inline constexpr std::string_view ack_status =
+    "UPDATE statuses SET order_key = ?2, json = ?3 WHERE rowid = ?1";
+/// A page: ?2 <= order_key < ?3, newest first, at most ?4 (-1: all).
+inline constexpr std::string_view page =
+    "SELECT json FROM statuses WHERE timeline = ?1 AND order_key >= ?2 AND order_key < ?3 "
+    "ORDER BY order_key LIMIT ?4";
+/// The same range with what an ack rewrites.
+inline constexpr std::string_view page_documents =
+    "SELECT rowid, order_key, level, json FROM statuses "
+    "WHERE timeline = ?1 AND order_key >= ?2 AND order_key < ?3 ORDER BY order_key LIMIT ?4";
+/// Deletes by id, returning what the counts need (level, and 1 when it was unacked).
+inline constexpr std::string_view delete_status =
+    "DELETE FROM statuses WHERE timeline = ?1 AND id = ?2 "
+    "RETURNING level, order_key < x'01'";
+/// Truncation: deletes the ?2 oldest statuses of the timeline.
+inline constexpr std::string_view delete_oldest =
+    "DELETE FROM statuses WHERE rowid IN (SELECT rowid FROM statuses WHERE timeline = ?1 "
+    "ORDER BY order_key DESC LIMIT ?2) RETURNING level, order_key < x'01'";
+inline constexpr std::string_view delete_all_statuses = "DELETE FROM statuses WHERE timeline = ?1";
+
+// --- unacked counts ----------------------------------------------------------------------
+inline constexpr std::string_view add_count =
+    "INSERT INTO unacked_counts (timeline, level, count) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (timeline, level) DO UPDATE SET count = count + excluded.count";
+inline constexpr std::string_view drop_empty_count =
+    "DELETE FROM unacked_counts WHERE timeline = ?1 AND level = ?2 AND count = 0";
+inline constexpr std::string_view delete_all_counts =
+    "DELETE FROM unacked_counts WHERE timeline = ?1";
+inline constexpr std::string_view counts =
+    "SELECT c.level, c.count FROM timelines AS t JOIN unacked_counts AS c ON c.timeline = t.id "
+    "WHERE t.name = ?1 ORDER BY c.level";
+
+}  // namespace roost::sqlite::sql

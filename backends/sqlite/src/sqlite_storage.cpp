@@ -1,0 +1,178 @@
+// sqlite_storage: connections, retries and error translation around the operations.
+#include "storage/sqlite_storage.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "operations.hpp"
+#include "session_pool.hpp"
+#include "sqlite_error.hpp"
+
+namespace roost {
+
+using sqlite::session;
+
+struct sqlite_storage::impl {
+  explicit impl(sqlite_options o)
+      : options(std::move(o)), path(options.path.string()), pool(options) {}
+
+  // Runs `body` on a session until it succeeds, a failure other than a lock timeout
+  // happens, or the retries are used up; `result` is only assigned on success. Never
+  // throws. The session (and its lock) is released before this returns, so the caller
+  // runs the callback without holding anything.
+  template <typename Result, typename Body>
+  storage_error run(std::string_view operation, bool write, Result& result, Body&& body) noexcept {
+    for (unsigned attempt = 0;; ++attempt) {
+      try {
+        auto lease = write ? pool.writer() : pool.reader();
+        result = body(*lease);
+        return {};
+      } catch (const sqlite::sqlite_error& e) {
+        if (e.kind() == errc::busy && attempt < options.busy_retries) continue;
+        return sqlite::to_storage_error(e, operation, path);
+      } catch (const nlohmann::json::exception& e) {
+        // Only an ack parses a stored document; one that is not JSON is damaged data.
+        return failure(errc::corrupt, operation,
+                       std::string("a stored status is not JSON: ") + e.what());
+      } catch (const std::exception& e) {
+        return failure(errc::internal, operation, e.what());
+      } catch (...) {
+        return failure(errc::internal, operation, "unknown exception");
+      }
+    }
+  }
+
+  storage_error failure(errc code, std::string_view operation, const std::string& what) const {
+    return storage_error(make_error_code(code),
+                         std::string(operation) + " on sqlite store " + path + ": " + what);
+  }
+
+  sqlite_options options;
+  sqlite::write_settings settings{options.limits, options.reclaim_space};
+  std::string path;  // for messages
+  sqlite::session_pool pool;
+};
+
+namespace {
+
+[[noreturn]] void refuse(const std::filesystem::path& path, const std::string& problem) {
+  throw storage_failure(storage_error(make_error_code(errc::io_error),
+                                      "sqlite store " + path.string() + ": " + problem));
+}
+
+// SQLite says only "unable to open database file" for these; say which.
+void check_location(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) refuse(path, "no path given (use \":memory:\" for an in-memory store)");
+  std::error_code ec;
+  const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const auto dir_status = fs::status(dir, ec);
+  if (!fs::exists(dir_status)) refuse(path, "directory " + dir.string() + " does not exist");
+  if (!fs::is_directory(dir_status)) refuse(path, dir.string() + " is not a directory");
+  if (fs::is_directory(fs::status(path, ec))) refuse(path, "is a directory, not a file");
+  // Also for an existing file: SQLite creates the -wal and -shm files beside it.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    refuse(path, "directory " + dir.string() + " is not writable (" + std::strerror(errno) +
+                     "); a store creates its file and its -wal and -shm files there");
+}
+
+}  // namespace
+
+sqlite_storage::sqlite_storage(sqlite_options options) {
+  options.limits.validate();
+  if (options.path != in_memory) check_location(options.path);
+  const std::string path = options.path.string();
+  try {
+    impl_ = std::make_unique<impl>(std::move(options));
+  } catch (const sqlite::sqlite_error& e) {
+    throw storage_failure(storage_error(make_error_code(e.kind()),
+                                        "cannot open sqlite store " + path + ": " + e.what()));
+  }
+}
+
+sqlite_storage::~sqlite_storage() = default;
+
+const sqlite_options& sqlite_storage::options() const noexcept { return impl_->options; }
+
+void sqlite_storage::vacuum() {
+  int unused = 0;
+  const auto error = impl_->run("vacuum", true, unused, [](session& s) {
+    s.db.exec("VACUUM");
+    // Also shrink the -wal file the VACUUM filled; when a reader of another process
+    // still needs it this only checkpoints what it can, which is fine.
+    s.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return 0;
+  });
+  if (error) throw storage_failure(error);
+}
+
+void sqlite_storage::do_put_statuses(prepared_put request, count_callback done) {
+  std::size_t changed = 0;
+  const auto error = impl_->run("put_statuses", true, changed, [&](session& s) {
+    return sqlite::put_statuses(s, request, impl_->settings);
+  });
+  done(error, changed);
+}
+
+void sqlite_storage::do_ack_statuses(prepared_ack request, count_callback done) {
+  std::size_t changed = 0;
+  const auto error = impl_->run("ack_statuses", true, changed,
+                                [&](session& s) { return sqlite::ack_statuses(s, request); });
+  done(error, changed);
+}
+
+void sqlite_storage::do_delete_statuses(delete_request request, count_callback done) {
+  std::size_t changed = 0;
+  const auto error = impl_->run("delete_statuses", true, changed, [&](session& s) {
+    return sqlite::delete_statuses(s, request, impl_->settings);
+  });
+  done(error, changed);
+}
+
+void sqlite_storage::do_get_statuses(prepared_get request, texts_callback done) {
+  std::vector<std::string> page;
+  const auto error = impl_->run("get_statuses", false, page, [&](session& s) {
+    return sqlite::get_statuses(s, request, impl_->options.limits.default_count);
+  });
+  done(error, std::move(page));
+}
+
+void sqlite_storage::do_get_unacked_counts(std::string timeline, counts_callback done) {
+  unacked_counts counts;
+  const auto error = impl_->run("get_unacked_counts", false, counts, [&](session& s) {
+    return sqlite::get_unacked_counts(s, timeline);
+  });
+  done(error, std::move(counts));
+}
+
+void sqlite_storage::do_contains(
+    std::string timeline, std::vector<std::string> ids,
+    std::function<void(const storage_error&, std::vector<bool>)> done) {
+  std::vector<bool> present;
+  const auto error = impl_->run("contains", false, present,
+                                [&](session& s) { return sqlite::contains(s, timeline, ids); });
+  done(error, std::move(present));
+}
+
+void sqlite_storage::do_timeline_names(names_callback done) {
+  std::vector<std::string> names;
+  const auto error = impl_->run("timeline_names", false, names,
+                                [](session& s) { return sqlite::timeline_names(s); });
+  done(error, std::move(names));
+}
+
+void sqlite_storage::do_get_revision(std::string timeline, revision_callback done) {
+  std::uint64_t revision = 0;
+  const auto error = impl_->run("get_revision", false, revision,
+                                [&](session& s) { return sqlite::get_revision(s, timeline); });
+  done(error, revision);
+}
+
+std::unique_ptr<status_storage> make_sqlite_storage(sqlite_options options) {
+  return std::make_unique<sqlite_storage>(std::move(options));
+}
+
+}  // namespace roost

@@ -1,0 +1,25 @@
+// The timelines-table row that every operation on one timeline starts from.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "session.hpp"
+
+namespace roost::sqlite {
+
+struct timeline_row {
+  std::int64_t id = 0;    ///< the key statuses and counts refer to
+  std::int64_t size = 0;  ///< how many statuses it holds
+};
+
+/// The timeline called `name`, or nullopt when it was never changed.
+inline std::optional<timeline_row> find_timeline(session& s, const std::string& name) {
+  auto q = s.find_timeline.start();
+  q.bind_blob(1, name);
+  if (!q.step()) return std::nullopt;
+  return timeline_row{q.column_int64(0), q.column_int64(1)};
+}
+
+}  // namespace roost::sqlite

@@ -1,0 +1,193 @@
+#include "sqlite_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace roost::testing {
+
+raw_db::raw_db(const std::filesystem::path& path) {
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  INFO("opening " << path << ": " << (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  REQUIRE(rc == SQLITE_OK);
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+raw_db::~raw_db() { sqlite3_close_v2(db_); }
+
+void raw_db::exec(const std::string& sql) {
+  INFO(sql);
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  INFO(sqlite3_errmsg(db_));
+  REQUIRE(rc == SQLITE_OK);
+}
+
+int raw_db::try_exec(const std::string& sql) {
+  return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+}
+
+std::int64_t raw_db::integer(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  INFO(sql);
+  REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  const int rc = sqlite3_step(stmt);
+  const auto value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  REQUIRE(rc == SQLITE_ROW);
+  return value;
+}
+
+std::vector<std::string> raw_db::rows(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  INFO(sql);
+  const int prepared = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  INFO(sqlite3_errmsg(db_));
+  REQUIRE(prepared == SQLITE_OK);
+  std::vector<std::string> out;
+  int rc = 0;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      if (i != 0) row += '|';
+      const auto* text = sqlite3_column_text(stmt, i);
+      row += text ? std::string(reinterpret_cast<const char*>(text),
+                                static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)))
+                  : "NULL";
+    }
+    out.push_back(std::move(row));
+  }
+  sqlite3_finalize(stmt);
+  REQUIRE(rc == SQLITE_DONE);
+  return out;
+}
+
+void require_consistent(const std::filesystem::path& path) {
+  raw_db db(path);
+  REQUIRE(db.rows("PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+  // The kept counts and a recount from the statuses, as "timeline|level|count" rows.
+  const auto kept =
+      db.rows("SELECT timeline, level, count FROM unacked_counts ORDER BY timeline, level");
+  const auto recount = db.rows(
+      "SELECT timeline, level, count(*) FROM statuses WHERE order_key < x'01' "
+      "GROUP BY timeline, level ORDER BY timeline, level");
+  CHECK(kept == recount);
+  const auto sizes = db.rows(
+      "SELECT t.id, t.size, (SELECT count(*) FROM statuses AS s WHERE s.timeline = t.id) "
+      "FROM timelines AS t ORDER BY t.id");
+  for (const auto& row : sizes) {
+    std::istringstream in(row);
+    std::string id, size, actual;
+    std::getline(in, id, '|');
+    std::getline(in, size, '|');
+    std::getline(in, actual, '|');
+    INFO("timeline " << id);
+    CHECK(size == actual);
+  }
+}
+
+nlohmann::json make_status(const std::string& id, std::int64_t level, int created, bool acked,
+                           std::size_t padding) {
+  // A fixed instant (Thu May 16 12:00:00 UTC 2013) plus `created` seconds, Twitter style
+  // through the library's own formatter so that any offset is a valid date.
+  const timestamp base =
+      std::chrono::sys_days{std::chrono::year{2013} / 5 / 16} + std::chrono::hours{12};
+  nlohmann::json s = {{"id", id},
+                      {"created_at", format_twitter(base + std::chrono::seconds{created})},
+                      {"text", "status " + id + " " + std::string(padding, 'x')},
+                      {"busybird", {{"level", level}}}};
+  if (acked) s["busybird"]["acked_at"] = "Fri May 17 12:00:00 +0000 2013";
+  return s;
+}
+
+std::vector<nlohmann::json> make_statuses(const std::string& prefix, int first, int n,
+                                          std::size_t padding) {
+  static constexpr std::int64_t levels[] = {0, 1, 2, -1};
+  std::vector<nlohmann::json> out;
+  out.reserve(static_cast<std::size_t>(n));
+  for (int i = first; i < first + n; ++i)
+    out.push_back(make_status(prefix + std::to_string(i), levels[i % 4], i, false, padding));
+  return out;
+}
+
+sqlite_options file_options(const temp_dir& dir, const std::string& name) {
+  sqlite_options options;
+  options.path = dir / name;
+  return options;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
+}
+
+child_process::child_process(const std::vector<std::string>& args, std::optional<uid_t> as_uid) {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  std::vector<std::string> argv_strings{ROOST_SQLITE_TEST_HELPER};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    // The child: only async-signal-safe calls until exec.
+    ::dup2(fds[1], STDOUT_FILENO);
+    if (as_uid && (::setgid(*as_uid) != 0 || ::setuid(*as_uid) != 0)) ::_exit(126);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  out_ = fds[0];
+}
+
+child_process::~child_process() {
+  if (pid_ > 0) kill();
+  if (out_ >= 0) ::close(out_);
+}
+
+std::optional<std::string> child_process::read_line() {
+  for (;;) {
+    const auto newline = buffer_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      return line;
+    }
+    char chunk[4096];
+    const ssize_t n = ::read(out_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+void child_process::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait();
+}
+
+int child_process::wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return -1000;
+}
+
+}  // namespace roost::testing

@@ -1,0 +1,124 @@
+// lmdb_storage: a status_storage in an LMDB environment (a directory on disk).
+//
+// LMDB is a memory-mapped, copy-on-write B+tree: reads never block and never wait for
+// a writer, a crash (even SIGKILL or power loss with sync_writes on) never leaves a
+// half-written operation, and several processes may share one environment. Every
+// operation is one LMDB transaction: a write commits all of its changes or none.
+// Statuses are kept in an index whose byte order is the timeline order, so a get, an
+// ack by max_id and truncation are range scans, and unacked counts are O(levels).
+// docs/lmdb.md describes the key layout, map growth, and the thread and process rules.
+//
+// Synchronous: every callback runs before the operation returns, on the calling thread,
+// after the transaction has ended (so a callback may call back into the storage).
+//
+// Thread safety: every operation may be called concurrently from any number of threads
+// (for instance an asynchronous adapter's worker pool). Reads run in parallel and never
+// wait for a write; writes are serialized by LMDB's writer lock, which also orders them
+// against writers in other processes. The only moment a reader waits is while this
+// process enlarges the memory map, which needs every transaction of the process closed.
+//
+// Processes: several processes (and several lmdb_storage objects in one process) may
+// open the same directory; each sees the others' committed writes. Objects in one
+// process share a single LMDB environment, because LMDB forbids opening one environment
+// twice in a process; the environment-wide options (map sizes, readers, sync) of the
+// first object to open it apply until the last one closes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "storage/limits.hpp"
+#include "storage/status_storage.hpp"
+
+namespace roost {
+
+namespace detail {
+class lmdb_environment;
+}
+
+/// Options of an lmdb_storage.
+struct lmdb_options {
+  /// The environment's directory. It must exist; LMDB keeps `data.mdb` and `lock.mdb` in
+  /// it. An empty directory becomes a new, empty store.
+  std::filesystem::path directory;
+
+  /// Truncation (per timeline where `limits.per_timeline` says so) and default page size;
+  /// they apply to this storage object only.
+  storage_limits limits;
+
+  /// The memory map's size when the environment is opened (rounded up to the page size),
+  /// 64 MiB by default. It only reserves address space: the file grows as data is written.
+  /// An existing store larger than this is mapped whole.
+  std::size_t initial_map_size = std::size_t{64} << 20;
+
+  /// The largest the map may grow to. When a write finds the map full, the backend
+  /// doubles it (at most to this ceiling) and retries; at the ceiling the write fails
+  /// with errc::io_error and changes nothing. 16 GiB by default on 64-bit systems
+  /// (1 GiB on 32-bit ones, whose address space is small).
+  std::size_t max_map_size = sizeof(void*) >= 8 ? std::size_t{16} << 30 : std::size_t{1} << 30;
+
+  /// The size of LMDB's reader table, shared by every process using the environment: the
+  /// most read transactions that can be open at once. Fixed by whichever process creates
+  /// the lock file. 126 (LMDB's default) unless set.
+  unsigned max_readers = 126;
+
+  /// Flush every commit to disk before the callback runs (LMDB's default). When false
+  /// (MDB_NOSYNC), a crash of the process still loses nothing, but a crash of the
+  /// operating system or a power loss may undo the last commits (never corrupting the
+  /// store).
+  bool sync_writes = true;
+};
+
+/// The LMDB backend.
+class lmdb_storage final : public status_storage {
+public:
+  /// Opens (or, in an empty directory, creates) the store in `options.directory`, and
+  /// clears reader slots left by processes that died (mdb_reader_check).
+  /// Throws invalid_request for contradictory options (limits, an empty directory path,
+  /// an initial map size above the ceiling, zero readers). Throws storage_failure,
+  /// naming the path and the problem, and leaving every file as it was, when the
+  /// directory is missing, not a directory, not writable, not an LMDB environment
+  /// (errc::corrupt), an LMDB environment that does not hold a Roost store
+  /// (errc::corrupt), or a store written by a newer format version (errc::unsupported).
+  explicit lmdb_storage(lmdb_options options);
+
+  /// Closes this object's share of the environment; the environment itself closes with
+  /// the last object using it. REQUIRES: no operation of this object is running.
+  ~lmdb_storage() override;
+
+  /// The directory this storage was opened with.
+  const std::filesystem::path& directory() const noexcept { return options_.directory; }
+
+  /// The current size of the memory map in bytes, at least initial_map_size (or the
+  /// store's size). It grows as writes need it; for monitoring and tests.
+  std::size_t map_size() const;
+
+  /// Clears reader slots left in the shared reader table by processes that died
+  /// without closing the environment, and returns how many it cleared. Opening a
+  /// storage does this already; long-running programs whose companion processes may
+  /// crash can call it from time to time. Throws storage_failure on an engine error.
+  std::size_t clear_stale_readers();
+
+protected:
+  void do_put_statuses(prepared_put request, count_callback done) override;
+  void do_get_statuses(prepared_get request, texts_callback done) override;
+  void do_ack_statuses(prepared_ack request, count_callback done) override;
+  void do_delete_statuses(delete_request request, count_callback done) override;
+  void do_get_unacked_counts(std::string timeline, counts_callback done) override;
+  void do_contains(std::string timeline, std::vector<std::string> ids,
+                   std::function<void(const storage_error&, std::vector<bool>)> done) override;
+  void do_timeline_names(names_callback done) override;
+  void do_get_revision(std::string timeline, revision_callback done) override;
+
+private:
+  lmdb_options options_;
+  std::shared_ptr<detail::lmdb_environment> env_;  // shared with other objects on the same directory
+};
+
+/// Opens an lmdb_storage, for callers that hold backends by their interface. Throws as
+/// the lmdb_storage constructor does.
+std::unique_ptr<status_storage> make_lmdb_storage(lmdb_options options);
+
+}  // namespace roost

@@ -1,0 +1,118 @@
+// lmdb_storage: each operation is one transaction on the shared environment; the hooks
+// translate every failure into the callback's storage_error and call back only after
+// the transaction has ended.
+#include "storage/lmdb_storage.hpp"
+
+#include "lmdb_environment.hpp"
+#include "timeline_reader.hpp"
+#include "timeline_writer.hpp"
+
+namespace roost {
+namespace {
+
+void validate(const lmdb_options& options) {
+  options.limits.validate();
+  if (options.directory.empty()) throw invalid_request("lmdb_options.directory must be set");
+  if (options.initial_map_size == 0)
+    throw invalid_request("lmdb_options.initial_map_size must be positive");
+  if (options.initial_map_size > options.max_map_size)
+    throw invalid_request("lmdb_options.initial_map_size must not exceed max_map_size");
+  if (options.max_readers == 0) throw invalid_request("lmdb_options.max_readers must be positive");
+}
+
+}  // namespace
+
+lmdb_storage::lmdb_storage(lmdb_options options) : options_(std::move(options)) {
+  validate(options_);
+  env_ = detail::lmdb_environment::open(options_);
+}
+
+lmdb_storage::~lmdb_storage() = default;
+
+std::size_t lmdb_storage::map_size() const { return env_->map_size(); }
+
+std::size_t lmdb_storage::clear_stale_readers() { return env_->clear_stale_readers(); }
+
+void lmdb_storage::do_put_statuses(prepared_put request, count_callback done) {
+  std::size_t changed = 0;
+  const storage_error error = env_->write([&](MDB_txn* txn) {
+    detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
+    changed = timeline.put(request.mode, request.statuses);
+    if (changed != 0) timeline.truncate(options_.limits.for_timeline(request.timeline));
+    return timeline.finish(changed);
+  });
+  done(error, error ? 0 : changed);
+}
+
+void lmdb_storage::do_get_statuses(prepared_get request, texts_callback done) {
+  std::vector<std::string> page;
+  const storage_error error = env_->read([&](MDB_txn* txn) {
+    page = detail::timeline_reader(txn, env_->tables(), request.timeline)
+               .page(request, options_.limits.default_count);
+  });
+  if (error) page.clear();
+  done(error, std::move(page));
+}
+
+void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
+  std::size_t changed = 0;
+  const storage_error error = env_->write([&](MDB_txn* txn) {
+    detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
+    changed = timeline.ack(request);
+    return timeline.finish(changed);
+  });
+  done(error, error ? 0 : changed);
+}
+
+void lmdb_storage::do_delete_statuses(delete_request request, count_callback done) {
+  std::size_t changed = 0;
+  const storage_error error = env_->write([&](MDB_txn* txn) {
+    detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
+    changed = timeline.erase(request.selection);
+    return timeline.finish(changed);
+  });
+  done(error, error ? 0 : changed);
+}
+
+void lmdb_storage::do_get_unacked_counts(std::string timeline, counts_callback done) {
+  unacked_counts counts;
+  const storage_error error = env_->read([&](MDB_txn* txn) {
+    counts = detail::timeline_reader(txn, env_->tables(), timeline).counts();
+  });
+  if (error) counts = {};
+  done(error, std::move(counts));
+}
+
+void lmdb_storage::do_contains(std::string timeline, std::vector<std::string> ids,
+                               std::function<void(const storage_error&, std::vector<bool>)> done) {
+  std::vector<bool> present;
+  const storage_error error = env_->read([&](MDB_txn* txn) {
+    const detail::timeline_reader reader(txn, env_->tables(), timeline);
+    present.assign(ids.size(), false);
+    for (std::size_t i = 0; i < ids.size(); ++i) present[i] = reader.contains(ids[i]);
+  });
+  if (error) present.clear();
+  done(error, std::move(present));
+}
+
+void lmdb_storage::do_timeline_names(names_callback done) {
+  std::vector<std::string> names;
+  const storage_error error = env_->read(
+      [&](MDB_txn* txn) { names = detail::read_timeline_names(txn, env_->tables()); });
+  if (error) names.clear();
+  done(error, std::move(names));
+}
+
+void lmdb_storage::do_get_revision(std::string timeline, revision_callback done) {
+  std::uint64_t revision = 0;
+  const storage_error error = env_->read([&](MDB_txn* txn) {
+    revision = detail::timeline_reader(txn, env_->tables(), timeline).revision();
+  });
+  done(error, error ? 0 : revision);
+}
+
+std::unique_ptr<status_storage> make_lmdb_storage(lmdb_options options) {
+  return std::make_unique<lmdb_storage>(std::move(options));
+}
+
+}  // namespace roost

@@ -1,0 +1,109 @@
+#include "records.hpp"
+
+#include "lmdb_errors.hpp"
+
+namespace roost::detail::lmdb_format {
+namespace {
+
+// Reads fixed and length-prefixed fields from a value, throwing when it runs short.
+class reader {
+public:
+  reader(std::string_view bytes, const char* what) : bytes_(bytes), what_(what) {}
+
+  std::string_view take(std::size_t n) {
+    if (bytes_.size() - pos_ < n) throw corrupt_record(std::string(what_) + " is truncated");
+    const auto out = bytes_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(take(1)[0]); }
+  std::uint32_t u32() { return read_u32(take(4).data()); }
+  std::uint64_t u64() { return read_u64(take(8).data()); }
+  std::string_view sized() { return take(u32()); }
+  std::string_view rest() { return take(bytes_.size() - pos_); }
+
+private:
+  std::string_view bytes_;
+  const char* what_;
+  std::size_t pos_ = 0;
+};
+
+void append_sized(std::string& out, std::string_view bytes) {
+  append_u32(out, static_cast<std::uint32_t>(bytes.size()));
+  out.append(bytes);
+}
+
+}  // namespace
+
+// Layout: [number u32][revision u64][size u64][name ...]
+std::string encode_timeline_record(const timeline_record& r) {
+  std::string out;
+  out.reserve(20 + r.name.size());
+  append_u32(out, r.number);
+  append_u64(out, r.revision);
+  append_u64(out, r.size);
+  out.append(r.name);
+  return out;
+}
+
+timeline_record decode_timeline_record(std::string_view value) {
+  reader in(value, "timeline record");
+  timeline_record r;
+  r.number = in.u32();
+  r.revision = in.u64();
+  r.size = in.u64();
+  r.name = in.rest();
+  return r;
+}
+
+std::string_view timeline_record_name(std::string_view value) {
+  reader in(value, "timeline record");
+  in.take(20);
+  return in.rest();
+}
+
+// Layout: [level u64][order probe u8][order key: u32 size, bytes][id: u32 size, bytes]
+//         [json ...]
+std::string encode_status_record(std::int64_t level, std::uint8_t order_probe,
+                                 std::string_view order_key, std::string_view id,
+                                 std::string_view json) {
+  std::string out;
+  out.reserve(17 + order_key.size() + id.size() + json.size());
+  append_u64(out, static_cast<std::uint64_t>(level));
+  out.push_back(static_cast<char>(order_probe));
+  append_sized(out, order_key);
+  append_sized(out, id);
+  out.append(json);
+  return out;
+}
+
+status_record_view decode_status_record(std::string_view value) {
+  reader in(value, "status record");
+  status_record_view r;
+  r.level = static_cast<std::int64_t>(in.u64());
+  r.order_probe = in.u8();
+  r.order_key = in.sized();
+  r.id = in.sized();
+  r.json = in.rest();
+  return r;
+}
+
+// Layout: [level u64][status key suffix ...]
+std::string encode_order_value(std::int64_t level, std::string_view status_key_suffix) {
+  std::string out;
+  out.reserve(8 + status_key_suffix.size());
+  append_u64(out, static_cast<std::uint64_t>(level));
+  out.append(status_key_suffix);
+  return out;
+}
+
+order_value_view decode_order_value(std::string_view value) {
+  reader in(value, "order entry");
+  order_value_view r;
+  r.level = static_cast<std::int64_t>(in.u64());
+  r.status_key_suffix = in.rest();
+  if (r.status_key_suffix.empty()) throw corrupt_record("order entry has no status key");
+  return r;
+}
+
+}  // namespace roost::detail::lmdb_format

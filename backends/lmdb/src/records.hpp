@@ -1,0 +1,56 @@
+// Byte layouts of the LMDB backend's values (format version 1; docs/lmdb.md draws them).
+//
+// Decoders return views into the value LMDB handed out, so they are valid only while
+// the transaction that read them is open. A value too short for its layout throws
+// corrupt_record.
+//
+// All functions are pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "key_codec.hpp"
+
+namespace roost::detail::lmdb_format {
+
+/// A timeline in the `timelines` table.
+struct timeline_record {
+  timeline_number number = 0;
+  std::uint64_t revision = 0;  ///< grows with every change, never reset
+  std::uint64_t size = 0;      ///< statuses in the timeline, for truncation
+  std::string name;            ///< the full name (the key may be a hash of it)
+};
+
+std::string encode_timeline_record(const timeline_record& r);
+timeline_record decode_timeline_record(std::string_view value);
+
+/// The name alone, without copying the rest of the record.
+std::string_view timeline_record_name(std::string_view value);
+
+/// A status in the `statuses` table.
+struct status_record_view {
+  std::int64_t level = 0;
+  std::uint8_t order_probe = 0;  ///< completes the order table key when it is truncated
+  std::string_view order_key;    ///< the full encode_order_key() of the status
+  std::string_view id;
+  std::string_view json;
+};
+
+std::string encode_status_record(std::int64_t level, std::uint8_t order_probe,
+                                 std::string_view order_key, std::string_view id,
+                                 std::string_view json);
+status_record_view decode_status_record(std::string_view value);
+
+/// A status in the `order` table: enough to find its record and to keep unacked counts
+/// without reading the record (truncation and ack by range).
+struct order_value_view {
+  std::int64_t level = 0;
+  std::string_view status_key_suffix;  ///< its `statuses` key without the timeline prefix
+};
+
+std::string encode_order_value(std::int64_t level, std::string_view status_key_suffix);
+order_value_view decode_order_value(std::string_view value);
+
+}  // namespace roost::detail::lmdb_format

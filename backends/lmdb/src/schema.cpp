@@ -1,0 +1,116 @@
+#include "schema.hpp"
+
+#include <optional>
+#include <string>
+
+#include "key_codec.hpp"
+#include "lmdb_errors.hpp"
+#include "table_access.hpp"
+#include "transaction.hpp"
+
+namespace roost::detail {
+namespace {
+
+namespace fmt = lmdb_format;
+
+// Opens a named table; nullopt when it does not exist and `create` is false.
+std::optional<MDB_dbi> open_table(MDB_txn* txn, const char* name, bool create) {
+  MDB_dbi dbi = 0;
+  const int rc = ::mdb_dbi_open(txn, name, create ? MDB_CREATE : 0, &dbi);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  if (rc == MDB_INCOMPATIBLE)
+    throw lmdb_backend_error(errc::corrupt, std::string("holds LMDB data that is not a Roost store "
+                                                        "(\"") + name + "\" is not a table)");
+  if (rc != MDB_SUCCESS) lmdb::error::raise("mdb_dbi_open", rc);
+  return dbi;
+}
+
+// True when the main table holds nothing at all: a new environment.
+bool environment_is_empty(MDB_txn* txn) {
+  MDB_dbi main = 0;
+  lmdb::dbi_open(txn, nullptr, 0, &main);
+  MDB_stat stat{};
+  lmdb::dbi_stat(txn, main, &stat);
+  return stat.ms_entries == 0;
+}
+
+// Checks the format version and opens the other tables of an existing store.
+lmdb_tables open_existing(MDB_txn* txn, MDB_dbi meta) {
+  const auto version = get_value(txn, meta, meta_format_key);
+  if (!version || version->size() != 4)
+    throw lmdb_backend_error(errc::corrupt, "is not a Roost store (no format version)");
+  const std::uint32_t v = fmt::read_u32(version->data());
+  if (v > fmt::format_version)
+    throw lmdb_backend_error(errc::unsupported,
+                             "was written in Roost LMDB format version " + std::to_string(v) +
+                                 ", newer than the version " +
+                                 std::to_string(fmt::format_version) + " this program reads");
+  if (v == 0) throw lmdb_backend_error(errc::corrupt, "has an invalid format version 0");
+  lmdb_tables t;
+  t.meta = meta;
+  const auto need = [&](const char* name) {
+    const auto dbi = open_table(txn, name, false);
+    if (!dbi)
+      throw lmdb_backend_error(errc::corrupt,
+                               std::string("is a damaged Roost store (table \"") + name +
+                                   "\" is missing)");
+    return *dbi;
+  };
+  t.timelines = need("timelines");
+  t.statuses = need("statuses");
+  t.order = need("order");
+  t.counts = need("counts");
+  return t;
+}
+
+// In a write transaction: creates every table and the meta entries.
+lmdb_tables create_store(MDB_txn* txn) {
+  lmdb_tables t;
+  t.meta = *open_table(txn, "meta", true);
+  t.timelines = *open_table(txn, "timelines", true);
+  t.statuses = *open_table(txn, "statuses", true);
+  t.order = *open_table(txn, "order", true);
+  t.counts = *open_table(txn, "counts", true);
+  std::string version;
+  fmt::append_u32(version, fmt::format_version);
+  put_value(txn, t.meta, meta_format_key, version);
+  std::string next;
+  fmt::append_u32(next, 1);
+  put_value(txn, t.meta, meta_next_timeline_key, next);
+  return t;
+}
+
+[[noreturn]] void not_a_roost_store() {
+  throw lmdb_backend_error(errc::corrupt,
+                           "holds LMDB data that is not a Roost store (no \"meta\" table)");
+}
+
+}  // namespace
+
+lmdb_tables open_tables(MDB_env* env) {
+  // A read transaction first, so that opening an existing store never takes the writer
+  // lock and can never write anything.
+  {
+    transaction txn(env, MDB_RDONLY);
+    if (const auto meta = open_table(txn.get(), "meta", false)) {
+      const lmdb_tables t = open_existing(txn.get(), *meta);
+      txn.commit();  // a committed transaction hands its table handles to the environment
+      return t;
+    }
+    if (!environment_is_empty(txn.get())) not_a_roost_store();
+  }
+  // Empty: create the store, checking again under the writer lock in case another
+  // process created it meanwhile.
+  transaction txn(env, 0);
+  lmdb_tables t;
+  if (const auto meta = open_table(txn.get(), "meta", false))
+    t = open_existing(txn.get(), *meta);
+  else if (environment_is_empty(txn.get()))
+    t = create_store(txn.get());
+  else
+    not_a_roost_store();
+  txn.commit();
+  return t;
+}
+
+}  // namespace roost::detail

@@ -1,0 +1,37 @@
+// The tables of a Roost LMDB store and their creation or validation at open.
+//
+// meta       "format_version" -> u32, "next_timeline" -> u32
+// timelines  name key -> timeline record (number, revision, size, name)
+// statuses   (timeline, id key) -> status record (level, order key, id, JSON)
+// order      (timeline, order key) -> (level, statuses key) in timeline order
+// counts     (timeline, level) -> number of unacked statuses at that level
+#pragma once
+
+#include <lmdb.h>
+
+namespace roost::detail {
+
+/// Handles of the named tables, valid for the environment's lifetime.
+struct lmdb_tables {
+  MDB_dbi meta = 0;
+  MDB_dbi timelines = 0;
+  MDB_dbi statuses = 0;
+  MDB_dbi order = 0;
+  MDB_dbi counts = 0;
+};
+
+/// How many named tables the environment must allow (mdb_env_set_maxdbs).
+constexpr unsigned table_count = 5;
+
+/// Meta table keys.
+constexpr const char* meta_format_key = "format_version";
+constexpr const char* meta_next_timeline_key = "next_timeline";
+
+/// Opens the tables of the store in `env`, creating them (and the format version) in an
+/// empty environment. Changes nothing in a non-empty one. Throws lmdb_backend_error
+/// (errc::corrupt) for an environment holding other data or a damaged store,
+/// (errc::unsupported) for a newer format version, and lmdb::error for engine failures.
+/// REQUIRES: no other transaction of the process is open on `env`.
+lmdb_tables open_tables(MDB_env* env);
+
+}  // namespace roost::detail

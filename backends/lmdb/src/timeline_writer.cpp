@@ -1,0 +1,251 @@
+#include "timeline_writer.hpp"
+
+#include <limits>
+#include <utility>
+
+#include "chain_lookup.hpp"
+#include "lmdb_errors.hpp"
+#include "storage/order_key.hpp"
+#include "table_access.hpp"
+
+namespace roost::detail {
+
+namespace fmt = lmdb_format;
+
+timeline_writer::timeline_writer(MDB_txn* txn, const lmdb_tables& tables, std::string_view name)
+    : txn_(txn), tables_(tables), name_(name), name_key_(fmt::timeline_name_key(name)) {
+  const chain_hit hit = find_in_chain(
+      txn_, tables_.timelines, name_key_,
+      [&](std::string_view value) { return fmt::timeline_record_name(value) == name_; }, false);
+  if (!hit.found) return;
+  exists_ = true;
+  record_key_ = hit.key;
+  record_ = fmt::decode_timeline_record(hit.value);
+  prefix_ = fmt::timeline_prefix(record_.number);
+}
+
+void timeline_writer::create_timeline() {
+  if (exists_) return;
+  const auto next = get_value(txn_, tables_.meta, meta_next_timeline_key);
+  if (!next || next->size() != 4) throw corrupt_record("meta table has no next timeline number");
+  const fmt::timeline_number n = fmt::read_u32(next->data());
+  if (n == 0 || n == std::numeric_limits<fmt::timeline_number>::max())
+    throw lmdb_backend_error(errc::internal, "no timeline numbers left");
+  std::string following;
+  fmt::append_u32(following, n + 1);
+  put_value(txn_, tables_.meta, meta_next_timeline_key, following);
+  record_key_ = find_in_chain(
+                    txn_, tables_.timelines, name_key_,
+                    [&](std::string_view value) { return fmt::timeline_record_name(value) == name_; },
+                    true)
+                    .key;
+  record_ = {n, 0, 0, name_};
+  prefix_ = fmt::timeline_prefix(n);
+  exists_ = true;
+  // The record itself is written by finish(), only if the operation changed something.
+}
+
+timeline_writer::status_slot timeline_writer::find_status(std::string_view id, bool need_free_key) {
+  const chain_hit hit = find_in_chain(
+      txn_, tables_.statuses, fmt::status_key(record_.number, id),
+      [&](std::string_view value) { return fmt::decode_status_record(value).id == id; },
+      need_free_key);
+  status_slot slot;
+  slot.exists = hit.found;
+  slot.key = hit.key;
+  if (hit.found) {
+    const auto record = fmt::decode_status_record(hit.value);
+    slot.level = record.level;
+    slot.order_probe = record.order_probe;
+    slot.order_key = record.order_key;
+  }
+  return slot;
+}
+
+void timeline_writer::count_unacked(std::string_view order_key, std::int64_t level, int delta) {
+  if (!order_key_is_acked(order_key)) count_deltas_[level] += delta;
+}
+
+void timeline_writer::write_status(const std::string& status_key, std::int64_t level,
+                                   std::string_view order_key, std::string_view id,
+                                   std::string_view json) {
+  std::uint8_t probe = 0;
+  std::string order_table_key = fmt::order_table_key(record_.number, order_key, 0);
+  if (fmt::order_key_is_truncated(order_key)) {
+    // Truncated keys of different statuses may coincide; take the first free probe.
+    while (get_value(txn_, tables_.order, order_table_key)) {
+      if (probe == std::numeric_limits<std::uint8_t>::max())
+        throw lmdb_backend_error(errc::internal,
+                                 "256 statuses share one truncated order key and hash");
+      order_table_key = fmt::order_table_key(record_.number, order_key, ++probe);
+    }
+  }
+  const std::string_view suffix = std::string_view(status_key).substr(fmt::timeline_prefix_size);
+  put_value(txn_, tables_.order, order_table_key, fmt::encode_order_value(level, suffix));
+  put_value(txn_, tables_.statuses, status_key,
+            fmt::encode_status_record(level, probe, order_key, id, json));
+  count_unacked(order_key, level, +1);
+}
+
+void timeline_writer::remove_order_entry(const status_slot& slot) {
+  if (!delete_key(txn_, tables_.order,
+                  fmt::order_table_key(record_.number, slot.order_key, slot.order_probe)))
+    throw corrupt_record("a status has no entry in the order table");
+  count_unacked(slot.order_key, slot.level, -1);
+}
+
+std::string timeline_writer::status_key_of(std::string_view order_value) const {
+  return prefix_ + std::string(fmt::decode_order_value(order_value).status_key_suffix);
+}
+
+std::size_t timeline_writer::put(put_mode mode, const std::vector<prepared_status>& statuses) {
+  if (!exists_) {
+    if (mode == put_mode::update) return 0;  // nothing to update in a timeline never written
+    create_timeline();
+  }
+  std::size_t changed = 0;
+  // In request order, each seeing the ones before: a later duplicate id acts as if put
+  // after the earlier.
+  for (const auto& s : statuses) {
+    const status_slot slot = find_status(s.id, true);
+    if ((mode == put_mode::insert && slot.exists) || (mode == put_mode::update && !slot.exists))
+      continue;
+    if (slot.exists)
+      remove_order_entry(slot);  // the record is overwritten under the same key below
+    else
+      ++record_.size;
+    write_status(slot.key, s.level, s.order_key, s.id, s.json);
+    ++changed;
+  }
+  return changed;
+}
+
+void timeline_writer::truncate(const storage_limits& limits) {
+  if (!exists_ || !limits.truncates() || record_.size <= limits.hard_limit()) return;
+  const std::uint64_t excess = record_.size - limits.soft_max;
+  // The oldest are the last keys of the timeline's range. Collect first, delete after:
+  // deleting under a cursor would move it.
+  std::vector<std::pair<std::string, std::string>> oldest;
+  {
+    table_cursor cursor(txn_, tables_.order);
+    for (bool more = cursor.seek_before(fmt::timeline_range_end(record_.number));
+         more && oldest.size() < excess && fmt::starts_with(cursor.key(), prefix_);
+         more = cursor.prev())
+      oldest.emplace_back(cursor.key(), cursor.value());
+  }
+  for (const auto& [order_table_key, value] : oldest) {
+    const auto entry = fmt::decode_order_value(value);
+    if (!delete_key(txn_, tables_.statuses, prefix_ + std::string(entry.status_key_suffix)))
+      throw corrupt_record("an order entry points to no status");
+    delete_key(txn_, tables_.order, order_table_key);
+    count_unacked(std::string_view(order_table_key).substr(fmt::timeline_prefix_size), entry.level,
+                  -1);
+    --record_.size;
+  }
+}
+
+void timeline_writer::collect_unacked_from(std::string_view start, std::set<std::string>& targets) {
+  table_cursor cursor(txn_, tables_.order);
+  for (bool more = cursor.seek(start); more; more = cursor.next()) {
+    const auto key = cursor.key();
+    if (!fmt::starts_with(key, prefix_) ||
+        order_key_is_acked(key.substr(fmt::timeline_prefix_size)))
+      break;
+    targets.insert(status_key_of(cursor.value()));
+  }
+}
+
+std::size_t timeline_writer::ack(const prepared_ack& request) {
+  if (!exists_) return 0;
+  // Collect first, change after: re-keying moves statuses within the order table.
+  std::set<std::string> targets;  // statuses keys
+  if (!request.ids && !request.max_id) collect_unacked_from(prefix_, targets);
+  if (request.ids) {
+    for (const auto& id : *request.ids) {
+      const status_slot slot = find_status(id, false);
+      if (slot.exists && !order_key_is_acked(slot.order_key)) targets.insert(slot.key);
+    }
+  }
+  if (request.max_id) {
+    const status_slot slot = find_status(*request.max_id, false);
+    if (slot.exists && !order_key_is_acked(slot.order_key))
+      collect_unacked_from(fmt::order_table_key(record_.number, slot.order_key, slot.order_probe),
+                           targets);
+  }
+  for (const auto& key : targets) {
+    const auto value = get_value(txn_, tables_.statuses, key);
+    if (!value) throw corrupt_record("an order entry points to no status");
+    // Copies: the views die with the next write.
+    const auto record = fmt::decode_status_record(*value);
+    status_slot slot;
+    slot.exists = true;
+    slot.key = key;
+    slot.level = record.level;
+    slot.order_probe = record.order_probe;
+    slot.order_key = record.order_key;
+    const std::string id(record.id);
+    const std::string json = with_acked_at(std::string(record.json), request.at_text);
+    remove_order_entry(slot);
+    write_status(key, slot.level, order_key_with_acked_at(slot.order_key, request.at), id, json);
+  }
+  return targets.size();
+}
+
+std::size_t timeline_writer::delete_timeline_range(MDB_dbi dbi) {
+  std::vector<std::string> keys;
+  {
+    table_cursor cursor(txn_, dbi);
+    for (bool more = cursor.seek(prefix_); more && fmt::starts_with(cursor.key(), prefix_);
+         more = cursor.next())
+      keys.emplace_back(cursor.key());
+  }
+  for (const auto& key : keys) delete_key(txn_, dbi, key);
+  return keys.size();
+}
+
+std::size_t timeline_writer::erase(const delete_selection& selection) {
+  if (!exists_) return 0;
+  if (selection.is_all()) {
+    const std::size_t n = delete_timeline_range(tables_.order);
+    delete_timeline_range(tables_.statuses);
+    delete_timeline_range(tables_.counts);
+    count_deltas_.clear();
+    record_.size = 0;
+    return n;
+  }
+  std::size_t n = 0;
+  for (const auto& id : selection.id_list()) {
+    const status_slot slot = find_status(id, false);
+    if (!slot.exists) continue;  // unknown, or listed twice
+    remove_order_entry(slot);
+    delete_key(txn_, tables_.statuses, slot.key);
+    --record_.size;
+    ++n;
+  }
+  return n;
+}
+
+bool timeline_writer::finish(std::size_t changed) {
+  if (changed == 0 || !exists_) return false;
+  for (const auto& [level, delta] : count_deltas_) {
+    if (delta == 0) continue;
+    const std::string key = fmt::count_key(record_.number, level);
+    const auto stored = get_value(txn_, tables_.counts, key);
+    if (stored && stored->size() != 8) throw corrupt_record("an unacked count is damaged");
+    const std::int64_t now =
+        (stored ? static_cast<std::int64_t>(fmt::read_u64(stored->data())) : 0) + delta;
+    if (now < 0) throw corrupt_record("an unacked count fell below zero");
+    if (now == 0) {
+      delete_key(txn_, tables_.counts, key);
+    } else {
+      std::string value;
+      fmt::append_u64(value, static_cast<std::uint64_t>(now));
+      put_value(txn_, tables_.counts, key, value);
+    }
+  }
+  ++record_.revision;
+  put_value(txn_, tables_.timelines, record_key_, fmt::encode_timeline_record(record_));
+  return true;
+}
+
+}  // namespace roost::detail

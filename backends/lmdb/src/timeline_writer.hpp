@@ -1,0 +1,88 @@
+// The changes of one write operation to one timeline, inside a write transaction.
+//
+// Construct it, apply put/ack/erase (and truncate after a put), then finish(): that
+// writes the unacked counts, the status total and the bumped revision, all in the same
+// transaction as the statuses. The semantics mirror the memory backend's
+// (memory_timeline.cpp): puts apply in request order, a timeline comes into being only
+// when a write changes it, and the revision grows once per changing operation.
+//
+// Not thread-safe; one per transaction. Throws lmdb::error or corrupt_record; the
+// caller's transaction then rolls everything back.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <lmdb.h>
+
+#include "key_codec.hpp"
+#include "records.hpp"
+#include "schema.hpp"
+#include "storage/limits.hpp"
+#include "storage/status_storage.hpp"
+
+namespace roost::detail {
+
+class timeline_writer {
+public:
+  timeline_writer(MDB_txn* txn, const lmdb_tables& tables, std::string_view name);
+
+  /// Applies a put; returns the number inserted or replaced.
+  std::size_t put(put_mode mode, const std::vector<prepared_status>& statuses);
+
+  /// Removes the oldest statuses down to soft_max when more than the hard limit remain.
+  void truncate(const storage_limits& limits);
+
+  /// Acks as the contract says; returns how many changed from unacked to acked.
+  std::size_t ack(const prepared_ack& request);
+
+  /// Deletes; returns how many were removed.
+  std::size_t erase(const delete_selection& selection);
+
+  /// When `changed` is non-zero, writes counts, total and the next revision, and returns
+  /// true (commit); otherwise returns false (nothing to commit).
+  bool finish(std::size_t changed);
+
+private:
+  // Where a status lives (or would live) in the statuses table.
+  struct status_slot {
+    bool exists = false;
+    std::string key;  // its statuses key (with probe, when hashed)
+    // When it exists:
+    std::int64_t level = 0;
+    std::uint8_t order_probe = 0;
+    std::string order_key;
+  };
+
+  status_slot find_status(std::string_view id, bool need_free_key);
+  void create_timeline();
+  // Writes a status's order entry and record under `status_key`; counts it if unacked.
+  void write_status(const std::string& status_key, std::int64_t level, std::string_view order_key,
+                    std::string_view id, std::string_view json);
+  // Removes the order entry of an existing status (and its unacked count), keeping its record.
+  void remove_order_entry(const status_slot& slot);
+  void count_unacked(std::string_view order_key, std::int64_t level, int delta);
+  // The statuses key of an order entry's value.
+  std::string status_key_of(std::string_view order_value) const;
+  // Adds the statuses keys of the unacked statuses from order table key `start` on.
+  void collect_unacked_from(std::string_view start, std::set<std::string>& targets);
+  // Deletes every key of `dbi` that starts with this timeline's prefix; returns how many.
+  std::size_t delete_timeline_range(MDB_dbi dbi);
+
+  MDB_txn* txn_;
+  const lmdb_tables& tables_;
+  std::string name_;
+  lmdb_format::chain_key name_key_;
+  std::string record_key_;  // the timelines key of the record, once it exists
+  bool exists_ = false;
+  lmdb_format::timeline_record record_;
+  std::string prefix_;
+  // Changes to the unacked counts, written once by finish().
+  std::map<std::int64_t, std::int64_t> count_deltas_;
+};
+
+}  // namespace roost::detail

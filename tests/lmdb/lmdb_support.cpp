@@ -1,0 +1,216 @@
+#include "lmdb_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <lmdb++.h>
+
+#include "key_codec.hpp"
+#include "records.hpp"
+#include "schema.hpp"
+#include "storage/blocking.hpp"
+#include "storage/order_key.hpp"
+
+namespace roost::testing {
+
+lmdb_options small_options(const std::filesystem::path& dir, storage_limits limits) {
+  lmdb_options o;
+  o.directory = dir;
+  o.limits = limits;
+  o.initial_map_size = std::size_t{1} << 20;
+  o.max_map_size = std::size_t{64} << 20;
+  o.sync_writes = false;
+  return o;
+}
+
+status make_status(const std::string& id, std::int64_t level, int created, bool acked,
+                   std::size_t padding) {
+  status s = {{"id", id},
+              {"created_at", format_twitter(timestamp{} + std::chrono::hours{24 * 365 * 43} +
+                                            std::chrono::seconds{created})},
+              {"text", "status " + id + std::string(padding, '.')},
+              {"busybird", {{"level", level}}}};
+  if (acked) s["busybird"]["acked_at"] = "Wed Jan 01 00:00:00 +0000 2014";
+  return s;
+}
+
+std::vector<status> make_statuses(const std::string& prefix, int first, int n,
+                                  std::size_t padding) {
+  static constexpr std::int64_t levels[] = {0, 1, 2, -1};
+  std::vector<status> out;
+  for (int i = first; i < first + n; ++i)
+    out.push_back(make_status(prefix + std::to_string(i), levels[i % 4], i, false, padding));
+  return out;
+}
+
+std::vector<std::string> ids_of(const std::vector<status>& statuses) {
+  std::vector<std::string> out;
+  for (const auto& s : statuses) out.push_back(s["id"].get<std::string>());
+  return out;
+}
+
+std::vector<status> all_statuses(status_storage& s, const std::string& timeline) {
+  return blocking::get_statuses(s, {.timeline = timeline, .count = status_count::all()});
+}
+
+void require_counts_match_recount(status_storage& s, const std::string& timeline) {
+  unacked_counts recount;
+  for (const auto& st : all_statuses(s, timeline)) {
+    if (is_acked(st)) continue;
+    ++recount.total;
+    ++recount.by_level[status_level(st)];
+  }
+  REQUIRE(blocking::get_unacked_counts(s, timeline) == recount);
+}
+
+namespace {
+
+namespace fmt = detail::lmdb_format;
+
+MDB_dbi open_table(MDB_txn* txn, const char* name) {
+  MDB_dbi dbi = 0;
+  lmdb::dbi_open(txn, name, 0, &dbi);
+  return dbi;
+}
+
+std::string_view view(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+
+// Every (key, value) of a table whose key starts with `prefix`.
+std::vector<std::pair<std::string, std::string>> entries(MDB_txn* txn, MDB_dbi dbi,
+                                                         const std::string& prefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto cursor = lmdb::cursor::open(txn, dbi);
+  MDB_val k{prefix.size(), const_cast<char*>(prefix.data())};
+  MDB_val v{};
+  for (bool more = lmdb::cursor_get(cursor, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
+       more;
+       more = lmdb::cursor_get(cursor, &k, &v, MDB_NEXT)) {
+    if (!fmt::starts_with(view(k), prefix)) break;
+    out.emplace_back(view(k), view(v));
+  }
+  return out;
+}
+
+}  // namespace
+
+void require_consistent(const std::filesystem::path& dir) {
+  auto env = lmdb::env::create();
+  env.set_max_dbs(detail::table_count);
+  env.open(dir.c_str(), MDB_RDONLY, 0644);
+  auto txn = lmdb::txn::begin(env, nullptr, MDB_RDONLY);
+  const MDB_dbi timelines = open_table(txn, "timelines");
+  const MDB_dbi statuses = open_table(txn, "statuses");
+  const MDB_dbi order = open_table(txn, "order");
+  const MDB_dbi counts = open_table(txn, "counts");
+  std::size_t all_statuses = 0;
+  for (const auto& [name_key, value] : entries(txn, timelines, "")) {
+    const auto record = fmt::decode_timeline_record(value);
+    INFO("timeline " << record.name);
+    const std::string prefix = fmt::timeline_prefix(record.number);
+    std::map<std::int64_t, std::uint64_t> recount;
+    const auto order_entries = entries(txn, order, prefix);
+    for (const auto& [key, ov] : order_entries) {
+      const auto entry = fmt::decode_order_value(ov);
+      const std::string status_key = prefix + std::string(entry.status_key_suffix);
+      MDB_val k{status_key.size(), const_cast<char*>(status_key.data())};
+      MDB_val v{};
+      REQUIRE(lmdb::dbi_get(txn, statuses, &k, &v));
+      const auto s = fmt::decode_status_record(view(v));
+      REQUIRE(fmt::order_table_key(record.number, s.order_key, s.order_probe) == key);
+      REQUIRE(s.level == entry.level);
+      REQUIRE(nlohmann::json::parse(s.json)["id"].dump() != "");
+      if (!order_key_is_acked(s.order_key)) ++recount[s.level];
+    }
+    const auto status_entries = entries(txn, statuses, prefix);
+    REQUIRE(status_entries.size() == order_entries.size());
+    REQUIRE(record.size == order_entries.size());
+    all_statuses += status_entries.size();
+    std::map<std::int64_t, std::uint64_t> stored;
+    for (const auto& [key, cv] : entries(txn, counts, prefix)) {
+      REQUIRE(cv.size() == 8);
+      stored[fmt::count_key_level(key)] = fmt::read_u64(cv.data());
+    }
+    REQUIRE(stored == recount);
+  }
+  // No status belongs to a timeline without a record.
+  MDB_stat st{};
+  lmdb::dbi_stat(txn, statuses, &st);
+  REQUIRE(st.ms_entries == all_statuses);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+child_process::child_process(const std::vector<std::string>& args, std::optional<uid_t> as_uid) {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  std::vector<std::string> argv_strings{ROOST_LMDB_TEST_HELPER};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    // The child only execs: it must not touch the parent's LMDB environments.
+    ::dup2(fds[1], STDOUT_FILENO);
+    if (as_uid && (::setgid(*as_uid) != 0 || ::setuid(*as_uid) != 0)) ::_exit(126);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  out_ = fds[0];
+}
+
+child_process::~child_process() {
+  if (pid_ > 0) kill();
+  if (out_ >= 0) ::close(out_);
+}
+
+std::optional<std::string> child_process::read_line() {
+  for (;;) {
+    const auto newline = buffer_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      return line;
+    }
+    char chunk[256];
+    const ssize_t n = ::read(out_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+void child_process::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait();
+}
+
+int child_process::wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return -1000;
+}
+
+}  // namespace roost::testing

@@ -1,0 +1,34 @@
+// How a backend plugs into the benchmark harness: a name and a factory.
+//
+// The factory receives the limits to use (the harness passes soft_max = 0: truncation
+// off, as workload.md requires) and a directory that the harness created empty for this
+// store and removes afterwards. A persistent backend keeps its files there; "reopen"
+// destroys the store and calls the factory again with the same directory, so it must
+// open what is there rather than start afresh. A backend without files ignores it.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/limits.hpp"
+#include "storage/status_storage.hpp"
+
+namespace roost::bench {
+
+using storage_factory = std::function<std::unique_ptr<status_storage>(
+    const storage_limits& limits, const std::filesystem::path& dir)>;
+
+struct backend {
+  std::string name;         ///< as it appears in benchmark names and reports
+  bool persistent = false;  ///< true: also measure "reopen"
+  storage_factory open;
+};
+
+/// Every backend this binary was built with (memory, and SQLite / LMDB when their
+/// targets existed at configure time).
+std::vector<backend> available_backends();
+
+}  // namespace roost::bench

@@ -1,0 +1,32 @@
+// The backends this binary measures. CMake defines ROOST_BENCH_WITH_SQLITE /
+// ROOST_BENCH_WITH_LMDB when those targets exist, so the list grows as backends land.
+#include "harness/backend.hpp"
+
+#include "storage/memory_storage.hpp"
+
+namespace roost::bench {
+
+#ifdef ROOST_BENCH_WITH_SQLITE
+backend sqlite_backend();
+#endif
+#ifdef ROOST_BENCH_WITH_LMDB
+backend lmdb_backend();
+#endif
+
+std::vector<backend> available_backends() {
+  std::vector<backend> list;
+  list.push_back({.name = "memory",
+                  .persistent = false,
+                  .open = [](const storage_limits& limits, const std::filesystem::path&) {
+                    return make_memory_storage({.limits = limits});
+                  }});
+#ifdef ROOST_BENCH_WITH_SQLITE
+  list.push_back(sqlite_backend());
+#endif
+#ifdef ROOST_BENCH_WITH_LMDB
+  list.push_back(lmdb_backend());
+#endif
+  return list;
+}
+
+}  // namespace roost::bench

@@ -1,0 +1,51 @@
+#include "raw/raw_benchmarks.hpp"
+
+#ifdef ROOST_BENCH_RAW_SQLITE
+#include "raw/raw_sqlite.hpp"
+#endif
+#ifdef ROOST_BENCH_RAW_LMDB
+#include "raw/raw_lmdb.hpp"
+#endif
+
+namespace roost::bench {
+
+std::vector<std::string> raw_engines() {
+  std::vector<std::string> engines;
+#ifdef ROOST_BENCH_RAW_SQLITE
+  engines.push_back("sqlite");
+#endif
+#ifdef ROOST_BENCH_RAW_LMDB
+  engines.push_back("lmdb");
+#endif
+  return engines;
+}
+
+void register_raw_benchmarks([[maybe_unused]] const std::string& engine,
+                             [[maybe_unused]] std::size_t n) {
+#ifdef ROOST_BENCH_RAW_SQLITE
+  if (engine == "sqlite") register_raw_sqlite_benchmarks(n);
+#endif
+#ifdef ROOST_BENCH_RAW_LMDB
+  if (engine == "lmdb") register_raw_lmdb_benchmarks(n);
+#endif
+}
+
+void add_raw_context() {
+#ifdef ROOST_BENCH_RAW_SQLITE
+  add_raw_sqlite_context();
+#endif
+#ifdef ROOST_BENCH_RAW_LMDB
+  add_raw_lmdb_context();
+#endif
+}
+
+void release_raw_stores() {
+#ifdef ROOST_BENCH_RAW_SQLITE
+  release_raw_sqlite_store();
+#endif
+#ifdef ROOST_BENCH_RAW_LMDB
+  release_raw_lmdb_store();
+#endif
+}
+
+}  // namespace roost::bench

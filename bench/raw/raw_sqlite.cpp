@@ -1,0 +1,307 @@
+// Raw-SQLite baseline: the same bytes the library stores, with plain statements.
+//
+// One table (id TEXT PRIMARY KEY, doc TEXT); the primary key's index serves the range
+// reads. The file is set up as the SQLite backend's default (WAL, synchronous=NORMAL) so
+// the ratio shows the library's own work, not a different durability level.
+#include "raw/raw_sqlite.hpp"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include "harness/fixture.hpp"
+#include "harness/timing.hpp"
+#include "workload/workload.hpp"
+
+namespace roost::bench {
+namespace {
+
+constexpr std::size_t put_batch = 100;
+constexpr std::size_t page_size = 20;
+constexpr std::size_t contains_count = 100;
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw std::runtime_error("raw sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "no db"));
+}
+
+class statement {
+public:
+  statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, sql);
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int index, const std::string& text) {
+    // SQLITE_STATIC: the text outlives the step; the library copies nothing either.
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                          SQLITE_STATIC) != SQLITE_OK)
+      fail(db_, "bind");
+    return *this;
+  }
+
+  // Steps once; true when a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) fail(db_, "step");
+    return false;
+  }
+
+  std::string column_text(int index) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+    return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+  }
+
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
+}
+
+// One open database with its prepared statements.
+class raw_db {
+public:
+  explicit raw_db(const std::filesystem::path& file) {
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK)
+      fail(db_, "open " + file.string());
+    exec(db_, "PRAGMA journal_mode=WAL");
+    exec(db_, "PRAGMA synchronous=NORMAL");
+    exec(db_, "CREATE TABLE IF NOT EXISTS statuses (id TEXT PRIMARY KEY, doc TEXT NOT NULL)");
+    insert_ = std::make_unique<statement>(db_, "INSERT INTO statuses (id, doc) VALUES (?1, ?2)");
+    newest_ = std::make_unique<statement>(db_, "SELECT doc FROM statuses ORDER BY id DESC LIMIT 20");
+    older_ = std::make_unique<statement>(
+        db_, "SELECT doc FROM statuses WHERE id <= ?1 ORDER BY id DESC LIMIT 20");
+    exists_ = std::make_unique<statement>(db_, "SELECT 1 FROM statuses WHERE id = ?1");
+    // A WHERE clause keeps SQLite from its truncate shortcut: the library deletes one
+    // timeline's rows, not a whole table, so the baseline deletes row by row too.
+    delete_all_ = std::make_unique<statement>(db_, "DELETE FROM statuses WHERE id >= ''");
+    delete_one_ = std::make_unique<statement>(db_, "DELETE FROM statuses WHERE id = ?1");
+  }
+  ~raw_db() {
+    insert_.reset();
+    newest_.reset();
+    older_.reset();
+    exists_.reset();
+    delete_all_.reset();
+    delete_one_.reset();
+    sqlite3_close(db_);
+  }
+  raw_db(const raw_db&) = delete;
+  raw_db& operator=(const raw_db&) = delete;
+
+  // Inserts statuses first .. first+count-1, `batch` per transaction (1: autocommit).
+  void insert(std::size_t first, std::size_t count, std::size_t batch) {
+    const auto& all = texts();
+    for (std::size_t i = first; i < first + count; i += batch) {
+      const std::size_t end = std::min(first + count, i + batch);
+      if (batch > 1) exec(db_, "BEGIN");
+      for (std::size_t k = i; k < end; ++k) {
+        const std::string id = workload::id_of(k);
+        insert_->bind(1, id).bind(2, all[k]).step();
+        insert_->reset();
+      }
+      if (batch > 1) exec(db_, "COMMIT");
+    }
+  }
+
+  std::vector<std::string> page(const std::string* max_id) {
+    statement& s = max_id ? *older_ : *newest_;
+    if (max_id) s.bind(1, *max_id);
+    std::vector<std::string> docs;
+    docs.reserve(page_size);
+    while (s.step()) docs.push_back(s.column_text(0));
+    s.reset();
+    return docs;
+  }
+
+  std::size_t contains(const std::vector<std::string>& ids) {
+    std::size_t found = 0;
+    exec(db_, "BEGIN");
+    for (const auto& id : ids) {
+      if (exists_->bind(1, id).step()) ++found;
+      exists_->reset();
+    }
+    exec(db_, "COMMIT");
+    return found;
+  }
+
+  std::size_t delete_all() {
+    exec(db_, "BEGIN");
+    delete_all_->step();
+    delete_all_->reset();
+    const auto n = static_cast<std::size_t>(sqlite3_changes(db_));
+    exec(db_, "COMMIT");
+    return n;
+  }
+
+  void delete_ids(std::size_t first, std::size_t count) {
+    exec(db_, "BEGIN");
+    for (std::size_t k = first; k < first + count; ++k) {
+      const std::string id = workload::id_of(k);
+      delete_one_->bind(1, id).step();
+      delete_one_->reset();
+    }
+    exec(db_, "COMMIT");
+  }
+
+private:
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<statement> insert_, newest_, older_, exists_, delete_all_, delete_one_;
+};
+
+struct raw_store {
+  std::size_t n = 0;
+  temp_dir dir;
+  std::unique_ptr<raw_db> db;
+  std::filesystem::path file() const { return dir.path() / "raw.sqlite3"; }
+};
+
+std::unique_ptr<raw_store>& current() {
+  static std::unique_ptr<raw_store> store;
+  return store;
+}
+
+// A new raw store with nothing in it, made the current one for `n`; the caller fills it.
+raw_store& unfilled(std::size_t n) {
+  auto& store = current();
+  store.reset();
+  auto next = std::make_unique<raw_store>();
+  next->n = n;
+  next->db = std::make_unique<raw_db>(next->file());
+  store = std::move(next);
+  return *store;
+}
+
+raw_store& filled(std::size_t n) {
+  auto& store = current();
+  if (store && store->n == n && store->db) return *store;
+  auto& fresh = unfilled(n);
+  fresh.db->insert(0, n, restore_batch);
+  return fresh;
+}
+
+// put: N statuses into a new, empty store, 100 per transaction (as the library's put).
+void bm_put(benchmark::State& state, std::size_t n) {
+  stopwatch watch;
+  for (auto _ : state) {
+    auto& s = unfilled(n);
+    state.SetIterationTime(watch.time([&] { s.db->insert(0, n, put_batch); }));
+  }
+  report_rates(state, watch, static_cast<double>((n + put_batch - 1) / put_batch),
+               static_cast<double>(n));
+}
+
+void bm_put_one(benchmark::State& state, std::size_t n) {
+  auto& s = filled(n);
+  stopwatch watch;
+  for (auto _ : state) {
+    state.SetIterationTime(watch.time([&] { s.db->insert(n, put_one_count, 1); }));
+    s.db->delete_ids(n, put_one_count);
+  }
+  report_rates(state, watch, put_one_count, put_one_count);
+}
+
+void bm_get(benchmark::State& state, std::size_t n, bool from_middle) {
+  auto& s = filled(n);
+  stopwatch watch(stopwatch::cpu_scope::whole_loop);
+  const std::string middle = workload::id_of(n / 2);
+  for (auto _ : state) {
+    std::vector<std::string> docs;
+    state.SetIterationTime(
+        watch.time([&] { docs = s.db->page(from_middle ? &middle : nullptr); }));
+    if (!check(state, docs.size() == page_size, "raw get returned " + std::to_string(docs.size())))
+      break;
+  }
+  report_rates(state, watch, 1);
+}
+
+void bm_contains(benchmark::State& state, std::size_t n) {
+  auto& s = filled(n);
+  stopwatch watch(stopwatch::cpu_scope::whole_loop);
+  std::vector<std::string> ids;
+  const auto present = spread_ids(n, contains_count / 2);
+  for (std::size_t k = 0; k < contains_count / 2; ++k) {
+    ids.push_back(present[k]);
+    ids.push_back(workload::id_of(90'000'000 + k));
+  }
+  for (auto _ : state) {
+    std::size_t found = 0;
+    state.SetIterationTime(watch.time([&] { found = s.db->contains(ids); }));
+    if (!check(state, found == contains_count / 2, "raw contains found " + std::to_string(found)))
+      break;
+  }
+  report_rates(state, watch, 1, contains_count);
+}
+
+void bm_delete_all(benchmark::State& state, std::size_t n) {
+  auto& s = filled(n);
+  stopwatch watch;
+  for (auto _ : state) {
+    std::size_t deleted = 0;
+    state.SetIterationTime(watch.time([&] { deleted = s.db->delete_all(); }));
+    s.db->insert(0, n, restore_batch);
+    if (!check(state, deleted == n, "raw delete-all deleted " + std::to_string(deleted))) break;
+  }
+  report_rates(state, watch, 1, static_cast<double>(n));
+}
+
+void bm_reopen(benchmark::State& state, std::size_t n) {
+  auto& s = filled(n);
+  stopwatch watch;
+  for (auto _ : state) {
+    s.db.reset();
+    std::vector<std::string> docs;
+    state.SetIterationTime(watch.time([&] {
+      s.db = std::make_unique<raw_db>(s.file());
+      docs = s.db->page(nullptr);
+    }));
+    if (!check(state, docs.size() == page_size, "raw reopen got " + std::to_string(docs.size())))
+      break;
+  }
+  report_rates(state, watch, 1);
+}
+
+template <typename F, typename... Args>
+void add(const std::string& name, F f, Args... args) {
+  benchmark::RegisterBenchmark(name.c_str(), f, args...)
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace
+
+void register_raw_sqlite_benchmarks(std::size_t n) {
+  const std::string prefix = "raw-sqlite/";
+  std::string suffix = "/";
+  suffix += std::to_string(n);  // not "/" + ...: GCC 12 warns falsely (-Wstringop-overflow)
+  add(prefix + "put" + suffix, bm_put, n);
+  add(prefix + "get-newest" + suffix, bm_get, n, false);
+  add(prefix + "get-middle" + suffix, bm_get, n, true);
+  add(prefix + "contains" + suffix, bm_contains, n);
+  add(prefix + "put-one" + suffix, bm_put_one, n);
+  add(prefix + "delete-all" + suffix, bm_delete_all, n);
+  add(prefix + "reopen" + suffix, bm_reopen, n);
+}
+
+void add_raw_sqlite_context() {
+  benchmark::AddCustomContext("sqlite_version", sqlite3_libversion());
+  benchmark::AddCustomContext("raw_sqlite_settings", "journal_mode=WAL, synchronous=NORMAL");
+}
+
+void release_raw_sqlite_store() { current().reset(); }
+
+}  // namespace roost::bench

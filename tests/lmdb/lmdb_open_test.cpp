@@ -114,7 +114,7 @@ TEST_CASE("a read-only directory is refused with nothing created", "[lmdb][open]
   // Root ignores permissions: open from a child process running as nobody then.
   std::optional<uid_t> as;
   if (::geteuid() == 0) as = 65534;
-  child_process child({"open", locked.string()}, as);
+  helper_process child({"open", locked.string()}, as);
   const auto line = child.read_line();
   REQUIRE(line);
   CHECK_THAT(*line, Catch::StartsWith("error " + std::to_string(static_cast<int>(errc::io_error))) &&

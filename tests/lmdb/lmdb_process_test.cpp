@@ -30,7 +30,7 @@ TEST_CASE("two processes write to one store and see each other's writes", "[lmdb
   temp_dir dir;
   lmdb_storage s(small_options(dir.path()));
   REQUIRE(put(s, "t", make_statuses("p", 0, 10)) == 10);
-  child_process child({"put", dir.path().string(), "t", "c", "40", "100"});
+  helper_process child({"put", dir.path().string(), "t", "c", "40", "100"});
   REQUIRE(child.read_line() == "saw 10");
   // Interleaved: one put here, then wait for one put there.
   for (int i = 0; i < 40; ++i) {
@@ -53,7 +53,7 @@ TEST_CASE("a map grown by another process is adopted", "[lmdb][process][map]") {
   REQUIRE(put(s, "t", make_statuses("p", 0, 1)) == 1);
   const auto before = s.map_size();
   // About 1.5 MB: the child must grow its map beyond our 1 MiB.
-  child_process child({"put", dir.path().string(), "t", "big", "25", "60000"});
+  helper_process child({"put", dir.path().string(), "t", "big", "25", "60000"});
   std::string last;
   while (auto line = child.read_line()) last = *line;
   REQUIRE(child.wait() == 0);
@@ -71,7 +71,7 @@ TEST_CASE("readers do not wait for a writer in another process", "[lmdb][process
   temp_dir dir;
   lmdb_storage s(small_options(dir.path()));
   REQUIRE(put(s, "t", make_statuses("s", 0, 3)) == 3);
-  child_process writer({"hold-writer", dir.path().string()});
+  helper_process writer({"hold-writer", dir.path().string()});
   REQUIRE(writer.read_line() == "ready");
   // The other process holds LMDB's writer lock; every read still completes.
   REQUIRE(all_statuses(s, "t").size() == 3);
@@ -98,7 +98,7 @@ TEST_CASE("a writer killed at random moments loses no completed put", "[lmdb][pr
     const int kill_after = std::uniform_int_distribution<int>(1, 60)(rng);
     INFO("round " << round << ", killed after " << kill_after << " reported puts");
     {
-      child_process child({"crash-loop", dir.path().string(), std::to_string(first)});
+      helper_process child({"crash-loop", dir.path().string(), std::to_string(first)});
       for (int i = 0; i < kill_after; ++i) {
         const auto line = child.read_line();
         REQUIRE(line);
@@ -133,7 +133,7 @@ TEST_CASE("reader slots of killed processes are cleared", "[lmdb][process][reade
   lmdb_storage s(small_options(dir.path()));
   REQUIRE(blocking::get_unacked_counts(s, "t").total == 0);
   const auto kill_a_reader = [&] {
-    child_process reader({"hold-reader", dir.path().string()});
+    helper_process reader({"hold-reader", dir.path().string()});
     REQUIRE(reader.read_line() == "ready");
     reader.kill();
   };
@@ -143,7 +143,7 @@ TEST_CASE("reader slots of killed processes are cleared", "[lmdb][process][reade
   kill_a_reader();
   // Opening the store in another process clears it: that process's own check afterwards
   // finds nothing, and neither does ours.
-  child_process opener({"open", dir.path().string()});
+  helper_process opener({"open", dir.path().string()});
   REQUIRE(opener.read_line() == "ok 0");
   REQUIRE(opener.wait() == 0);
   REQUIRE(s.clear_stale_readers() == 0);
@@ -163,7 +163,7 @@ TEST_CASE("closing one of two storages on a directory keeps the other's locks",
   REQUIRE(all_statuses(b, "t").size() == 2);  // b's pooled read transaction keeps a slot
   REQUIRE(all_statuses(*a, "t").size() == 2);
   a.reset();
-  child_process checker({"reader-check", dir.path().string()});
+  helper_process checker({"reader-check", dir.path().string()});
   REQUIRE(checker.read_line() == "cleared 0");
   REQUIRE(checker.wait() == 0);
   REQUIRE(all_statuses(b, "t").size() == 2);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
 #include "storage/lmdb_storage.hpp"
 
@@ -48,31 +49,12 @@ void require_consistent(const std::filesystem::path& dir);
 /// The whole content of a file (to prove that a refused store was not changed).
 std::string read_file(const std::filesystem::path& path);
 
-/// A child process running lmdb_test_helper, its standard output on a pipe.
-class child_process {
+/// The LMDB test helper program as a child process.
+class helper_process : public child_process {
 public:
-  /// Starts the helper with `args`; when `as_uid` is set the child drops to that user
-  /// and group first (REQUIRES root).
-  explicit child_process(const std::vector<std::string>& args,
-                         std::optional<uid_t> as_uid = std::nullopt);
-  /// Kills (SIGKILL) and reaps the child if it still runs.
-  ~child_process();
-  child_process(const child_process&) = delete;
-  child_process& operator=(const child_process&) = delete;
-
-  /// The next line the child wrote, without its newline; nullopt at the end of output.
-  std::optional<std::string> read_line();
-  /// Sends SIGKILL and reaps the child.
-  void kill();
-  /// Waits for the child to exit; returns its exit code, or -signal when killed.
-  int wait();
-
-  pid_t pid() const noexcept { return pid_; }
-
-private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string buffer_;
+  explicit helper_process(const std::vector<std::string>& args,
+                          std::optional<uid_t> as_uid = std::nullopt)
+      : child_process(ROOST_LMDB_TEST_HELPER, args, as_uid) {}
 };
 
 }  // namespace roost::testing

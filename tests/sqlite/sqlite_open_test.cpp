@@ -218,7 +218,7 @@ TEST_CASE("a read-only directory is refused, naming the path", "[sqlite][open][e
   for (const auto* name : {"new.db", "existing.db"}) {
     const auto path = ro / name;
     DYNAMIC_SECTION(name) {
-      child_process child({"open", path.string()}, as);
+      helper_process child({"open", path.string()}, as);
       const auto line = child.read_line();
       CHECK(child.wait() == 0);
       REQUIRE(line);

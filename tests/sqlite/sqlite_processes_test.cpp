@@ -27,7 +27,7 @@ TEST_CASE("a writer killed at random moments loses no completed put",
     {
       // Each round numbers its statuses afresh: the child may have put more than it
       // reported before it died.
-      child_process child({"crash-loop", path.string(), std::to_string(round * 1000000)});
+      helper_process child({"crash-loop", path.string(), std::to_string(round * 1000000)});
       for (int i = 0; i < wait_for; ++i) {
         const auto line = child.read_line();
         REQUIRE(line);
@@ -61,7 +61,7 @@ TEST_CASE("two processes writing one store keep every write and see each other's
   sqlite_storage storage(options);
   blocking::put_statuses(storage, {"shared", put_mode::insert, make_statuses("p", 0, 20)});
 
-  child_process child({"put", options.path.string(), "shared", "child-", "150"});
+  helper_process child({"put", options.path.string(), "shared", "child-", "150"});
   const auto saw = child.read_line();
   REQUIRE(saw);
   CHECK(*saw == "saw 20");  // the child sees what this process wrote

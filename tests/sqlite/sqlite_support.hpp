@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
 #include "storage/sqlite_storage.hpp"
 
@@ -61,29 +62,12 @@ sqlite_options file_options(const temp_dir& dir, const std::string& name = "stor
 /// The whole content of a file (to prove that a refused file was not changed).
 std::string read_file(const std::filesystem::path& path);
 
-/// A child process running the test helper, with its standard output on a pipe.
-class child_process {
+/// The SQLite test helper program as a child process.
+class helper_process : public child_process {
 public:
-  /// Starts the helper (ROOST_SQLITE_TEST_HELPER) with `args`; when `as_uid` is set the
-  /// child drops to that user and group id first (REQUIRES root).
-  explicit child_process(const std::vector<std::string>& args,
-                         std::optional<uid_t> as_uid = std::nullopt);
-  /// Kills (SIGKILL) and reaps the child if it is still running.
-  ~child_process();
-  child_process(const child_process&) = delete;
-  child_process& operator=(const child_process&) = delete;
-
-  /// The next line the child wrote, without the newline; nullopt at end of output.
-  std::optional<std::string> read_line();
-  /// Sends SIGKILL and reaps the child.
-  void kill();
-  /// Waits for the child to end; returns its exit code (-signal when killed).
-  int wait();
-
-private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string buffer_;
+  explicit helper_process(const std::vector<std::string>& args,
+                          std::optional<uid_t> as_uid = std::nullopt)
+      : child_process(ROOST_SQLITE_TEST_HELPER, args, as_uid) {}
 };
 
 }  // namespace roost::testing

@@ -10,6 +10,7 @@ packages=(
   liblmdb-dev liblmdb++-dev
   nlohmann-json3-dev libhowardhinnant-date-dev
   catch2 libbenchmark-dev
+  tzdata python3 curl
 )
 
 missing=()

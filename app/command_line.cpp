@@ -1,0 +1,42 @@
+#include "command_line.hpp"
+
+#include <algorithm>
+
+namespace roost::app {
+
+flags::flags(const std::vector<std::string>& args, const std::vector<std::string>& known,
+             const std::vector<std::string>& repeatable) {
+  auto is = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& arg = args[i];
+    if (arg.rfind("--", 0) != 0) throw usage_error("unexpected argument \"" + arg + "\"");
+    std::string name = arg.substr(2), value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) throw usage_error("--" + name + " needs a value");
+      value = args[++i];
+    }
+    if (!is(known, name)) throw usage_error("unknown option --" + name);
+    auto& slot = values_[name];
+    if (!slot.empty() && !is(repeatable, name))
+      throw usage_error("--" + name + " may be given only once");
+    slot.push_back(std::move(value));
+  }
+}
+
+std::optional<std::string> flags::get(const std::string& name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second.front();
+}
+
+std::vector<std::string> flags::all(const std::string& name) const {
+  const auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+}  // namespace roost::app

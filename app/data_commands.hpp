@@ -1,0 +1,19 @@
+// The data-moving subcommands of `roost`: export, import, migrate, import-busybird and
+// stats (docs/data-moving.md). Each reads its flags, runs, reports on stderr and returns
+// the process exit code: 0 done, 1 failed (invalid input under --on-error abort, a store
+// failure, stores that differ after a migration), 128 + signal when Ctrl-C (SIGINT) or
+// SIGTERM stopped it between batches. Bad flags throw usage_error (exit code 2).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace roost::app {
+
+int export_command(const std::vector<std::string>& args);
+int import_command(const std::vector<std::string>& args);
+int migrate_command(const std::vector<std::string>& args);
+int import_busybird_command(const std::vector<std::string>& args);
+int stats_command(const std::vector<std::string>& args);
+
+}  // namespace roost::app

@@ -1,0 +1,103 @@
+// `roost export --storage URI [--timeline NAME ...] [--output FILE|-]`
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <system_error>
+#include <utility>
+
+#include "command_support.hpp"
+#include "data_commands.hpp"
+#include "ndjson_export.hpp"
+#include "store_location.hpp"
+
+namespace roost::app {
+namespace {
+
+// The output: stdout; or a new or regular FILE, written under a temporary name and
+// renamed over FILE only when the export is complete, so that an interrupted export never
+// looks finished; or anything else FILE names (a device such as /dev/null, a FIFO, a
+// symbolic link), written in place: renaming over it would replace it.
+class output {
+public:
+  explicit output(const std::string& path) : path_(path == "-" ? "" : path) {
+    if (path_.empty()) return;
+    struct stat st {};
+    const bool replaceable = ::lstat(path_.c_str(), &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+    const auto& target = replaceable ? (partial_ = path_ + ".partial") : path_;
+    fd_ = ::open(target.c_str(),
+                 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (replaceable ? O_NOFOLLOW : 0), 0644);
+    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + target);
+  }
+  ~output() {
+    if (!path_.empty() && fd_ >= 0) {
+      ::close(fd_);
+      if (!partial_.empty()) ::unlink(partial_.c_str());
+    }
+  }
+  output(const output&) = delete;
+  output& operator=(const output&) = delete;
+
+  void write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const auto n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;  // Ctrl-C is handled between pages
+        throw std::system_error(errno, std::generic_category(),
+                                "writing " + (path_.empty() ? std::string("stdout") : path_));
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  void commit() {
+    if (path_.empty()) return;
+    const int fd = std::exchange(fd_, -1);
+    if (partial_.empty()) {
+      if (::close(fd) != 0) throw std::system_error(errno, std::generic_category(), "writing " + path_);
+      return;
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+      const int e = errno;
+      ::unlink(partial_.c_str());
+      throw std::system_error(e, std::generic_category(), "writing " + partial_);
+    }
+    if (std::rename(partial_.c_str(), path_.c_str()) != 0) {
+      const int e = errno;
+      ::unlink(partial_.c_str());
+      throw std::system_error(e, std::generic_category(), "renaming " + partial_);
+    }
+  }
+
+private:
+  std::string path_, partial_;
+  int fd_ = STDOUT_FILENO;
+};
+
+}  // namespace
+
+int export_command(const std::vector<std::string>& args) {
+  const flags f(args, {"storage", "timeline", "output", progress_interval_flag}, {"timeline"});
+  const auto where = store_location::parse(required_flag(f, "storage"));
+  const auto timelines = f.all("timeline");
+  auto source = open_store_for_moving(where, true);
+  output out(f.get("output").value_or("-"));
+  terminal_run run("export", f);
+  const auto total = run.worth_counting() ? count_all_statuses(*source, timelines) : 0;
+  const auto result = export_ndjson(
+      *source, timelines, [&](std::string_view chunk) { out.write(chunk); }, run.hooks(), total);
+  if (result.stopped) {
+    run.say("interrupted after " + std::to_string(result.statuses) +
+            " statuses; the output is incomplete" +
+            (f.get("output").value_or("-") == "-" ? "" : " and was removed"));
+    return terminal_run::stopped_exit_code();
+  }
+  out.commit();
+  run.say("done: " + std::to_string(result.statuses) + " statuses of " +
+          std::to_string(result.timelines) + " timelines");
+  return 0;
+}
+
+}  // namespace roost::app

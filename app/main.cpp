@@ -1,0 +1,69 @@
+// The `roost` program: a thin dispatcher to its subcommands.
+#include <iostream>
+
+#include "command_line.hpp"
+#include "data_commands.hpp"
+#include "serve_command.hpp"
+
+namespace {
+
+constexpr const char* usage = R"(usage: roost <command> [options]
+
+commands:
+  serve    run the HTTP server and timeline viewer
+             --config FILE        JSON configuration (see docs/server.md)
+             --listen HOST:PORT   default 127.0.0.1:5000
+             --storage URI        sqlite:PATH | lmdb:DIR | memory:
+                                  (default: sqlite file in ~/.local/share/roost)
+             --timeline NAME      serve this timeline (repeatable; default "home")
+  export   write statuses as NDJSON, one {"timeline": ..., "status": ...} per line
+             --storage URI        the store to read
+             --timeline NAME      export this timeline (repeatable; default: all)
+             --output FILE|-      default - (stdout)
+  import   read NDJSON statuses into a store, in batches of one transaction each
+             --storage URI        the store to write (created when missing)
+             --input FILE|-       default - (stdin)
+             --mode insert|upsert insert (default) skips ids already there: re-running
+                                  after an interruption completes the import
+             --on-error abort|skip  an invalid line aborts before its batch is written
+                                  (default), or is reported and left out
+             --batch-size N       statuses per transaction (default 1000)
+  migrate  copy every timeline from one store to another, then compare them
+             --from URI --to URI  [--mode insert|upsert] [--batch-size N]
+  import-busybird  import a BusyBird SQLite database (read-only) with acks and levels
+             --from FILE          BusyBird's status database
+             --storage URI        [--mode insert|upsert] [--on-error abort|skip]
+  stats    timelines, status counts, unacked counts per level, size on disk
+             --storage URI        [--format text|json]
+           export, import, migrate and import-busybird show progress on stderr (a bar on
+           a terminal, else a line every --progress-interval SECONDS, default 5); Ctrl-C
+           stops them between batches. See docs/data-moving.md.
+  help     show this text
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage;
+    return args.empty() ? 2 : 0;
+  }
+  const auto command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "serve") return roost::app::serve_command(args);
+    if (command == "export") return roost::app::export_command(args);
+    if (command == "import") return roost::app::import_command(args);
+    if (command == "migrate") return roost::app::migrate_command(args);
+    if (command == "import-busybird") return roost::app::import_busybird_command(args);
+    if (command == "stats") return roost::app::stats_command(args);
+    throw roost::app::usage_error("unknown command \"" + command + "\"");
+  } catch (const roost::app::usage_error& e) {
+    std::cerr << "roost: " << e.what() << "\n\n" << usage;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "roost: " << e.what() << '\n';
+    return 1;
+  }
+}

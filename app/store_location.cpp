@@ -1,0 +1,96 @@
+#include "store_location.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include "storage/errors.hpp"
+#include "storage/lmdb_storage.hpp"
+#include "storage_uri.hpp"
+
+namespace roost::app {
+
+namespace fs = std::filesystem;
+
+store_location store_location::parse(std::string_view uri) {
+  store_location out;
+  out.uri = std::string(uri);
+  const auto colon = uri.find(':');
+  if (colon == std::string_view::npos)
+    throw invalid_request("storage \"" + out.uri +
+                          "\" must look like sqlite:PATH, lmdb:DIR or memory:");
+  out.scheme = std::string(uri.substr(0, colon));
+  out.path = fs::path(std::string(uri.substr(colon + 1)));
+  if (out.scheme != "sqlite" && out.scheme != "lmdb" && out.scheme != "memory")
+    throw invalid_request("storage scheme \"" + out.scheme +
+                          "\" is unknown: use sqlite:PATH, lmdb:DIR or memory:");
+  if (out.scheme != "memory" && out.path.empty())
+    throw invalid_request("storage \"" + out.uri + "\" needs a path");
+  return out;
+}
+
+bool store_location::exists() const {
+  std::error_code ec;
+  if (scheme == "sqlite") return fs::is_regular_file(path, ec);
+  if (scheme == "lmdb") return fs::is_regular_file(path / "data.mdb", ec);
+  return false;
+}
+
+std::optional<std::uintmax_t> store_location::bytes_on_disk() const {
+  if (!exists()) return std::nullopt;
+  std::error_code ec;
+  std::uintmax_t total = 0;
+  const auto add = [&](const fs::path& p) {
+    if (fs::is_regular_file(p, ec)) {
+      const auto n = fs::file_size(p, ec);
+      if (!ec) total += n;
+    }
+  };
+  if (scheme == "sqlite") {
+    for (const char* suffix : {"", "-wal", "-shm"}) add(fs::path(path.native() + suffix));
+  } else {
+    for (const auto& entry : fs::directory_iterator(path, ec)) add(entry.path());
+  }
+  return total;
+}
+
+bool store_location::same_as(const store_location& other) const {
+  if (scheme == "memory" || other.scheme == "memory") return false;
+  std::error_code ec;
+  const auto a = fs::weakly_canonical(path, ec);
+  const auto b = fs::weakly_canonical(other.path, ec);
+  return a == b;
+}
+
+std::unique_ptr<status_storage> open_store_for_moving(const store_location& where,
+                                                      bool must_exist) {
+  if (must_exist && where.scheme != "memory" && !where.exists())
+    throw std::runtime_error("no store at \"" + where.uri + "\"");
+  storage_limits limits;
+  limits.soft_max = 0;  // truncation off: moving data must not lose any
+  if (where.scheme == "lmdb") {
+    // Bulk writes: no fsync per batch (a killed process still loses nothing, and LMDB is
+    // never corrupted); sync_to_disk() flushes once at the end.
+    std::error_code ec;
+    fs::create_directories(where.path, ec);
+    return make_lmdb_storage({.directory = where.path, .limits = limits, .sync_writes = false});
+  }
+  return open_storage(where.uri, limits);
+}
+
+void sync_to_disk(const store_location& where) {
+  if (where.scheme != "lmdb") return;  // SQLite commits are durable as configured
+  const auto data = where.path / "data.mdb";
+  const int fd = ::open(data.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int e = errno;
+    if (fd >= 0) ::close(fd);
+    throw std::system_error(e, std::generic_category(), "flushing " + data.string());
+  }
+  ::close(fd);
+}
+
+}  // namespace roost::app

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The viewer's browser test: headless Debian chromium driven by playwright-core.
+#
+#   ROOST_URL=http://127.0.0.1:5000 tests/browser/run.sh   against a running server (its
+#                                                          timeline "home" must be served)
+#   ROOST_BIN=build/dev/app/roost tests/browser/run.sh     starts that binary on a free
+#                                                          loopback port, in memory, and stops it
+#   tests/browser/run.sh                                   against mock_server.js
+#
+# Installs what it needs first, quietly and only when missing: the chromium package (never a
+# browser download), nodejs/npm, and node_modules (npm ci). The screenshot goes to
+# $ROOST_SCREENSHOT (default tests/browser/screenshots/timeline.png); other settings: see
+# viewer_test.js.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+odd_name='odd/name & "more"? #1 🐦'
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 ||
+    { as_root apt-get update -qq >/dev/null &&
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+}
+
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "installing chromium (Debian package)"
+  apt_install chromium
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "installing nodejs and npm (Debian packages)"
+  apt_install nodejs npm
+fi
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  (cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null)
+fi
+
+server_pid=""
+server_log=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$server_log" ]; then rm -f "$server_log"; fi
+}
+trap cleanup EXIT
+
+# Starts "$@" in the background and sets ROOST_URL from its "listening on URL" line.
+start_server() {
+  server_log="$(mktemp)"
+  "$@" >"$server_log" 2>&1 &
+  server_pid=$!
+  local url=""
+  for _ in $(seq 100); do
+    url="$(sed -n 's|.*listening on \(http://[^/ ]*\).*|\1|p' "$server_log" | head -n 1)"
+    [ -n "$url" ] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    cat "$server_log" >&2
+    echo "the server did not start: $*" >&2
+    exit 1
+  fi
+  export ROOST_URL="$url"
+  export ROOST_ODD_TIMELINE="${ROOST_ODD_TIMELINE-$odd_name}"
+  echo "server: $* at $ROOST_URL"
+}
+
+if [ -z "${ROOST_URL:-}" ]; then
+  if [ -n "${ROOST_BIN:-}" ]; then
+    start_server "$ROOST_BIN" serve --listen 127.0.0.1:0 --storage memory: \
+      --timeline home --timeline "$odd_name"
+  else
+    start_server node "$here/mock_server.js" --timeline home --timeline "$odd_name" --hidden secret
+  fi
+fi
+
+node "$here/viewer_test.js"

@@ -1,0 +1,571 @@
+#!/usr/bin/env node
+// The viewer in headless Chromium (Debian's package, driven by playwright-core) against a
+// running server: posts statuses through the API, checks the timeline page shows them
+// (escaped, linked, hidden by level, paged), announces a new one live, moves with j/k,
+// acks with the key and the button and sees the counts drop, in the title and on the
+// timeline list. Saves screenshots.
+//
+// Environment:
+//   ROOST_URL           the server's base URL (required), e.g. http://127.0.0.1:5000
+//   ROOST_SCREENSHOT    where to save the screenshot (default screenshots/timeline.png);
+//                       beside it, "-phone" (390 px wide) and "-acked" (after the first ack)
+//   ROOST_TIMELINE      the timeline to use (default "home"); it must be served and not hidden
+//   ROOST_ODD_TIMELINE  optional: a served timeline with an awkward name to check as well
+//   CHROMIUM            the browser (default /usr/bin/chromium)
+//
+// The test acks every status of the timelines it uses before it starts.
+// Prints "N passed, N failed" and exits non-zero on any failure.
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const base = (process.env.ROOST_URL || '').replace(/\/+$/, '');
+if (!base) {
+  console.error('ROOST_URL is not set (the base URL of a running roost server)');
+  process.exit(2);
+}
+const timeline = process.env.ROOST_TIMELINE || 'home';
+const oddTimeline = process.env.ROOST_ODD_TIMELINE || '';
+const screenshot = path.resolve(process.env.ROOST_SCREENSHOT || path.join(__dirname, 'screenshots', 'timeline.png'));
+const phoneScreenshot = screenshot.replace(/(\.png)?$/i, '-phone.png');
+const ackedScreenshot = screenshot.replace(/(\.png)?$/i, '-acked.png');
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const timeout = 10000;
+
+// ---------------------------------------------------------------- a small harness
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log('  ok    ' + name);
+  } else {
+    failed++;
+    console.log('  FAIL  ' + name + (detail !== undefined ? ': ' + detail : ''));
+  }
+}
+
+function skip(name, why) {
+  skipped++;
+  console.log('  skip  ' + name + ' (' + why + ')');
+}
+
+// A promise that a failing check may leave unawaited must not end the run.
+function quiet(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
+async function step(name, body) {
+  console.log(name);
+  try {
+    await body();
+  } catch (e) {
+    failed++;
+    console.log('  FAIL  ' + name + ': ' + (e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e));
+  }
+}
+
+// ---------------------------------------------------------------- the API, from Node
+
+function tlPath(name) {
+  return base + '/timelines/' + encodeURIComponent(name);
+}
+
+async function api(method, url, body) {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok || json.error !== null) throw new Error(`${method} ${url}: ${response.status} ${json.error}`);
+  return json;
+}
+
+async function unackedCounts(name) {
+  return (await api('GET', tlPath(name) + '/updates/unacked_counts.json')).unacked_counts;
+}
+
+function atOrAbove(counts, threshold) {
+  let n = 0;
+  for (const [k, v] of Object.entries(counts)) if (k !== 'total' && Number(k) >= threshold) n += v;
+  return n;
+}
+
+// ---------------------------------------------------------------- test data
+
+const run = Date.now().toString(36);
+const avatar = base + '/static/avatar.svg';  // an http(s) image that exists offline
+const picture = base + '/static/roost.svg';
+const fillerCount = 22;
+
+// Created one minute apart, oldest first, all before the specials below.
+function at(minutesAgo) {
+  return new Date(Date.now() - minutesAgo * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const fillers = Array.from({ length: fillerCount }, (_, i) => ({
+  id: `${run}/filler ${i}`,
+  created_at: at(600 - i),
+  text: `Filler status number ${i} of this run.`,
+  user: { name: 'Filler bot', screen_name: 'filler', profile_image_url: avatar },
+}));
+
+const hostileText = `<script>window.__pwned = 1</script><b>bold?</b> & "quotes" 'single' <img src=x onerror="window.__pwned=2">`;
+const emojiText = '🐦🎉 Roost ships https://t.co/xyz #roost @alice';
+const specials = [
+  {
+    id: `${run}/acked & done`,
+    created_at: at(20),
+    text: 'An acked status, read long ago.',
+    user: { name: 'Archivist', screen_name: 'archive', profile_image_url: avatar },
+    busybird: { acked_at: 'Thu May 16 12:56:23 +0000 2013' },
+  },
+  {
+    id: `${run}/low level`,
+    created_at: at(15),
+    text: 'A status at level -1, hidden at the default threshold.',
+    user: { name: 'Noise', screen_name: 'noise' },
+    busybird: { level: -1 },
+  },
+  {
+    id: `${run}/javascript`,
+    created_at: at(12),
+    text: 'click me for a prize',
+    user: { name: 'Mallory', screen_name: 'mallory', profile_image_url: 'javascript:alert(1)' },
+    entities: { urls: [{ indices: [0, 5], url: 'javascript:alert(1)', expanded_url: 'javascript:alert(1)', display_url: 'javascript:alert(1)' }] },
+    busybird: { status_permalink: 'javascript:alert(2)', user_permalink: 'data:text/html,<script>alert(3)</script>' },
+  },
+  {
+    id: `${run}/repost`,
+    created_at: at(10),
+    text: 'RT @orig: The original words.',
+    user: { name: 'Reposter', screen_name: 'reposter', profile_image_url: avatar },
+    retweeted_status: {
+      id: 'inner-1',
+      created_at: 'Thu, 16 May 2013 12:56:23 +0000',
+      text: 'The original words.',
+      user: { name: 'Original Author', screen_name: 'orig', profile_image_url: avatar },
+      busybird: { status_permalink: 'https://example.com/orig/1' },
+    },
+  },
+  {
+    id: `${run}/media`,
+    created_at: at(8),
+    text: 'A picture https://t.co/pic',
+    user: { name: 'Photographer', screen_name: 'photo', profile_image_url: avatar },
+    entities: { media: [{ indices: [10, 26], url: 'https://t.co/pic', display_url: 'pic.example/1', expanded_url: 'https://example.com/pic/1', media_url_https: picture }] },
+    busybird: { level: 2, status_permalink: 'https://example.com/pic/1' },
+  },
+  {
+    id: `${run}/emoji`,
+    created_at: at(5),
+    text: emojiText,
+    user: { name: 'Alice 🐦', screen_name: 'alice', profile_image_url: avatar },
+    entities: {
+      urls: [{ indices: [15, 31], url: 'https://t.co/xyz', expanded_url: 'https://example.com/roost', display_url: 'example.com/roost' }],
+      hashtags: [{ indices: [32, 38], text: 'roost' }],
+      user_mentions: [{ indices: [39, 45], screen_name: 'alice' }],
+    },
+    busybird: { status_permalink: 'https://example.com/alice/1', user_permalink: 'https://example.com/alice' },
+  },
+  {
+    id: `${run}/hostile "id" <&>`,
+    created_at: at(2),
+    text: hostileText,
+    user: { name: '<img src=x onerror=alert(1)>Eve', screen_name: 'eve"><b>', profile_image_url: avatar },
+    busybird: { status_permalink: 'https://example.com/eve?a=1&b="2"' },
+  },
+];
+
+// ---------------------------------------------------------------- page helpers
+
+async function title(page) {
+  return page.title();
+}
+
+function titleCount(text) {
+  const m = /^\((\d+)\) /.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+async function waitForTitleCount(page, n) {
+  await page.waitForFunction((n) => {
+    const m = /^\((\d+)\) /.exec(document.title);
+    return (m ? Number(m[1]) : 0) === n;
+  }, n, { timeout });
+}
+
+function statusSelector(id) {
+  return `li.status[data-id="${id.replace(/["\\]/g, '\\$&')}"]`;
+}
+
+// Elements, sorted attributes and text, with the page's own state left out, so that
+// the page's rendering and statuses.html can be compared.
+function normalizeInPage(root) {
+  const walk = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) return JSON.stringify(node.data);
+    if (node.nodeType !== Node.ELEMENT_NODE) return '';
+    const attributes = Array.from(node.attributes)
+      .filter((a) => !['tabindex', 'hidden', 'aria-current'].includes(a.name))
+      .map((a) => {
+        let value = a.value;
+        if (a.name === 'class') value = value.split(/\s+/).filter((c) => c && c !== 'current' && c !== 'broken').join(' ');
+        return a.name + '=' + JSON.stringify(value);
+      })
+      .sort();
+    const children = node.localName === 'time' ? '' : Array.from(node.childNodes).map(walk).join('');
+    return '<' + node.localName + ' ' + attributes.join(' ') + '>' + children + '</' + node.localName + '>';
+  };
+  return walk(root);
+}
+
+// ---------------------------------------------------------------- the test
+
+async function main() {
+  if (!fs.existsSync(executablePath)) {
+    console.error(`no browser at ${executablePath} (apt-get install chromium)`);
+    process.exit(2);
+  }
+  fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1000, height: 1100 },
+    locale: 'en-US',
+  });
+  context.setDefaultTimeout(timeout);
+  const problems = [];
+  const watch = (page, label) => {
+    page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()}`);
+    });
+    page.on('dialog', (d) => {
+      problems.push(`${label}: a dialog opened: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+  };
+
+  try {
+    await step('prepare the timeline through the API', async () => {
+      await api('POST', tlPath(timeline) + '/ack.json', {});
+      check('every status acked first', (await unackedCounts(timeline)).total === 0);
+      const added = await api('POST', tlPath(timeline) + '/statuses.json', fillers.concat(specials));
+      check('statuses posted', added.count === fillers.length + specials.length, JSON.stringify(added));
+    });
+    const expected = await unackedCounts(timeline);
+    let pageSize = 20;
+
+    const listPage = context.pages()[0] || (await context.newPage());
+    watch(listPage, 'list');
+    await step('the timeline list shows unacked counts', async () => {
+      const response = await listPage.goto(base + '/', { waitUntil: 'load' });
+      check('GET / answers 200', response.status() === 200, response.status());
+      const csp = response.headers()['content-security-policy'] || '';
+      check('the page has a Content-Security-Policy without inline script', /script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp), csp);
+      const entry = listPage.locator('li.timeline-entry', { has: listPage.locator('.timeline-name', { hasText: timeline }) }).first();
+      await entry.locator(`.timeline-count[data-count="${expected.total}"]`).waitFor({ timeout });
+      check('the list shows the timeline\'s unacked count', true);
+      check('the list title carries the count', /^\(\d+\) Roost$/.test(await title(listPage)), await title(listPage));
+      const href = await entry.locator('a.timeline-link').getAttribute('href');
+      check('the timeline link is percent-encoded', href === '/timelines/' + encodeURIComponent(timeline) + '/', href);
+    });
+
+    const page = await context.newPage();
+    watch(page, 'timeline');
+    await step('the timeline page shows the newest statuses', async () => {
+      const response = await page.goto(tlPath(timeline) + '/', { waitUntil: 'load' });
+      check('GET /timelines/NAME/ answers 200', response.status() === 200, response.status());
+      await page.locator('#statuses > li.status').first().waitFor({ timeout });
+      pageSize = await page.evaluate(() => JSON.parse(document.getElementById('roost-config').textContent).page_size || 20);
+      await waitForTitleCount(page, atOrAbove(expected, 0));
+      check('the title counts unacked statuses at level >= 0', true);
+      check('the title names the timeline', (await title(page)).includes(timeline), await title(page));
+      const shown = await page.locator('#statuses > li.status').count();
+      check(`one page (${pageSize}) of statuses is shown`, shown === pageSize, shown);
+      check('the newest status is first', (await page.locator('#statuses > li.status').first().getAttribute('data-id')) === specials[specials.length - 1].id);
+    });
+
+    await step('status text and fields stay text', async () => {
+      const li = page.locator(statusSelector(specials[6].id));
+      check('the hostile status is shown', (await li.count()) === 1);
+      check('its text is shown verbatim', (await li.locator('.status-text').textContent()) === hostileText);
+      check('no element came from its text', (await li.locator('.status-text *').count()) === 0);
+      check('no element came from its user name', (await li.locator('.status-header b, .status-header img').count()) === 0);
+      check('the user name is verbatim', (await li.locator('.status-user-name').textContent()) === '<img src=x onerror=alert(1)>Eve');
+      check('no script from a status ran', (await page.evaluate(() => window.__pwned)) === undefined);
+      check('the permalink keeps its query', (await li.locator('a.status-permalink').getAttribute('href')) === 'https://example.com/eve?a=1&b="2"');
+    });
+
+    await step('entities become links by code point indices', async () => {
+      const text = page.locator(statusSelector(specials[5].id) + ' .status-text');
+      const url = text.locator('a.status-link');
+      check('the URL entity is linked', (await url.getAttribute('href')) === 'https://example.com/roost');
+      check('it shows display_url', (await url.textContent()) === 'example.com/roost');
+      check('the text before it, emoji included, is intact', (await text.evaluate((n) => n.firstChild.data)) === '🐦🎉 Roost ships ');
+      check('the hashtag is linked', (await text.locator('a.status-hashtag').textContent()) === '#roost');
+      check('the mention is linked', (await text.locator('a.status-mention').textContent()) === '@alice');
+      check('links open safely', (await url.getAttribute('rel')) === 'noopener noreferrer');
+    });
+
+    await step('only http(s) URLs are links or images', async () => {
+      const li = page.locator(statusSelector(specials[2].id));
+      check('a javascript: entity stays text', (await li.locator('.status-text a').count()) === 0 && (await li.locator('.status-text').textContent()) === 'click me for a prize');
+      check('no javascript:/data: avatar', (await li.locator('img').count()) === 0);
+      const bad = await page.evaluate(() => Array.from(document.querySelectorAll('a[href], img[src]'))
+        .map((e) => e.getAttribute('href') || e.getAttribute('src'))
+        .filter((u) => !/^(https?:\/\/|\/)/i.test(u)));
+      check('no link or image on the page has another scheme', bad.length === 0, JSON.stringify(bad));
+    });
+
+    await step('media, reposts, times and levels', async () => {
+      const media = page.locator(statusSelector(specials[4].id) + ' img.status-media-image');
+      await media.waitFor({ timeout });
+      check('the media image loaded', await media.evaluate((img) => img.complete && img.naturalWidth > 0));
+      check('the media links to expanded_url', (await page.locator(statusSelector(specials[4].id) + ' a.status-media-link').getAttribute('href')) === 'https://example.com/pic/1');
+      const repost = page.locator(statusSelector(specials[3].id));
+      check('a repost names who reposted', (await repost.locator('.status-repost').textContent()) === 'Reposted by Reposter');
+      check('a repost shows the inner status', (await repost.locator('.status-user-name').textContent()) === 'Original Author' && (await repost.locator('.status-text').textContent()) === 'The original words.');
+      const time = repost.locator('time.status-time');
+      check('created_at has a machine-readable datetime', (await time.getAttribute('datetime')) === '2013-05-16T12:56:23Z');
+      const shownTime = await time.textContent();
+      check('created_at is shown formatted, not as given', shownTime !== 'Thu, 16 May 2013 12:56:23 +0000' && /2013/.test(shownTime), shownTime);
+      check('the level is shown', (await page.locator(statusSelector(specials[4].id) + ' .status-level').textContent()) === 'level 2');
+    });
+
+    await step('the level threshold hides lower levels', async () => {
+      const low = page.locator(statusSelector(specials[1].id));
+      check('a level -1 status is hidden at threshold 0', await low.evaluate((li) => li.hidden));
+      check('the page says how many are hidden', (await page.locator('#hidden-summary').getAttribute('data-hidden')) === '1' && await page.locator('#hidden-summary').isVisible());
+      await page.selectOption('#level-threshold', '-1');
+      check('lowering the threshold shows it', await low.isVisible());
+      await waitForTitleCount(page, atOrAbove(expected, -1));
+      check('and counts it in the title', true);
+      await page.selectOption('#level-threshold', '2');
+      check('raising the threshold hides level 0', !(await page.locator(statusSelector(specials[5].id)).isVisible()) && await page.locator(statusSelector(specials[4].id)).isVisible());
+      await waitForTitleCount(page, atOrAbove(expected, 2));
+      await page.selectOption('#level-threshold', '0');
+      await waitForTitleCount(page, atOrAbove(expected, 0));
+      check('back at threshold 0', !(await low.isVisible()));
+    });
+
+    await step('statuses.html renders like the page', async () => {
+      const problemsBefore = problems.length;
+      const result = await page.evaluate(async ({ url, count }) => {
+        const response = await fetch(url + '/statuses.html?count=' + count);
+        if (!response.ok) return { status: response.status };
+        const template = document.createElement('template');
+        template.innerHTML = await response.text();
+        return { status: 200, html: Array.from(template.content.children).map((li) => [li.getAttribute('data-id'), li.outerHTML]) };
+      }, { url: '/timelines/' + encodeURIComponent(timeline), count: pageSize });
+      if (result.status !== 200) {
+        problems.length = problemsBefore;  // the browser logs the failed fetch
+        skip('statuses.html matches the page\'s rendering', 'statuses.html answered ' + result.status);
+        return;
+      }
+      let same = 0;
+      const differences = [];
+      for (const [id, html] of result.html) {
+        const pair = await page.evaluate(([id, html, normalize]) => {
+          const fn = new Function('return ' + normalize)();
+          const shown = Array.from(document.querySelectorAll('#statuses > li.status')).find((li) => li.getAttribute('data-id') === id);
+          const template = document.createElement('template');
+          template.innerHTML = html;
+          return [shown ? fn(shown) : null, fn(template.content.firstElementChild)];
+        }, [id, html, normalizeInPage.toString()]);
+        if (pair[0] === pair[1]) same++;
+        else differences.push(id + '\n    page:   ' + pair[0] + '\n    server: ' + pair[1]);
+      }
+      check(`statuses.html matches the page's rendering (${same}/${result.html.length})`, differences.length === 0 && same === pageSize, differences.slice(0, 2).join('\n  '));
+    });
+
+    await step('timestamps parse in every format Roost accepts', async () => {
+      const cases = [
+        ['Thu May 16 12:56:23 +0000 2013', '2013-05-16T12:56:23Z'],
+        ['Thu May 16 21:56:23 +0900 2013', '2013-05-16T12:56:23Z'],
+        ['2013-05-16T12:56:23Z', '2013-05-16T12:56:23Z'],
+        ['2013-05-16T21:56:23.999+09:00', '2013-05-16T12:56:23Z'],
+        ['2013-05-16 12:56:23z', '2013-05-16T12:56:23Z'],
+        ['Thu, 16 May 2013 12:56:23 +0000', '2013-05-16T12:56:23Z'],
+        ['Thu, 16 May 2013 12:56:23 GMT', '2013-05-16T12:56:23Z'],
+        ['16 May 13 05:56 PDT', '2013-05-16T12:56:00Z'],
+        ['0099-01-01T00:00:00Z', '0099-01-01T00:00:00Z'],
+        ['2013-02-30T00:00:00Z', null],
+        ['2013-05-16T24:00:00Z', null],
+        ['Thu, 16 May 2013 12:56:23 +00:00', null],
+        ['yesterday', null],
+      ];
+      const results = await page.evaluate((cases) => cases.map(([text]) => {
+        const d = window.roostViewer.parseTimestamp(text);
+        return d === null ? null : window.roostViewer.isoSeconds(d);
+      }), cases);
+      const wrong = cases.map(([text, expected], i) => (results[i] === expected ? null : `${text} -> ${results[i]}`)).filter((w) => w !== null);
+      check('every case parses as the server reads it', wrong.length === 0, wrong.join('; '));
+    });
+
+    await step('j and k move between statuses', async () => {
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      const visible = page.locator('#statuses > li.status:not([hidden])');
+      await page.keyboard.press('j');
+      check('j selects the first status', (await visible.nth(0).getAttribute('class')).includes('current'));
+      await page.keyboard.press('j');
+      check('j moves to the next', (await visible.nth(1).getAttribute('class')).includes('current') && !(await visible.nth(0).getAttribute('class')).includes('current'));
+      await page.keyboard.press('k');
+      check('k moves back', (await visible.nth(0).getAttribute('class')).includes('current'));
+      check('one status is current', (await page.locator('li.status.current').count()) === 1);
+      check('the keys are documented on the page', /j.*next.*k.*previous.*a.*ack/s.test(await page.locator('.keys').textContent()));
+    });
+
+    const late = {
+      id: `${run}/late`,
+      text: 'A status posted while the page was open.',
+      user: { name: 'Latecomer', screen_name: 'late', profile_image_url: avatar },
+    };
+    await step('a new status is announced live and shown on demand', async () => {
+      await api('POST', tlPath(timeline) + '/statuses.json', late);
+      const banner = page.locator('#new-statuses');
+      await banner.waitFor({ state: 'visible', timeout });
+      check('the page announces "1 new status"', /^1 new status\b/.test(await banner.textContent()), await banner.textContent());
+      await waitForTitleCount(page, atOrAbove(expected, 0) + 1);
+      check('the title count grows', true);
+      check('the new status is not inserted by itself', (await page.locator(statusSelector(late.id)).count()) === 0);
+      await page.keyboard.press('n');
+      await page.locator(statusSelector(late.id)).waitFor({ timeout });
+      check('n shows it at the top', (await page.locator('#statuses > li.status').first().getAttribute('data-id')) === late.id);
+      check('the announcement is gone', !(await banner.isVisible()));
+    });
+
+    await step('screenshots', async () => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: screenshot });
+      check('screenshot saved to ' + screenshot, fs.statSync(screenshot).size > 0);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForTimeout(100);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      check('no sideways scrolling at phone width', overflow <= 0, overflow);
+      check('the ack button is on screen at phone width', await page.locator('#ack-button').isVisible());
+      await page.screenshot({ path: phoneScreenshot });
+      check('phone screenshot saved to ' + phoneScreenshot, fs.statSync(phoneScreenshot).size > 0);
+      await page.setViewportSize({ width: 1000, height: 1100 });
+    });
+
+    await step('a acks the statuses shown (by ids, as more unacked are not shown)', async () => {
+      const before = await unackedCounts(timeline);
+      const shownUnacked = await page.locator('#statuses > li.status.unacked').count();
+      check('more statuses are unacked than shown', before.total > shownUnacked, `${before.total} vs ${shownUnacked}`);
+      const ackResponse = quiet(page.waitForResponse((r) => r.url().endsWith('/ack.json')));
+      await page.keyboard.press('a');
+      const response = await ackResponse;
+      const body = JSON.parse(response.request().postData());
+      check('the server acked them all', (await response.json()).count === shownUnacked);
+      check('the ack names the ids shown', Array.isArray(body.ids) && body.ids.length === shownUnacked && body.max_id === undefined, JSON.stringify(body).slice(0, 200));
+      const after = await unackedCounts(timeline);
+      check('the server\'s unacked count dropped by the number shown', after.total === before.total - shownUnacked, `${before.total} -> ${after.total}`);
+      await waitForTitleCount(page, atOrAbove(after, 0));
+      check('the title count dropped', atOrAbove(after, 0) < atOrAbove(before, 0));
+      // The list is loaded again from the newest status once the ack is answered.
+      await page.waitForFunction(() => document.querySelectorAll('#statuses > li.status.acked').length > 0, null, { timeout });
+      check('the page starts again with the statuses still unacked', (await page.locator('#statuses > li.status').first().getAttribute('class')).includes('unacked'));
+      check('acked statuses are shown as acked', (await page.locator('#statuses > li.status.acked').count()) > 0);
+      const looks = await page.evaluate(() => ['li.status.acked', 'li.status.unacked'].map((s) => {
+        const style = getComputedStyle(document.querySelector(s));
+        return style.borderLeftColor + ' ' + style.backgroundColor;
+      }));
+      check('acked and unacked statuses look different', looks[0] !== looks[1], JSON.stringify(looks));
+      await page.keyboard.press('j');
+      await page.evaluate(() => window.scrollTo(0, document.querySelector('li.status.acked').offsetTop - 400));
+      await page.screenshot({ path: ackedScreenshot });
+      check('screenshot of acked and unacked saved to ' + ackedScreenshot, fs.statSync(ackedScreenshot).size > 0);
+    });
+
+    await step('load older pages with max_id', async () => {
+      const acked = page.locator(statusSelector(specials[0].id));
+      const before = await page.locator('#statuses > li.status').count();
+      const olderRequest = quiet(page.waitForRequest((r) => r.url().includes('max_id=')));
+      await page.locator('#load-older').click();
+      const url = new URL((await olderRequest).url());
+      check('the request names the last status shown as max_id', url.searchParams.get('max_id') === await page.locator('#statuses > li.status').nth(before - 1).getAttribute('data-id'));
+      await page.waitForFunction((n) => document.querySelectorAll('#statuses > li.status').length > n, before, { timeout });
+      const after = await page.locator('#statuses > li.status').count();
+      check('older statuses are appended', after > before, `${before} -> ${after}`);
+      const ids = await page.locator('#statuses > li.status').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-id')));
+      check('no status is shown twice', new Set(ids).size === ids.length);
+      check('a status acked before shows its ack time', (await acked.locator('time.status-acked-time').getAttribute('datetime')) === '2013-05-16T12:56:23Z');
+    });
+
+    await step('the ack button acks the rest (max_id, every unacked status is shown)', async () => {
+      const shownUnacked = await page.locator('#statuses > li.status.unacked').count();
+      const before = await unackedCounts(timeline);
+      check('every unacked status is shown', before.total === shownUnacked && shownUnacked > 0, `${before.total} vs ${shownUnacked}`);
+      const button = page.locator('#ack-button');
+      check('the button is visible and says what it does', await button.isVisible() && /^Ack \d+ shown$/.test(await button.textContent()), await button.textContent());
+      const ackResponse = quiet(page.waitForResponse((r) => r.url().endsWith('/ack.json')));
+      await button.click();
+      const response = await ackResponse;
+      const body = JSON.parse(response.request().postData());
+      check('the server acked them all', (await response.json()).count === shownUnacked);
+      check('the ack uses max_id', typeof body.max_id === 'string' && body.ids === undefined, JSON.stringify(body));
+      await waitForTitleCount(page, 0);
+      check('the title has no count left', !/^\(/.test(await title(page)), await title(page));
+      check('the server has no unacked status left', (await unackedCounts(timeline)).total === 0);
+      await page.waitForFunction(() => document.querySelectorAll('#statuses > li.status.unacked').length === 0, null, { timeout });
+      check('every status shown is acked', true);
+      check('the button has nothing left to ack', await button.isDisabled());
+    });
+
+    await step('the timeline list follows live', async () => {
+      const entry = listPage.locator('li.timeline-entry', { has: listPage.locator('.timeline-name', { hasText: timeline }) }).first();
+      await entry.locator('.timeline-count[data-count="0"]').waitFor({ timeout });
+      check('the list\'s count dropped to 0 without a reload', true);
+      await api('POST', tlPath(timeline) + '/statuses.json', { id: `${run}/after`, text: 'one more' });
+      await entry.locator('.timeline-count[data-count="1"]').waitFor({ timeout });
+      check('and rose to 1 when a status arrived', true);
+      await api('POST', tlPath(timeline) + '/ack.json', { ids: [`${run}/after`] });
+      await entry.locator('.timeline-count[data-count="0"]').waitFor({ timeout });
+    });
+
+    if (oddTimeline) {
+      await step('a timeline with an awkward name', async () => {
+        await api('POST', tlPath(oddTimeline) + '/ack.json', {});
+        await api('POST', tlPath(oddTimeline) + '/statuses.json', { id: `${run}/odd?&#%"`, text: 'in an odd timeline' });
+        const odd = await context.newPage();
+        watch(odd, 'odd');
+        await odd.goto(tlPath(oddTimeline) + '/', { waitUntil: 'load' });
+        await odd.locator(statusSelector(`${run}/odd?&#%"`)).waitFor({ timeout });
+        check('its page shows its status', true);
+        check('its title names it', (await odd.title()) === `(1) ${oddTimeline} · Roost`, await odd.title());
+        await odd.locator('#ack-button').click();
+        await waitForTitleCount(odd, 0);
+        check('it can be acked', (await unackedCounts(oddTimeline)).total === 0);
+        await odd.close();
+      });
+    }
+
+    await step('no script errors or policy violations', async () => {
+      check('the pages logged no errors', problems.length === 0, problems.join(' | '));
+    });
+  } finally {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => {
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+  process.exit(failed === 0 ? 0 : 1);
+}, (e) => {
+  console.error(e);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

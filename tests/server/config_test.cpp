@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+
+#include "server.hpp"
+#include "server_config.hpp"
+
+using namespace roost::web;
+
+namespace {
+
+std::string error_of(const std::string& json) {
+  server_config c;
+  try {
+    apply_config_json(c, json, "test");
+    finish_config(c);
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a config file sets every option and timelines with their own settings") {
+  server_config c;
+  apply_config_json(c, R"({
+    "listen": "0.0.0.0:8080", "storage": "lmdb:/tmp/x", "io_threads": 4,
+    "timelines": ["home", {"name": "alerts", "hidden": true, "level_threshold": 2, "soft_max": 50}],
+    "time_zone": "Asia/Tokyo", "long_poll_timeout_seconds": 30, "access_log": false
+  })", "test");
+  finish_config(c);
+  CHECK(c.listen_address == "0.0.0.0");
+  CHECK(c.listen_port == 8080);
+  CHECK(c.storage == "lmdb:/tmp/x");
+  CHECK(c.io_threads == 4);
+  REQUIRE(c.timelines.size() == 2);
+  CHECK(c.find_timeline("alerts")->hidden);
+  CHECK(c.find_timeline("alerts")->level_threshold == 2);
+  CHECK(c.find_timeline("alerts")->soft_max == 50u);
+  CHECK(c.find_timeline("nope") == nullptr);
+  CHECK(c.long_poll_timeout == std::chrono::seconds(30));
+  CHECK_FALSE(c.access_log);
+}
+
+TEST_CASE("defaults serve timeline home from the default SQLite file") {
+  server_config c;
+  finish_config(c);
+  REQUIRE(c.timelines.size() == 1);
+  CHECK(c.timelines[0].name == "home");
+  CHECK(c.storage.rfind("sqlite:", 0) == 0);
+  CHECK(c.listen_port == 5000);
+}
+
+TEST_CASE("bad configurations name the key and what was expected") {
+  CHECK(error_of("{\"io_threads\": 0}").find("\"io_threads\": expected an integer of at least 1") !=
+        std::string::npos);
+  CHECK(error_of("{\"listen\": \"nohost\"}").find("\"listen\"") != std::string::npos);
+  CHECK(error_of("{\"listen\": \"h:70000\"}").find("port") != std::string::npos);
+  CHECK(error_of("{\"timelines\": [{\"name\": \"a\", \"hiden\": true}]}").find("timelines[0].hiden") !=
+        std::string::npos);
+  CHECK(error_of("{\"timelines\": [\"a\", \"a\"]}").find("listed twice") != std::string::npos);
+  CHECK(error_of("{\"timelines\": [\"\"]}").find("timelines[0].name") != std::string::npos);
+  CHECK(error_of("{\"typo\": 1}").find("\"typo\" is unknown") != std::string::npos);
+  CHECK(error_of("[1]").find("must be a JSON object") != std::string::npos);
+  CHECK(error_of("{").find("not valid JSON") != std::string::npos);
+  CHECK(error_of("{\"soft_max\": 10, \"hard_max\": 5}").find("hard_max") != std::string::npos);
+}
+
+TEST_CASE("per-timeline truncation settings become the storage's per-timeline limits") {
+  server_config c;
+  apply_config_json(c, R"({"soft_max": 100, "page_size": 7,
+    "timelines": ["home", {"name": "small", "soft_max": 5}, {"name": "tight", "soft_max": 5, "hard_max": 6}]})",
+                    "test");
+  finish_config(c);
+  const auto limits = limits_of(c);
+  CHECK(limits.soft_max == 100);
+  CHECK(limits.default_count == 7);
+  CHECK(limits.for_timeline("home").soft_max == 100);
+  CHECK(limits.for_timeline("small").soft_max == 5);
+  CHECK(limits.for_timeline("small").hard_limit() == 6);
+  CHECK(limits.for_timeline("tight").hard_limit() == 6);
+  CHECK_NOTHROW(limits.validate());
+}

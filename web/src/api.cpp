@@ -1,0 +1,294 @@
+#include "api.hpp"
+
+#include "query.hpp"
+
+namespace roost::web {
+namespace {
+
+using json = nlohmann::json;
+
+/// A client mistake found while reading a request: becomes a 400 with its message.
+struct bad_request : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A store failure: 503 when the store's work queue is full (the client may retry), 500
+// for anything else.
+http_response storage_failure(const storage_error& error) {
+  return json_error(error.code() == errc::overloaded ? 503 : 500, "storage: " + error.message());
+}
+
+http_response json_ok(std::string body) {
+  http_response r;
+  r.body = std::move(body);
+  return r;
+}
+
+std::string quoted(const std::string& text) { return json(text).dump(); }
+
+// Parses a request body as JSON, refusing nesting deeper than `max_depth` so that a
+// hostile body cannot exhaust the stack of anything that walks the document later.
+json parse_body(const std::string& body, std::size_t max_depth) {
+  json::parser_callback_t limit_depth = [max_depth](int depth, json::parse_event_t, json&) {
+    if (static_cast<std::size_t>(depth) > max_depth)
+      throw bad_request("request body nests deeper than " + std::to_string(max_depth) + " levels");
+    return true;
+  };
+  try {
+    return json::parse(body, limit_depth);
+  } catch (const json::parse_error& e) {
+    throw bad_request(std::string("request body is not valid JSON: ") + e.what());
+  }
+}
+
+bool blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// An id from a JSON body: a string or an integer.
+std::string body_id(const json& v, const char* what) {
+  if (!v.is_string() && !v.is_number_integer())
+    throw bad_request(std::string(what) + " must be a string or an integer, not " + v.type_name());
+  return id_text(v);
+}
+
+ack_state parse_ack_state(const std::optional<std::string>& text) {
+  if (!text || *text == "any") return ack_state::any;
+  if (*text == "acked") return ack_state::acked;
+  if (*text == "unacked") return ack_state::unacked;
+  throw bad_request("ack_state must be any, acked or unacked, not " + quoted(*text));
+}
+
+status_count parse_count(const std::optional<std::string>& text, std::size_t page_size) {
+  if (!text) return status_count::of(page_size);
+  const auto n = parse_integer(*text);
+  if (!n || *n <= 0) throw bad_request("count must be a positive integer, not " + quoted(*text));
+  return status_count::of(static_cast<std::size_t>(*n));
+}
+
+// The counts a long poll states, keyed "total" or a level; other keys are ignored (clients
+// add cache-busting parameters).
+std::map<std::string, std::int64_t> stated_counts(const query_params& query) {
+  std::map<std::string, std::int64_t> stated;
+  for (const auto& [key, value] : query.all()) {
+    if (key != "total" && !parse_integer(key)) continue;
+    const auto n = parse_integer(value);
+    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quoted(value));
+    stated[key] = *n;
+  }
+  return stated;
+}
+
+std::int64_t count_at(const unacked_counts& counts, const std::string& key) {
+  if (key == "total") return static_cast<std::int64_t>(counts.total);
+  return static_cast<std::int64_t>(counts.at_level(*parse_integer(key)));
+}
+
+// Runs `f`; a bad_request or invalid_request becomes a 400 through `respond`.
+template <typename F>
+auto guarded(respond_fn& respond, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const bad_request& e) {
+    respond(json_error(400, e.what()));
+  } catch (const std::invalid_argument& e) {
+    respond(json_error(400, e.what()));
+  } catch (const std::exception& e) {
+    respond(json_error(500, std::string("internal error: ") + e.what()));
+  }
+  return decltype(f())();
+}
+
+}  // namespace
+
+http_response json_error(int status, const std::string& message) {
+  http_response r;
+  r.status = status;
+  r.body = "{\"error\":" + quoted(message) + "}";
+  return r;
+}
+
+api::api(const server_config& config, api_services services)
+    : config_(config), services_(std::move(services)) {}
+
+cancel_fn api::handle(const http_request& request, respond_fn respond) {
+  return guarded(respond, [&] { return dispatch(request, respond); });
+}
+
+cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
+  const auto match = match_route(request.method, request.target);
+  if (auto page = services_.serve_page(match)) {
+    respond(std::move(*page));
+    return {};
+  }
+  auto served = [&](const std::string& timeline) {
+    if (config_.find_timeline(timeline)) return true;
+    respond(json_error(404, "unknown timeline " + quoted(timeline)));
+    return false;
+  };
+  if (const auto* r = std::get_if<route::get_statuses>(&match)) {
+    if (served(r->timeline)) get_statuses(r->timeline, r->html, request, respond);
+  } else if (const auto* r = std::get_if<route::post_statuses>(&match)) {
+    if (served(r->timeline)) post_statuses(r->timeline, request, respond);
+  } else if (const auto* r = std::get_if<route::ack>(&match)) {
+    if (served(r->timeline)) ack(r->timeline, request, respond);
+  } else if (const auto* r = std::get_if<route::timeline_counts>(&match)) {
+    if (served(r->timeline)) return timeline_counts(r->timeline, request, respond);
+  } else if (std::holds_alternative<route::multi_counts>(match)) {
+    return multi_counts(request, respond);
+  } else if (const auto* r = std::get_if<route::wrong_method>(&match)) {
+    auto response = json_error(405, "method " + request.method + " is not allowed here");
+    response.headers.emplace_back("Allow", r->allow);
+    respond(std::move(response));
+  } else {
+    respond(json_error(404, "no such resource"));
+  }
+  return {};
+}
+
+void api::get_statuses(const std::string& timeline, bool html, const http_request& request,
+                       respond_fn& respond) {
+  const query_params query(request.target);
+  const auto only = query.get("only_statuses");
+  const bool bare = !html && only && !only->empty() && *only != "0";
+  if (bare) {
+    // only_statuses answers [] on error, keeping the error's status code.
+    respond = [inner = respond](http_response r) {
+      if (r.status != 200) r.body = "[]";
+      inner(std::move(r));
+    };
+  }
+  get_request req{.timeline = timeline,
+                  .state = parse_ack_state(query.get("ack_state")),
+                  .max_id = query.get("max_id"),
+                  .count = parse_count(query.get("count"), config_.page_size)};
+  services_.storage.get_status_texts(
+      std::move(req), [html, bare, render = services_.render_status_html,
+                       respond](const storage_error& error,
+                                                     std::vector<std::string> texts) {
+        if (error) return respond(storage_failure(error));
+        http_response r;
+        if (html) {
+          r.content_type = "text/html; charset=utf-8";
+          try {
+            for (const auto& t : texts) r.body += render(json::parse(t));
+          } catch (const std::exception& e) {
+            return respond(json_error(500, std::string("rendering failed: ") + e.what()));
+          }
+          return respond(std::move(r));
+        }
+        // Stored texts go out as they are: no parse, no re-serialization.
+        std::size_t size = 32;
+        for (const auto& t : texts) size += t.size() + 1;
+        r.body.reserve(size);
+        r.body += bare ? "[" : "{\"error\":null,\"statuses\":[";
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+          if (i != 0) r.body += ',';
+          r.body += texts[i];
+        }
+        r.body += bare ? "]" : "]}";
+        respond(std::move(r));
+      });
+}
+
+void api::post_statuses(const std::string& timeline, const http_request& request,
+                        respond_fn& respond) {
+  if (blank(request.body)) throw bad_request("request body is empty: send a status or an array of them");
+  auto body = parse_body(request.body, config_.max_json_depth);
+  std::vector<status> statuses;
+  if (body.is_object()) {
+    statuses.push_back(std::move(body));
+  } else if (body.is_array()) {
+    for (std::size_t i = 0; i < body.size(); ++i)
+      if (!body[i].is_object())
+        throw bad_request("status #" + std::to_string(i) + " is not a JSON object");
+    statuses = body.get<std::vector<status>>();
+  } else {
+    throw bad_request("request body must be a status object or an array of them");
+  }
+  services_.add_statuses(timeline, std::move(statuses),
+                         [respond](const storage_error& error, std::size_t n) {
+                           if (error) return respond(storage_failure(error));
+                           respond(json_ok("{\"error\":null,\"count\":" + std::to_string(n) + "}"));
+                         });
+}
+
+void api::ack(const std::string& timeline, const http_request& request, respond_fn& respond) {
+  ack_request req{.timeline = timeline};
+  if (!blank(request.body)) {
+    const auto body = parse_body(request.body, config_.max_json_depth);
+    if (!body.is_object()) throw bad_request("ack body must be a JSON object");
+    if (const auto ids = body.find("ids"); ids != body.end() && !ids->is_null()) {
+      std::vector<std::string> list;
+      if (ids->is_array())
+        for (const auto& id : *ids) list.push_back(body_id(id, "each of ids"));
+      else
+        list.push_back(body_id(*ids, "ids"));
+      req.ids = std::move(list);
+    }
+    if (const auto max_id = body.find("max_id"); max_id != body.end() && !max_id->is_null())
+      req.max_id = body_id(*max_id, "max_id");
+  }
+  services_.storage.ack_statuses(
+      std::move(req), [respond](const storage_error& error, std::size_t n) {
+        if (error) return respond(storage_failure(error));
+        respond(json_ok("{\"error\":null,\"count\":" + std::to_string(n) + "}"));
+      });
+}
+
+cancel_fn api::timeline_counts(const std::string& timeline, const http_request& request,
+                               respond_fn& respond) {
+  const auto stated = stated_counts(query_params(request.target));
+  auto differs = [timeline, stated](const counts_by_timeline& now) {
+    if (stated.empty()) return true;  // nothing stated: answer at once
+    const auto& counts = now.at(timeline);
+    for (const auto& [key, n] : stated)
+      if (count_at(counts, key) != n) return true;
+    return false;
+  };
+  return services_.watch_counts(
+      {timeline}, std::move(differs),
+      [timeline, respond](const storage_error& error, counts_by_timeline now) {
+        if (error) return respond(storage_failure(error));
+        json out = {{"error", nullptr}, {"unacked_counts", now.at(timeline).to_json()}};
+        respond(json_ok(out.dump()));
+      });
+}
+
+cancel_fn api::multi_counts(const http_request& request, respond_fn& respond) {
+  const query_params query(request.target);
+  const auto level = query.get("level").value_or("total");
+  if (level != "total" && !parse_integer(level))
+    throw bad_request("level must be \"total\" or an integer, not " + quoted(level));
+  std::map<std::string, std::int64_t> stated;
+  for (const auto& [key, value] : query.all()) {
+    if (key.rfind("tl_", 0) != 0) continue;
+    const auto name = key.substr(3);
+    const auto n = parse_integer(value);
+    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quoted(value));
+    if (config_.find_timeline(name)) stated[name] = *n;  // unserved timelines are ignored
+  }
+  if (stated.empty())
+    throw bad_request("name at least one served timeline as tl_<name>=<count>");
+  std::vector<std::string> timelines;
+  for (const auto& [name, n] : stated) timelines.push_back(name);
+  auto differs = [stated, level](const counts_by_timeline& now) {
+    for (const auto& [name, n] : stated)
+      if (count_at(now.at(name), level) != n) return true;
+    return false;
+  };
+  return services_.watch_counts(
+      std::move(timelines), differs,
+      [stated, level, differs, respond](const storage_error& error,
+                                                             counts_by_timeline now) {
+        if (error) return respond(storage_failure(error));
+        json counts = json::object();
+        // The timelines whose count differs; all of them when answering an idle timeout.
+        const bool any = differs(now);
+        for (const auto& [name, n] : stated)
+          if (!any || count_at(now.at(name), level) != n) counts[name] = now.at(name).to_json();
+        respond(json_ok(json{{"error", nullptr}, {"unacked_counts", counts}}.dump()));
+      });
+}
+
+}  // namespace roost::web

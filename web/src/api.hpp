@@ -1,0 +1,74 @@
+// The Web API of ../shared/spec/web-api.md as request -> response logic.
+//
+// No sockets and no Beast here: the session hands in an http_request and a respond_fn,
+// the api answers through it (at once, or later for a long poll). Everything from the
+// client is validated; a client's mistake is a 4xx with a message and changes nothing.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http_message.hpp"
+#include "routes.hpp"
+#include "server_config.hpp"
+#include "storage/status_storage.hpp"
+
+namespace roost::web {
+
+/// Unacked counts per timeline name.
+using counts_by_timeline = std::map<std::string, unacked_counts>;
+
+/// What the api needs from the rest of the server.
+struct api_services {
+  /// The store (asynchronous or not; callbacks may come on any thread).
+  status_storage& storage;
+
+  /// The Timeline layer's add: filters, then ids and created_at, then insert.
+  std::function<void(const std::string& timeline, std::vector<status> statuses, count_callback done)>
+      add_statuses;
+
+  /// Calls `done` with the current counts of `timelines` as soon as `differs(counts)`
+  /// holds (at once if it already does), or with the unchanged counts after the server's
+  /// long-poll bound. Returns a function that abandons the wait.
+  std::function<cancel_fn(std::vector<std::string> timelines,
+                          std::function<bool(const counts_by_timeline&)> differs,
+                          std::function<void(const storage_error&, counts_by_timeline)> done)>
+      watch_counts;
+
+  /// Renders one status as the viewer's <li> element (statuses.html).
+  std::function<std::string(const status&)> render_status_html;
+
+  /// Answers the viewer's page and asset routes (nullopt for API routes).
+  std::function<std::optional<http_response>(const route_match&)> serve_page;
+};
+
+/// Answers Web API requests.
+class api {
+public:
+  api(const server_config& config, api_services services);
+
+  /// Handles one request; responds through `respond` exactly once unless the returned
+  /// cancel function is called first. Never throws.
+  cancel_fn handle(const http_request& request, respond_fn respond);
+
+private:
+  cancel_fn dispatch(const http_request& request, respond_fn& respond);
+  void get_statuses(const std::string& timeline, bool html, const http_request& request,
+                    respond_fn& respond);
+  void post_statuses(const std::string& timeline, const http_request& request, respond_fn& respond);
+  void ack(const std::string& timeline, const http_request& request, respond_fn& respond);
+  cancel_fn timeline_counts(const std::string& timeline, const http_request& request,
+                            respond_fn& respond);
+  cancel_fn multi_counts(const http_request& request, respond_fn& respond);
+
+  const server_config& config_;
+  api_services services_;
+};
+
+/// A JSON response {"error": message} with `status`.
+http_response json_error(int status, const std::string& message);
+
+}  // namespace roost::web

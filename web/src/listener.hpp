@@ -1,0 +1,38 @@
+// Accepts connections and starts a session for each, up to the connection cap.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "session.hpp"
+
+namespace roost::web {
+
+/// Listens on one endpoint. Create with make_shared, then start(); stop() closes it.
+class listener : public std::enable_shared_from_this<listener> {
+public:
+  /// Binds and listens; throws boost::system::system_error when it cannot.
+  listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
+           session_context& context);
+
+  /// Starts accepting.
+  void start();
+
+  /// Stops accepting; open sessions are not touched.
+  void stop();
+
+  /// The bound port (useful when the configured port was 0).
+  std::uint16_t port() const;
+
+private:
+  void do_accept();
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  session_context& context_;
+};
+
+}  // namespace roost::web

@@ -1,0 +1,83 @@
+#include "pages.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "api.hpp"
+#include "embedded_assets.hpp"
+
+namespace roost::web {
+namespace {
+
+// No inline script, no third-party resources; avatars and media may come from anywhere.
+constexpr const char* content_security_policy =
+    "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+constexpr std::string_view config_placeholder = "{{ROOST_CONFIG}}";
+
+http_response page(const std::string& asset_name, const nlohmann::json& settings) {
+  const auto* asset = find_asset(asset_name);
+  if (asset == nullptr) return json_error(500, "viewer asset " + asset_name + " is missing");
+  std::string body(asset->body);
+  if (const auto at = body.find(config_placeholder); at != std::string::npos)
+    body.replace(at, config_placeholder.size(), json_for_html(settings.dump()));
+  http_response r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Security-Policy", content_security_policy);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+nlohmann::json settings(const server_config& config) {
+  return {{"time_zone", config.time_zone}, {"page_size", config.page_size}};
+}
+
+}  // namespace
+
+std::string json_for_html(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  for (const char c : json_text) {
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else if (c == '&') out += "\\u0026";
+    else out += c;
+  }
+  return out;
+}
+
+std::optional<http_response> serve_page(const server_config& config, const route_match& match) {
+  if (std::holds_alternative<route::index_page>(match)) {
+    auto s = settings(config);
+    s["timelines"] = nlohmann::json::array();
+    for (const auto& t : config.timelines)
+      if (!t.hidden) s["timelines"].push_back({{"name", t.name}, {"hidden", false}});
+    s["level_threshold"] = 0;
+    return page("index.html", s);
+  }
+  if (const auto* r = std::get_if<route::timeline_page>(&match)) {
+    const auto* t = config.find_timeline(r->timeline);
+    if (t == nullptr) return json_error(404, "unknown timeline " + nlohmann::json(r->timeline).dump());
+    auto s = settings(config);
+    s["timeline"] = t->name;
+    s["level_threshold"] = t->level_threshold;
+    s["timelines"] = nlohmann::json::array();
+    for (const auto& other : config.timelines)
+      if (!other.hidden) s["timelines"].push_back({{"name", other.name}, {"hidden", false}});
+    return page("timeline.html", s);
+  }
+  if (const auto* r = std::get_if<route::static_asset>(&match)) {
+    const auto* asset = find_asset(r->name);
+    if (asset == nullptr) return json_error(404, "no such asset");
+    http_response out;
+    out.content_type = std::string(asset->content_type);
+    out.body = std::string(asset->body);
+    out.headers.emplace_back("Cache-Control", "no-cache");
+    out.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace roost::web

@@ -1,0 +1,158 @@
+#include "server_config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "query.hpp"
+
+namespace roost::web {
+namespace {
+
+using json = nlohmann::json;
+
+[[noreturn]] void bad(const std::string& key, const std::string& expected) {
+  throw config_error("config key \"" + key + "\": expected " + expected);
+}
+
+[[noreturn]] void unknown(const std::string& key, const std::string& known) {
+  throw config_error("config key \"" + key + "\" is unknown (known keys: " + known + ")");
+}
+
+std::size_t count_value(const json& v, const std::string& key, std::size_t min = 0) {
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min)
+    bad(key, min == 0 ? "a non-negative integer" : "an integer of at least " + std::to_string(min));
+  return v.get<std::size_t>();
+}
+
+std::chrono::seconds seconds_value(const json& v, const std::string& key) {
+  return std::chrono::seconds(count_value(v, key, 1));
+}
+
+std::string string_value(const json& v, const std::string& key) {
+  if (!v.is_string()) bad(key, "a string");
+  return v.get<std::string>();
+}
+
+bool bool_value(const json& v, const std::string& key) {
+  if (!v.is_boolean()) bad(key, "true or false");
+  return v.get<bool>();
+}
+
+timeline_config timeline_value(const json& v, const std::string& key) {
+  timeline_config t;
+  if (v.is_string()) {
+    t.name = v.get<std::string>();
+  } else if (v.is_object()) {
+    for (const auto& [k, value] : v.items()) {
+      const auto sub = key + "." + k;
+      if (k == "name") t.name = string_value(value, sub);
+      else if (k == "hidden") t.hidden = bool_value(value, sub);
+      else if (k == "level_threshold") {
+        if (!value.is_number_integer()) bad(sub, "an integer");
+        t.level_threshold = value.get<std::int64_t>();
+      } else if (k == "soft_max") t.soft_max = count_value(value, sub);
+      else if (k == "hard_max") t.hard_max = count_value(value, sub);
+      else unknown(sub, "name, hidden, level_threshold, soft_max, hard_max");
+    }
+  } else {
+    bad(key, "a timeline name or an object with \"name\"");
+  }
+  if (t.name.empty()) bad(key + ".name", "a non-empty timeline name");
+  return t;
+}
+
+}  // namespace
+
+const timeline_config* server_config::find_timeline(std::string_view name) const {
+  for (const auto& t : timelines)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+void apply_config_json(server_config& config, const std::string& json_text,
+                       const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    throw config_error(origin + " is not valid JSON: " + e.what());
+  }
+  if (!doc.is_object()) throw config_error(origin + ": the configuration must be a JSON object");
+  for (const auto& [key, v] : doc.items()) {
+    if (key == "listen") set_listen(config, string_value(v, key));
+    else if (key == "storage") config.storage = string_value(v, key);
+    else if (key == "timelines") {
+      if (!v.is_array()) bad(key, "an array of timelines");
+      config.timelines.clear();
+      for (std::size_t i = 0; i < v.size(); ++i)
+        config.timelines.push_back(timeline_value(v[i], key + "[" + std::to_string(i) + "]"));
+    } else if (key == "io_threads") config.io_threads = count_value(v, key, 1);
+    else if (key == "worker_threads") config.worker_threads = count_value(v, key, 1);
+    else if (key == "worker_queue") config.worker_queue = count_value(v, key, 1);
+    else if (key == "time_zone") config.time_zone = string_value(v, key);
+    else if (key == "page_size") config.page_size = count_value(v, key, 1);
+    else if (key == "soft_max") config.soft_max = count_value(v, key);
+    else if (key == "hard_max") config.hard_max = count_value(v, key);
+    else if (key == "max_body_bytes") config.max_body_bytes = count_value(v, key, 1);
+    else if (key == "max_connections") config.max_connections = count_value(v, key, 1);
+    else if (key == "max_json_depth") config.max_json_depth = count_value(v, key, 1);
+    else if (key == "read_timeout_seconds") config.read_timeout = seconds_value(v, key);
+    else if (key == "idle_timeout_seconds") config.idle_timeout = seconds_value(v, key);
+    else if (key == "long_poll_timeout_seconds") config.long_poll_timeout = seconds_value(v, key);
+    else if (key == "access_log") config.access_log = bool_value(v, key);
+    else
+      unknown(key,
+              "listen, storage, timelines, io_threads, worker_threads, worker_queue, time_zone, "
+              "page_size, "
+              "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, "
+              "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log");
+  }
+}
+
+server_config load_server_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw config_error("cannot read config file " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  server_config config;
+  apply_config_json(config, text.str(), "config file " + path.string());
+  return config;
+}
+
+void set_listen(server_config& config, std::string_view host_port) {
+  const auto colon = host_port.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    bad("listen", "HOST:PORT, e.g. 127.0.0.1:5000");
+  auto host = host_port.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const auto port = parse_integer(host_port.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535) bad("listen", "a port from 0 to 65535");
+  config.listen_address = std::string(host);
+  config.listen_port = static_cast<std::uint16_t>(*port);
+}
+
+void finish_config(server_config& config) {
+  if (config.timelines.empty()) config.timelines.push_back({.name = "home"});
+  std::set<std::string> names;
+  for (const auto& t : config.timelines)
+    if (!names.insert(t.name).second)
+      throw config_error("config key \"timelines\": timeline \"" + t.name + "\" is listed twice");
+  if (config.hard_max != 0 && config.hard_max < config.soft_max)
+    bad("hard_max", "a value of at least soft_max (" + std::to_string(config.soft_max) + ")");
+  if (config.storage.empty()) config.storage = "sqlite:" + default_data_path().string();
+}
+
+std::filesystem::path default_data_path() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "roost" / "roost.sqlite3";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".local" / "share" / "roost" / "roost.sqlite3";
+  return "roost.sqlite3";
+}
+
+}  // namespace roost::web

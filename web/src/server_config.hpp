@@ -1,0 +1,73 @@
+// The server's configuration: what `roost serve` reads from its JSON config file and
+// command line. Every field has a default, so an empty config serves one timeline "home".
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace roost::web {
+
+/// One served timeline.
+struct timeline_config {
+  std::string name;
+  bool hidden = false;           ///< left out of the list page, still fully reachable
+  std::int64_t level_threshold = 0;  ///< the viewer's initial level filter
+  std::optional<std::size_t> soft_max;  ///< truncation override for this timeline
+  std::optional<std::size_t> hard_max;
+};
+
+/// Everything the server needs to start.
+struct server_config {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 5000;
+  /// Storage URI: "sqlite:PATH", "lmdb:DIR" or "memory:". Empty: the default SQLite file.
+  std::string storage;
+  std::vector<timeline_config> timelines;
+  std::size_t io_threads = 2;
+  std::size_t worker_threads = 2;   ///< store operations of SQLite/LMDB run on these
+  std::size_t worker_queue = 4096;  ///< queued store operations beyond this answer 503
+  std::string time_zone = "UTC";  ///< IANA zone the viewer shows times in
+  std::size_t page_size = 20;     ///< default count of the statuses endpoints
+  std::size_t soft_max = 2000;
+  std::size_t hard_max = 0;       ///< 0: soft_max + 20%
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::size_t max_connections = 20000;
+  std::size_t max_json_depth = 64;
+  std::chrono::seconds read_timeout{30};       ///< for a whole request, headers and body
+  std::chrono::seconds idle_timeout{120};      ///< keep-alive connection without a request
+  std::chrono::seconds long_poll_timeout{60};  ///< a held request is answered unchanged after this
+  bool access_log = true;
+
+  /// The served timeline called `name`, or nullptr.
+  const timeline_config* find_timeline(std::string_view name) const;
+};
+
+/// Thrown for a bad configuration; the message names the key and what was expected.
+class config_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reads a config file (JSON). Unknown keys are errors, so typos do not pass silently.
+server_config load_server_config(const std::filesystem::path& path);
+
+/// Applies a parsed JSON config object on top of `config`.
+void apply_config_json(server_config& config, const std::string& json_text, const std::string& origin);
+
+/// Parses "HOST:PORT" (or "[v6]:PORT") into the config; throws config_error.
+void set_listen(server_config& config, std::string_view host_port);
+
+/// Checks cross-field rules (at least one timeline, unique names, limits) and fills
+/// defaults; throws config_error.
+void finish_config(server_config& config);
+
+/// Where the SQLite file goes when no storage is given: $XDG_DATA_HOME/roost/roost.sqlite3,
+/// else ~/.local/share/roost/roost.sqlite3, else ./roost.sqlite3.
+std::filesystem::path default_data_path();
+
+}  // namespace roost::web

@@ -1,0 +1,213 @@
+// The connection handling of the Beast async server examples: one session object per
+// connection, kept alive by the handler in flight, on its own strand; do_x() starts an
+// operation, on_x() continues it. No mutexes in the I/O path.
+#include "session.hpp"
+
+#include <chrono>
+#include <optional>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace roost::web {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::uint64_t session_registry::add(std::function<void()> close) {
+  std::lock_guard lock(mutex_);
+  sessions_.emplace(next_, std::move(close));
+  return next_++;
+}
+
+void session_registry::remove(std::uint64_t key) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(key);
+}
+
+void session_registry::close_all() {
+  std::map<std::uint64_t, std::function<void()>> all;
+  {
+    std::lock_guard lock(mutex_);
+    all = sessions_;
+  }
+  for (auto& [key, close] : all) close();
+}
+
+namespace {
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket&& socket, session_context& context)
+      : stream_(std::move(socket)), context_(context) {
+    boost::system::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    ++context_.open_sessions;
+  }
+
+  ~session() {
+    context_.sessions.remove(registry_key_);
+    --context_.open_sessions;
+  }
+
+  void start() {
+    std::weak_ptr<session> weak = shared_from_this();
+    registry_key_ = context_.sessions.add([weak] {
+      if (auto self = weak.lock())
+        net::post(self->stream_.get_executor(), [self] { self->close_if_idle(); });
+    });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+private:
+  void do_read() {
+    if (context_.stopping) return do_close();
+    parser_.emplace();
+    parser_->body_limit(context_.config.max_body_bytes);
+    reading_ = true;
+    // The whole header must arrive within the idle timeout, the body within the read timeout.
+    stream_.expires_after(context_.config.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(context_.config.read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
+    if (ec) return on_read_error(ec);
+    auto request = parser_->release();
+    started_ = std::chrono::steady_clock::now();
+    keep_alive_ = request.keep_alive();
+    head_ = request.method() == http::verb::head;
+    current_ = {std::string(request.method_string()), std::string(request.target()),
+                std::move(request.body())};
+    stream_.expires_never();  // a long poll may wait; its own bound answers it
+    waiting_ = true;
+    auto self = shared_from_this();
+    // Responses may come from any thread; they continue on this session's strand.
+    respond_fn respond = [self](http_response response) {
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->on_response(std::move(response));
+      });
+    };
+    cancel_ = context_.handle(current_, std::move(respond));
+    // Queued behind an immediate answer, this finds waiting_ false and does nothing; only
+    // a request that is really held (a long poll) watches for its client leaving.
+    net::post(stream_.get_executor(), [self] {
+      if (self->waiting_) self->watch_disconnect();
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    reading_ = false;
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof)
+      return do_close();
+    // A request Beast refused to parse: answer it, then close the connection.
+    keep_alive_ = false;
+    head_ = false;
+    current_ = {"?", "?", {}};
+    started_ = std::chrono::steady_clock::now();
+    if (ec == http::error::body_limit)
+      return on_response(json_error(413, "request body exceeds the limit of " +
+                                             std::to_string(context_.config.max_body_bytes) +
+                                             " bytes"));
+    if (ec == http::error::header_limit)
+      return on_response(json_error(431, "request header fields are too large"));
+    on_response(json_error(400, "malformed HTTP request: " + ec.message()));
+  }
+
+  // While a request waits for its answer, a readable socket means the client either sent
+  // more (pipelining: left in the kernel buffer until this answer is written) or left.
+  void watch_disconnect() {
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](
+                                                            beast::error_code ec) {
+      if (ec || !self->waiting_) return;
+      char byte;
+      const auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        self->abandon();
+      }
+      // n > 0: a pipelined request is waiting; it is read once this answer is written.
+    });
+  }
+
+  // The client left while its request was held: free it and stop.
+  void abandon() {
+    waiting_ = false;
+    if (cancel_) std::exchange(cancel_, {})();
+    do_close();
+  }
+
+  void on_response(http_response r) {
+    if (!waiting_ && current_.method != "?") return;  // abandoned: nobody to answer
+    waiting_ = false;
+    cancel_ = {};
+    const bool keep = keep_alive_ && !context_.stopping;
+    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
+    res.set(http::field::server, "roost");
+    res.set(http::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) res.set(name, value);
+    res.keep_alive(keep);
+    const auto bytes = r.body.size();
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+    if (head_) res.body().clear();  // HEAD: same headers, Content-Length included, no body
+    context_.log.write({remote_, current_.method, current_.target, r.status, bytes,
+                        std::chrono::steady_clock::now() - started_});
+    response_ = std::move(res);
+    stream_.expires_after(context_.config.read_timeout);  // slow readers are cut off too
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&session::on_write, shared_from_this(), keep));
+  }
+
+  void on_write(bool keep, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec || !keep) return do_close();
+    do_read();
+  }
+
+  void close_if_idle() {
+    if (reading_) do_close();  // between requests: nothing in flight to finish
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  session_context& context_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  http_request current_;
+  cancel_fn cancel_;
+  std::string remote_;
+  std::chrono::steady_clock::time_point started_;
+  std::uint64_t registry_key_ = 0;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  bool waiting_ = false;
+  bool reading_ = false;
+};
+
+}  // namespace
+
+void start_session(tcp::socket socket, session_context& context) {
+  std::make_shared<session>(std::move(socket), context)->start();
+}
+
+}  // namespace roost::web

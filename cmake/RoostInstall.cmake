@@ -10,7 +10,7 @@ install(TARGETS ${roost_targets} EXPORT roostTargets
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/roost)
 
 # Every component keeps its public headers in <dir>/include/storage.
-foreach(dir include backends/memory/include backends/sqlite/include
+foreach(dir include async/include backends/memory/include backends/sqlite/include
             backends/lmdb/include conformance/include)
   if(EXISTS "${PROJECT_SOURCE_DIR}/${dir}/storage")
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/storage"

@@ -1,17 +1,19 @@
 // A callback program: every completion handler is bound to one strand, so the program's
 // state needs no lock although the io_context runs on three threads and the storage
 // completes on its own workers.
+#include <cassert>
+#include <iostream>
+#include <thread>
+#include <vector>
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
-#include <cassert>
-#include <iostream>
+
 #include <storage/asio.hpp>
 #include <storage/memory_storage.hpp>
 #include <storage/offloading_storage.hpp>
-#include <thread>
-#include <vector>
 
 namespace net = boost::asio;
 

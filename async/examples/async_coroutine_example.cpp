@@ -2,12 +2,14 @@
 // change while another adds statuses through the timeline's filters; then it reads and
 // acks them. The memory backend is wrapped in an offloading_storage, exactly as a
 // blocking backend (SQLite, LMDB) would be, so the io_context thread never waits on it.
+#include <iostream>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
-#include <iostream>
+
 #include <storage/asio.hpp>
 #include <storage/memory_storage.hpp>
 #include <storage/offloading_storage.hpp>

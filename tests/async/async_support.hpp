@@ -4,8 +4,6 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <functional>
 #include <latch>
@@ -13,6 +11,9 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "storage/asio.hpp"
 #include "storage/storage_wrapper.hpp"

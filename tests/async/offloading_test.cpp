@@ -1,7 +1,8 @@
 // offloading_storage: worker threads, the bounded queue and its overload error, write
 // serialization, parallel reads, validation on the caller's thread, shutdown.
-#include <catch2/catch.hpp>
 #include <set>
+
+#include <catch2/catch.hpp>
 
 #include "async_support.hpp"
 #include "storage/blocking.hpp"

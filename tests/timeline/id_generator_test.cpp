@@ -5,8 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("a million ids from four threads are unique and increase per thread") {
   constexpr int threads = 4, per_thread = 250'000;

@@ -1,9 +1,10 @@
 // timeline::add_statuses: filters (synchronous, asynchronous, failing), generated ids
 // and created_at, and the ready-made filters.
-#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"

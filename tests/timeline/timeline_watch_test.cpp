@@ -1,8 +1,9 @@
 // Watchers of unacked counts: when they fire, what they compare, cancellation, which
 // changes wake them (and that nothing else does), races between a change and a watch
 // being registered, and the multi-timeline watch.
-#include <catch2/catch.hpp>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"

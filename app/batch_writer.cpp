@@ -27,6 +27,10 @@ bool batch_writer::add(const std::string& timeline, status s, std::uint64_t orig
   } catch (const invalid_request& e) {
     return reject(describe_(timeline, origin, s) + ": " + e.what());
   }
+  return add_checked(timeline, std::move(s), origin);
+}
+
+bool batch_writer::add_checked(const std::string& timeline, status s, std::uint64_t origin) {
   if (!statuses_.empty() && timeline != timeline_ && !flush()) return false;
   if (statuses_.empty()) {
     timeline_ = timeline;

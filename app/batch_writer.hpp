@@ -46,6 +46,10 @@ public:
   /// Throws storage_failure on a store failure (that batch is not written).
   bool add(const std::string& timeline, status s, std::uint64_t origin);
 
+  /// As add(), for a status the caller has checked already (check_status), e.g. on
+  /// another thread.
+  bool add_checked(const std::string& timeline, status s, std::uint64_t origin);
+
   /// Writes the pending batch. Returns false, writing nothing, when the store refuses
   /// the batch as a caller error despite the checks (reported through the hooks).
   /// Throws storage_failure on a store failure.

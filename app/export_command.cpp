@@ -52,6 +52,9 @@ public:
     }
   }
 
+  // True when an unfinished export leaves nothing behind (a temporary file).
+  bool discards_unfinished() const noexcept { return !partial_.empty(); }
+
   void commit() {
     if (path_.empty()) return;
     const int fd = std::exchange(fd_, -1);
@@ -91,7 +94,7 @@ int export_command(const std::vector<std::string>& args) {
   if (result.stopped) {
     run.say("interrupted after " + std::to_string(result.statuses) +
             " statuses; the output is incomplete" +
-            (f.get("output").value_or("-") == "-" ? "" : " and was removed"));
+            (out.discards_unfinished() ? " and was removed" : ""));
     return terminal_run::stopped_exit_code();
   }
   out.commit();

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "bounded_queue.hpp"
+#include "ndjson.hpp"
 #include "storage/blocking.hpp"
 #include "storage/errors.hpp"
 #include "timeline_cursor.hpp"
@@ -66,7 +67,8 @@ private:
             copied.digest.add(text);
             try {
               page.statuses.push_back(nlohmann::json::parse(text));
-            } catch (const nlohmann::json::exception& e) {
+              check_status(page.statuses.back());  // here, in parallel with the writes
+            } catch (const std::exception& e) {  // not JSON, or not a valid status
               throw std::runtime_error("a stored status of timeline \"" + name +
                                        "\" is damaged: " + e.what());
             }
@@ -122,7 +124,7 @@ migrate_result migrate_statuses(status_storage& from, status_storage& to,
       }
       result.read += page->statuses.size();
       for (auto& s : page->statuses) {
-        if (!writer.add(page->timeline, std::move(s), ++position))
+        if (!writer.add_checked(page->timeline, std::move(s), ++position))
           return finish(run_outcome::aborted, "the target refused a status of the source");
       }
       if (!writer.flush())

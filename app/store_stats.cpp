@@ -75,13 +75,15 @@ std::string stats_text(const store_stats& stats) {
     row(names[i], std::to_string(t.statuses), std::to_string(acked_of(t)),
         std::to_string(t.unacked.total), levels_text(t.unacked));
   }
-  out += "\n" + std::to_string(stats.timelines.size()) + " timelines, " +
-         std::to_string(stats.statuses) + " statuses, " + std::to_string(stats.unacked) +
-         " unacked\n";
-  out += "size on disk: " +
-         (stats.bytes ? human_bytes(*stats.bytes) + " (" + std::to_string(*stats.bytes) + " bytes)"
-                      : std::string("none (not stored on disk)")) +
-         "\n";
+  // Appends only: GCC 12 warns wrongly (-Wstringop-overflow) about "literal" + string.
+  out.append("\n").append(std::to_string(stats.timelines.size())).append(" timelines, ");
+  out.append(std::to_string(stats.statuses)).append(" statuses, ");
+  out.append(std::to_string(stats.unacked)).append(" unacked\n");
+  out.append("size on disk: ");
+  if (stats.bytes)
+    out.append(human_bytes(*stats.bytes)).append(" (").append(std::to_string(*stats.bytes)).append(" bytes)\n");
+  else
+    out.append("none (not stored on disk)\n");
   return out;
 }
 

@@ -16,6 +16,7 @@ public:
       case errc::overloaded: return "storage is overloaded";
       case errc::cancelled: return "storage operation cancelled";
       case errc::internal: return "internal storage error";
+      case errc::stale_cursor: return "cursor too old: resync";
     }
     return "unknown storage error";
   }

@@ -33,10 +33,14 @@ std::size_t unacked_counts::at_level(std::int64_t level) const {
 }
 
 storage_limits storage_limits::for_timeline(std::string_view timeline) const {
-  storage_limits out{.soft_max = soft_max, .hard_max = hard_max, .default_count = default_count};
+  storage_limits out{.soft_max = soft_max,
+                     .hard_max = hard_max,
+                     .default_count = default_count,
+                     .change_retention = change_retention};
   if (const auto it = per_timeline.find(timeline); it != per_timeline.end()) {
     out.soft_max = it->second.soft_max;
     out.hard_max = it->second.hard_max;
+    out.change_retention = it->second.change_retention;
   }
   return out;
 }

@@ -5,15 +5,11 @@
 #include <map>
 #include <mutex>
 
-#include "storage/order_key.hpp"
+#include "status_validation.hpp"
 #include "utf8.hpp"
 
 namespace roost {
 namespace {
-
-void validate_id(const std::string& id, const char* what) {
-  if (!detail::is_valid_utf8(id)) throw invalid_request(std::string(what) + " is not valid UTF-8");
-}
 
 void validate_optional_id(const std::optional<std::string>& id, const char* what) {
   if (id) validate_id(*id, what);
@@ -25,33 +21,6 @@ void validate_timeline_name(const std::string& timeline) {
   if (timeline.empty()) throw invalid_request("timeline name must not be empty");
   if (!detail::is_valid_utf8(timeline))
     throw invalid_request("timeline name is not valid UTF-8");
-}
-
-prepared_status prepare_status(const status& s) {
-  if (!s.is_object()) throw invalid_request("a status must be a JSON object");
-  auto id = status_id(s);
-  if (!id) throw invalid_request("a status must have an id");
-  validate_id(*id, "status id");
-  prepared_status out;
-  out.level = status_level(s);
-  const auto acked_at = status_acked_at(s);
-  const auto created_at = status_created_at(s);
-  out.acked = acked_at.has_value();
-  out.order_key = encode_order_key({acked_at, created_at, *id});
-  out.id = std::move(*id);
-  try {
-    out.json = s.dump();
-  } catch (const nlohmann::json::type_error& e) {
-    // dump() refuses strings that are not UTF-8; that is the caller's data.
-    throw invalid_request(std::string("status is not valid UTF-8 JSON: ") + e.what());
-  }
-  return out;
-}
-
-std::string with_acked_at(const std::string& json_text, const std::string& acked_at) {
-  auto doc = nlohmann::json::parse(json_text);
-  set_acked_at(doc, acked_at);
-  return doc.dump();
 }
 
 struct status_storage::listener_list {
@@ -223,6 +192,15 @@ void status_storage::timeline_names(names_callback done) { do_timeline_names(std
 void status_storage::get_revision(std::string timeline, revision_callback done) {
   validate_timeline_name(timeline);
   do_get_revision(std::move(timeline), std::move(done));
+}
+
+void status_storage::get_changes(changes_request request, changes_callback done) {
+  validate_timeline_name(request.timeline);
+  if (request.limit > max_change_limit)
+    throw invalid_request("a change limit must not exceed " + std::to_string(max_change_limit));
+  do_get_changes({std::move(request.timeline), request.since,
+                  request.limit == 0 ? default_change_limit : request.limit},
+                 std::move(done));
 }
 
 }  // namespace roost

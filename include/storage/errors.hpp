@@ -34,6 +34,8 @@ enum class errc {
   overloaded,       ///< an asynchronous adapter's queue is full; try again later
   cancelled,        ///< the operation was abandoned before it completed
   internal,         ///< a bug or an unexpected exception inside a backend
+  stale_cursor,     ///< get_changes: the cursor's successors were pruned, or it is ahead
+                    ///< of the timeline; the reader must resync (changes.hpp)
 };
 
 /// The error category of `errc` values; its name is "roost.storage".

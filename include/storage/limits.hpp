@@ -15,6 +15,8 @@ namespace roost {
 struct timeline_capacity {
   std::size_t soft_max = 2000;  ///< 0 turns truncation off for this timeline
   std::size_t hard_max = 0;     ///< 0 means soft_max + 20%
+  /// How many of this timeline's newest changes the change log keeps (changes.hpp).
+  std::size_t change_retention = 10000;
 };
 
 /// How many statuses a timeline keeps and how many a get returns by default.
@@ -26,6 +28,10 @@ struct storage_limits {
   std::size_t hard_max = 0;
   /// The number of statuses get_statuses returns when the request leaves count unset.
   std::size_t default_count = 20;
+  /// How many of each timeline's newest changes the change log keeps; older ones are
+  /// pruned in the transaction that adds new ones. 0 keeps none (get_changes then only
+  /// answers a reader that is up to date).
+  std::size_t change_retention = 10000;
 
   /// True when truncation is on.
   bool truncates() const noexcept { return soft_max != 0; }

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/changes.hpp"
 #include "storage/requests.hpp"
 
 namespace roost {
@@ -98,9 +99,15 @@ public:
   /// Completes with the names of the timelines that have ever been changed, sorted.
   void timeline_names(names_callback done);
 
-  /// Completes with the timeline's revision: 0 before its first change, then a number
-  /// that grows with every operation that changes the timeline.
+  /// Completes with the timeline's revision: 0 before its first change, then the
+  /// revision of its latest change (changes.hpp), which grows with every change.
   void get_revision(std::string timeline, revision_callback done);
+
+  /// Completes with the timeline's changes after `request.since`, oldest first, and its
+  /// latest revision (changes.hpp). Throws invalid_request for an empty timeline name or
+  /// a limit above max_change_limit. Fails with errc::stale_cursor when the changes
+  /// after `since` are no longer all retained.
+  void get_changes(changes_request request, changes_callback done);
 
   /// Called with a timeline's name after an operation that changed it succeeded, on the
   /// thread that completes the operation, just before the operation's own callback.
@@ -130,6 +137,7 @@ protected:
                            std::function<void(const storage_error&, std::vector<bool>)> done) = 0;
   virtual void do_timeline_names(names_callback done) = 0;
   virtual void do_get_revision(std::string timeline, revision_callback done) = 0;
+  virtual void do_get_changes(prepared_changes request, changes_callback done) = 0;
 
   /// The storage whose listeners hear about changes made through this one: itself,
   /// or for a wrapper the storage it wraps.

@@ -48,6 +48,9 @@ protected:
   void do_get_revision(std::string timeline, revision_callback done) override {
     inner_.do_get_revision(std::move(timeline), std::move(done));
   }
+  void do_get_changes(prepared_changes request, changes_callback done) override {
+    inner_.do_get_changes(std::move(request), std::move(done));
+  }
 
 private:
   status_storage& inner_;

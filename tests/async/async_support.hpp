@@ -131,6 +131,7 @@ protected:
   }
   void do_timeline_names(names_callback done) override { done(error_, {}); }
   void do_get_revision(std::string, revision_callback done) override { done(error_, 0); }
+  void do_get_changes(prepared_changes, changes_callback done) override { done(error_, {}); }
 
 private:
   storage_error error_;
@@ -214,6 +215,10 @@ protected:
     through<std::uint64_t>(std::move(done), [&](storage_error& out, auto handler) {
       api_.async_get_revision(std::move(t), out, std::move(handler));
     });
+  }
+  // TEMPORARY: straight to the inner storage until asio.hpp has async_get_changes.
+  void do_get_changes(prepared_changes r, changes_callback done) override {
+    inner_->get_changes({std::move(r.timeline), r.since, r.limit}, std::move(done));
   }
 
 private:

@@ -50,6 +50,10 @@ protected:
                    std::function<void(const storage_error&, std::vector<bool>)> done) override;
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
+  // TEMPORARY until the change log lands in this backend (issue 8).
+  void do_get_changes(prepared_changes, changes_callback done) override {
+    done(storage_error(errc::unsupported, "change log not implemented yet"), {});
+  }
 
 private:
   struct state;

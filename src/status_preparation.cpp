@@ -1,0 +1,41 @@
+// prepare_status and with_acked_at: the one place a status is checked and serialized on
+// its way into a backend, and re-serialized when a backend acks a stored document.
+#include "status_validation.hpp"
+#include "storage/order_key.hpp"
+#include "storage/status_storage.hpp"
+#include "utf8.hpp"
+
+namespace roost {
+
+void validate_id(const std::string& id, const char* what) {
+  if (!detail::is_valid_utf8(id)) throw invalid_request(std::string(what) + " is not valid UTF-8");
+}
+
+prepared_status prepare_status(const status& s) {
+  if (!s.is_object()) throw invalid_request("a status must be a JSON object");
+  auto id = status_id(s);
+  if (!id) throw invalid_request("a status must have an id");
+  validate_id(*id, "status id");
+  prepared_status out;
+  out.level = status_level(s);
+  const auto acked_at = status_acked_at(s);
+  const auto created_at = status_created_at(s);
+  out.acked = acked_at.has_value();
+  out.order_key = encode_order_key({acked_at, created_at, *id});
+  out.id = std::move(*id);
+  try {
+    out.json = s.dump();
+  } catch (const nlohmann::json::type_error& e) {
+    // dump() refuses strings that are not UTF-8; that is the caller's data.
+    throw invalid_request(std::string("status is not valid UTF-8 JSON: ") + e.what());
+  }
+  return out;
+}
+
+std::string with_acked_at(const std::string& json_text, const std::string& acked_at) {
+  auto doc = nlohmann::json::parse(json_text);
+  set_acked_at(doc, acked_at);
+  return doc.dump();
+}
+
+}  // namespace roost

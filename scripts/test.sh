@@ -2,6 +2,7 @@
 # Sets up everything and runs the whole test suite in one build configuration.
 #   scripts/test.sh          # the "ci" preset: optimized, warnings are errors
 #   scripts/test.sh asan     # AddressSanitizer + UndefinedBehaviorSanitizer
+#   scripts/test.sh tsan     # ThreadSanitizer on the async layer and the Timeline watchers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache must accept precompiled headers to hit the cache at all.

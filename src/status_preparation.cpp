@@ -1,5 +1,6 @@
 // prepare_status and with_acked_at: the one place a status is checked and serialized on
 // its way into a backend, and re-serialized when a backend acks a stored document.
+#include "compact_json.hpp"
 #include "status_validation.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status_storage.hpp"
@@ -24,9 +25,9 @@ prepared_status prepare_status(const status& s) {
   out.order_key = encode_order_key({acked_at, created_at, *id});
   out.id = std::move(*id);
   try {
-    out.json = s.dump();
-  } catch (const nlohmann::json::type_error& e) {
-    // dump() refuses strings that are not UTF-8; that is the caller's data.
+    out.json = detail::compact_json(s);
+  } catch (const detail::invalid_utf8_in_json& e) {
+    // Strings that are not UTF-8 cannot be stored as JSON; that is the caller's data.
     throw invalid_request(std::string("status is not valid UTF-8 JSON: ") + e.what());
   }
   return out;
@@ -35,7 +36,7 @@ prepared_status prepare_status(const status& s) {
 std::string with_acked_at(const std::string& json_text, const std::string& acked_at) {
   auto doc = nlohmann::json::parse(json_text);
   set_acked_at(doc, acked_at);
-  return doc.dump();
+  return detail::compact_json(doc);
 }
 
 }  // namespace roost

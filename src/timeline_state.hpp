@@ -11,8 +11,9 @@
 // registered before the read began. At most one read runs at a time: a notification
 // during a read marks the state dirty, and the read is repeated when it ends, so results
 // arrive in order and never go backwards. `fresh` holds the last counts while no change
-// has been notified since the read that produced them began, so new watchers are
-// answered without reading.
+// has been notified since the read that produced them began, so a new watcher they do
+// not trigger needs no read. (They may trail a change that is committed but not yet
+// notified, so a watcher they would trigger is read for: it must not fire on stale counts.)
 //
 // Locks: a watch_op's mutex may be held while taking a timeline_state's mutex, never the
 // other way round. No callback, listener or storage call runs under either.
@@ -45,13 +46,13 @@ struct watch_op : std::enable_shared_from_this<watch_op> {
   /// Completes with an error. Called once, after claim() succeeded.
   virtual void fail(const storage_error& error) = 0;
 
-  enum class attach_result { added, triggered, closed, finished };
+  enum class attach_result { added, closed, finished };
 
-  /// Registers `self` (this op) in `tl`, starting a count read when `tl` needs one.
-  /// Not registered when the op has finished, when `tl` is closed, or when `tl` knows
-  /// current counts that trigger the op already (`counts` then receives them).
+  /// Registers `self` (this op) in `tl`, starting a count read unless `tl` knows current
+  /// counts that do not trigger the op. Not registered when the op has finished or `tl`
+  /// is closed.
   attach_result attach(const std::shared_ptr<watch_op>& self,
-                       const std::shared_ptr<timeline_state>& tl, unacked_counts& counts);
+                       const std::shared_ptr<timeline_state>& tl);
 
   /// Marks the watch finished and removes it from every timeline it is registered in.
   /// Returns false when it had already finished (somebody else completes it).
@@ -103,8 +104,10 @@ struct timeline_state : std::enable_shared_from_this<timeline_state> {
   /// Removes watcher `id` (after its op was claimed elsewhere).
   void remove(std::uint64_t id);
 
-  /// Under `mutex`: adds a watcher that needs a read; returns the read to start, if any.
-  std::optional<std::uint64_t> add_locked(std::uint64_t id, std::shared_ptr<watch_op> op);
+  /// Under `mutex`: adds a watcher; returns the read to start, if any (none when
+  /// `trust_fresh` and fresh counts are known, or when a read will follow anyway).
+  std::optional<std::uint64_t> add_locked(std::uint64_t id, std::shared_ptr<watch_op> op,
+                                          bool trust_fresh);
   /// Starts count read number `seq`.
   void start_read(std::uint64_t seq);
   void on_read(std::uint64_t seq, const storage_error& error, const unacked_counts& counts);

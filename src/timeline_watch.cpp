@@ -51,8 +51,7 @@ public:
   }
 
   void fire(const timeline_state& tl, const unacked_counts& counts) override {
-    // Answer with every named timeline whose count differs: those whose current counts
-    // are known are checked at once, the others are read first.
+    // Answer with every named timeline whose count differs, read now.
     struct gather {
       std::mutex mutex;
       level_counts result;
@@ -75,13 +74,9 @@ public:
       auto state = t.state.lock();
       if (!state) continue;
       const std::size_t assumed = t.assumed;
-      if (auto known = state->fresh_counts()) {
-        if (level_.in(*known) != assumed) {
-          std::lock_guard lock(g->mutex);
-          g->result.emplace(state->name, *known);
-        }
-        continue;
-      }
+      // Fresh counts that agree with the assumption need no read; fresh counts that
+      // differ may trail a committed change, so those are read again (see attach()).
+      if (auto known = state->fresh_counts(); known && level_.in(*known) == assumed) continue;
       {
         std::lock_guard lock(g->mutex);
         ++g->waiting;
@@ -135,20 +130,19 @@ bool watch_op::claim() {
 }
 
 watch_op::attach_result watch_op::attach(const std::shared_ptr<watch_op>& self,
-                                         const std::shared_ptr<timeline_state>& tl,
-                                         unacked_counts& counts) {
+                                         const std::shared_ptr<timeline_state>& tl) {
   std::optional<std::uint64_t> read;
   {
     std::lock_guard op_lock(mutex_);
     if (finished()) return attach_result::finished;
     std::lock_guard lock(tl->mutex);
     if (tl->closed) return attach_result::closed;
-    if (tl->fresh && triggered_by(*tl, *tl->fresh)) {
-      counts = *tl->fresh;
-      return attach_result::triggered;
-    }
+    // Fresh counts that do not trigger the op can be trusted: a change committed but not
+    // yet notified will be notified, and its read checks this op. Fresh counts that do
+    // trigger it may be exactly such a stale view; only a new read may fire the op.
+    const bool trust_fresh = tl->fresh && !triggered_by(*tl, *tl->fresh);
     const std::uint64_t id = tl->next_watcher++;
-    read = tl->add_locked(id, self);
+    read = tl->add_locked(id, self, trust_fresh);
     registrations_.emplace_back(tl, id);
   }
   // Outside the locks: a synchronous storage completes the read (and maybe this op) here.
@@ -157,8 +151,9 @@ watch_op::attach_result watch_op::attach(const std::shared_ptr<watch_op>& self,
 }
 
 std::optional<std::uint64_t> timeline_state::add_locked(std::uint64_t id,
-                                                        std::shared_ptr<watch_op> op) {
-  if (fresh) {
+                                                        std::shared_ptr<watch_op> op,
+                                                        bool trust_fresh) {
+  if (fresh && trust_fresh) {
     // Current counts are known and do not trigger it: the next change starts a read.
     watchers.emplace(id, watcher{std::move(op), next_read});
     return std::nullopt;
@@ -300,17 +295,8 @@ std::size_t timeline::pending_watches() const {
 watch_handle timeline::watch_unacked_counts(assumed_counts assumed, counts_callback done) const {
   if (!done) throw invalid_request("watch_unacked_counts needs a callback");
   auto op = std::make_shared<detail::counts_watch>(std::move(assumed), std::move(done));
-  unacked_counts counts;
-  switch (op->attach(op, state_, counts)) {
-    case detail::watch_op::attach_result::triggered:
-      if (op->claim()) op->fire(*state_, counts);
-      break;
-    case detail::watch_op::attach_result::closed:
-      if (op->claim()) op->fail(detail::cancelled("the timeline was destroyed"));
-      break;
-    default:
-      break;
-  }
+  if (op->attach(op, state_) == detail::watch_op::attach_result::closed && op->claim())
+    op->fail(detail::cancelled("the timeline was destroyed"));
   return watch_handle(std::move(op));
 }
 
@@ -330,12 +316,7 @@ watch_handle watch_level_counts(const level_watch& watch, level_counts_callback 
     return watch_handle(std::move(op));
   }
   for (const auto& state : states) {
-    unacked_counts counts;
-    const auto result = op->attach(op, state, counts);
-    if (result == detail::watch_op::attach_result::triggered) {
-      if (op->claim()) op->fire(*state, counts);
-      break;
-    }
+    const auto result = op->attach(op, state);
     if (result == detail::watch_op::attach_result::closed) {
       if (op->claim()) op->fail(detail::cancelled("a watched timeline was destroyed"));
       break;

@@ -1,6 +1,7 @@
 #include "utf8.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace roost::detail {
 
@@ -8,6 +9,15 @@ bool is_valid_utf8(std::string_view text) noexcept {
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
+    // Eight ASCII bytes at a time: most text in statuses is ASCII.
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto b0 = static_cast<std::uint8_t>(text[i]);
     if (b0 < 0x80) {
       ++i;

@@ -1,7 +1,6 @@
 #include "app_support.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +12,6 @@
 #include "storage/blocking.hpp"
 #include "store_location.hpp"
 
-extern char** environ;
 
 namespace roost::testing {
 
@@ -89,83 +87,12 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
 
 std::string roost_binary() { return ROOST_BINARY; }
 
-roost_child::roost_child(const std::vector<std::string>& args) {
-  int err_pipe[2], out_pipe[2];
-  if (::pipe(err_pipe) != 0 || ::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  for (int fd : {err_pipe[0], err_pipe[1], out_pipe[0], out_pipe[1]})
-    posix_spawn_file_actions_addclose(&actions, fd);
-  std::vector<std::string> argv_strings{roost_binary()};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(err_pipe[1]);
-  ::close(out_pipe[1]);
-  if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  err_ = ::fdopen(err_pipe[0], "r");
-  out_ = ::fdopen(out_pipe[0], "r");
-}
-
-roost_child::~roost_child() {
-  if (!waited_) {
-    ::kill(pid_, SIGKILL);
-    wait();
-  }
-  if (err_) std::fclose(err_);
-  if (out_) std::fclose(out_);
-}
-
-std::optional<std::string> roost_child::next_stderr_line() {
-  std::string line;
-  int c;
-  while ((c = std::fgetc(err_)) != EOF) {
-    if (c == '\n') return line;
-    line += static_cast<char>(c);
-  }
-  if (line.empty()) return std::nullopt;
-  return line;
-}
-
-std::string roost_child::read_stdout() {
-  std::string out;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, out_)) > 0) out.append(buf, n);
-  return out;
-}
-
-void roost_child::signal(int sig) { ::kill(pid_, sig); }
-
-int roost_child::wait(std::string* rest) {
-  while (auto line = next_stderr_line()) {
-    if (rest) *rest += *line + "\n";
-  }
-  int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
-  waited_ = true;
-  return status;
-}
-
-int run_output::code() const {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return -WTERMSIG(status);
-  return -1000;
-}
-
 run_output run_roost(const std::vector<std::string>& args) {
   roost_child child(args);
   run_output out;
   // Both pipes at once, so that a child writing much to one never waits for the other.
-  std::thread reader([&] { out.out = child.read_stdout(); });
-  out.status = child.wait(&out.err);
+  std::thread reader([&] { out.out = child.read_rest(); });
+  out.exit_code = child.wait(&out.err);
   reader.join();
   return out;
 }

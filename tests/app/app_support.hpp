@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/status_storage.hpp"
@@ -43,42 +44,19 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 /// The `roost` binary under test.
 std::string roost_binary();
 
-/// A child process running the `roost` binary with `args`, its stderr and stdout on pipes
-/// the test reads (tests/support/child_process.hpp reads a helper's stdout only; these
-/// tests follow roost's progress lines on stderr).
-class roost_child {
+/// The `roost` binary with `args` as a child process, its stdout and stderr on pipes
+/// (the tests follow roost's progress lines on stderr).
+class roost_child : public child_process {
 public:
-  explicit roost_child(const std::vector<std::string>& args);
-  ~roost_child();
-  roost_child(const roost_child&) = delete;
-  roost_child& operator=(const roost_child&) = delete;
-
-  /// The next line of its stderr, nullopt at the end.
-  std::optional<std::string> next_stderr_line();
-
-  /// All that remains of stdout.
-  std::string read_stdout();
-
-  /// Sends `sig`.
-  void signal(int sig);
-
-  /// Reads the rest of stderr (appending it to `rest` when given) and waits for the
-  /// exit; returns the raw waitpid status.
-  int wait(std::string* rest = nullptr);
-
-private:
-  pid_t pid_ = -1;
-  std::FILE* err_ = nullptr;
-  std::FILE* out_ = nullptr;
-  bool waited_ = false;
+  explicit roost_child(const std::vector<std::string>& args)
+      : child_process(roost_binary(), args, child_options{.capture_stderr = true}) {}
 };
 
-/// Runs `roost args...` to completion; returns (exit status as from waitpid, stdout, stderr).
+/// Runs `roost args...` to completion; returns its exit code, stdout and stderr.
 struct run_output {
-  int status = 0;
+  int exit_code = 0;  ///< the exit code, or -signal when killed by a signal
   std::string out, err;
-  /// The exit code, or -signal when killed by a signal.
-  int code() const;
+  int code() const { return exit_code; }
 };
 run_output run_roost(const std::vector<std::string>& args);
 

@@ -1,0 +1,126 @@
+#include "compact_json.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+
+#include "utf8.hpp"
+
+namespace roost::detail {
+namespace {
+
+// For each byte, the character after the backslash of its escape sequence, 'u' for a
+// \u00XX escape, or 0 when the byte is copied as is. dump() escapes only '"', '\\' and
+// control characters when it keeps non-ASCII text as UTF-8.
+constexpr std::array<char, 256> escape_table = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = 'u';
+  table['\b'] = 'b';
+  table['\t'] = 't';
+  table['\n'] = 'n';
+  table['\f'] = 'f';
+  table['\r'] = 'r';
+  table['"'] = '"';
+  table['\\'] = '\\';
+  return table;
+}();
+
+// True when one of the eight bytes in `word` needs escaping: below 0x20, '"' or '\\'.
+// (Bit tricks: a byte b is below n when (b - n) borrows into bit 7 while b's own bit 7
+// is clear; a byte equals c when b ^ c is zero, i.e. below 1.)
+constexpr bool word_needs_escape(std::uint64_t word) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto below = [&](std::uint64_t w, std::uint64_t n) { return (w - ones * n) & ~w & highs; };
+  return (below(word, 0x20) | below(word ^ (ones * '"'), 1) | below(word ^ (ones * '\\'), 1)) != 0;
+}
+
+void append_string(std::string& out, const std::string& text) {
+  if (!is_valid_utf8(text)) throw invalid_utf8_in_json("a string of the document is not valid UTF-8");
+  out.push_back('"');
+  const char* const data = text.data();
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.size() - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, data + i, 8);
+      if (!word_needs_escape(word)) {
+        i += 7;
+        continue;
+      }
+    }
+    const char escape = escape_table[static_cast<unsigned char>(text[i])];
+    if (escape == 0) continue;
+    out.append(data + copied, i - copied);
+    copied = i + 1;
+    out.push_back('\\');
+    out.push_back(escape);
+    if (escape == 'u') {
+      constexpr const char* hex = "0123456789abcdef";
+      const auto c = static_cast<unsigned char>(text[i]);
+      out.append("00");
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 0xF]);
+    }
+  }
+  out.append(data + copied, text.size() - copied);
+  out.push_back('"');
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, end);
+}
+
+}  // namespace
+
+void append_compact_json(std::string& out, const nlohmann::json& value) {
+  using type = nlohmann::json::value_t;
+  switch (value.type()) {
+    case type::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, member] : value.get_ref<const nlohmann::json::object_t&>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_string(out, key);
+        out.push_back(':');
+        append_compact_json(out, member);
+      }
+      out.push_back('}');
+      return;
+    }
+    case type::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& element : value.get_ref<const nlohmann::json::array_t&>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_compact_json(out, element);
+      }
+      out.push_back(']');
+      return;
+    }
+    case type::string: append_string(out, value.get_ref<const std::string&>()); return;
+    case type::boolean: out.append(value.get<bool>() ? "true" : "false"); return;
+    case type::null: out.append("null"); return;
+    case type::number_integer: append_integer(out, value.get<std::int64_t>()); return;
+    case type::number_unsigned: append_integer(out, value.get<std::uint64_t>()); return;
+    default:
+      // Floats (rare in statuses: dump()'s shortest round-trip format is kept exactly),
+      // binary and discarded values.
+      out.append(value.dump());
+      return;
+  }
+}
+
+std::string compact_json(const nlohmann::json& value) {
+  std::string out;
+  out.reserve(1024);
+  append_compact_json(out, value);
+  return out;
+}
+
+}  // namespace roost::detail

@@ -12,16 +12,13 @@
 
 #include <lmdb.h>
 
-#include "harness/fixture.hpp"
-#include "harness/timing.hpp"
+#include "raw/raw_engine_benchmarks.hpp"
 #include "workload/workload.hpp"
 
 namespace roost::bench {
 namespace {
 
-constexpr std::size_t put_batch = 100;
-constexpr std::size_t page_size = 20;
-constexpr std::size_t contains_count = 100;
+using raw::page_size;
 constexpr std::size_t map_size = std::size_t{4} << 30;  // sparse; far above what N needs
 constexpr unsigned env_flags = MDB_NOTLS;
 
@@ -165,137 +162,10 @@ private:
   MDB_dbi dbi_ = 0;
 };
 
-struct raw_store {
-  std::size_t n = 0;
-  temp_dir dir;
-  std::unique_ptr<raw_env> env;
-};
-
-std::unique_ptr<raw_store>& current() {
-  static std::unique_ptr<raw_store> store;
-  return store;
-}
-
-// A new raw store with nothing in it, made the current one for `n`; the caller fills it.
-raw_store& unfilled(std::size_t n) {
-  auto& store = current();
-  store.reset();
-  auto next = std::make_unique<raw_store>();
-  next->n = n;
-  next->env = std::make_unique<raw_env>(next->dir.path());
-  store = std::move(next);
-  return *store;
-}
-
-raw_store& filled(std::size_t n) {
-  auto& store = current();
-  if (store && store->n == n && store->env) return *store;
-  auto& fresh = unfilled(n);
-  fresh.env->insert(0, n, restore_batch);
-  return fresh;
-}
-
-// put: N statuses into a new, empty store, 100 per transaction (as the library's put).
-void bm_put(benchmark::State& state, std::size_t n) {
-  stopwatch watch;
-  for (auto _ : state) {
-    auto& s = unfilled(n);
-    state.SetIterationTime(watch.time([&] { s.env->insert(0, n, put_batch); }));
-  }
-  report_rates(state, watch, static_cast<double>((n + put_batch - 1) / put_batch),
-               static_cast<double>(n));
-}
-
-void bm_put_one(benchmark::State& state, std::size_t n) {
-  auto& s = filled(n);
-  stopwatch watch;
-  for (auto _ : state) {
-    state.SetIterationTime(watch.time([&] { s.env->insert(n, put_one_count, 1); }));
-    s.env->delete_ids(n, put_one_count);
-  }
-  report_rates(state, watch, put_one_count, put_one_count);
-}
-
-void bm_get(benchmark::State& state, std::size_t n, bool from_middle) {
-  auto& s = filled(n);
-  stopwatch watch(stopwatch::cpu_scope::whole_loop);
-  const std::string middle = workload::id_of(n / 2);
-  for (auto _ : state) {
-    std::vector<std::string> docs;
-    state.SetIterationTime(
-        watch.time([&] { docs = s.env->page(from_middle ? &middle : nullptr); }));
-    if (!check(state, docs.size() == page_size, "raw get returned " + std::to_string(docs.size())))
-      break;
-  }
-  report_rates(state, watch, 1);
-}
-
-void bm_contains(benchmark::State& state, std::size_t n) {
-  auto& s = filled(n);
-  stopwatch watch(stopwatch::cpu_scope::whole_loop);
-  std::vector<std::string> ids;
-  const auto present = spread_ids(n, contains_count / 2);
-  for (std::size_t k = 0; k < contains_count / 2; ++k) {
-    ids.push_back(present[k]);
-    ids.push_back(workload::id_of(90'000'000 + k));
-  }
-  for (auto _ : state) {
-    std::size_t found = 0;
-    state.SetIterationTime(watch.time([&] { found = s.env->contains(ids); }));
-    if (!check(state, found == contains_count / 2, "raw contains found " + std::to_string(found)))
-      break;
-  }
-  report_rates(state, watch, 1, contains_count);
-}
-
-void bm_delete_all(benchmark::State& state, std::size_t n) {
-  auto& s = filled(n);
-  stopwatch watch;
-  for (auto _ : state) {
-    std::size_t deleted = 0;
-    state.SetIterationTime(watch.time([&] { deleted = s.env->delete_all(); }));
-    s.env->insert(0, n, restore_batch);
-    if (!check(state, deleted == n, "raw delete-all deleted " + std::to_string(deleted))) break;
-  }
-  report_rates(state, watch, 1, static_cast<double>(n));
-}
-
-void bm_reopen(benchmark::State& state, std::size_t n) {
-  auto& s = filled(n);
-  stopwatch watch;
-  for (auto _ : state) {
-    s.env.reset();
-    std::vector<std::string> docs;
-    state.SetIterationTime(watch.time([&] {
-      s.env = std::make_unique<raw_env>(s.dir.path());
-      docs = s.env->page(nullptr);
-    }));
-    if (!check(state, docs.size() == page_size, "raw reopen got " + std::to_string(docs.size())))
-      break;
-  }
-  report_rates(state, watch, 1);
-}
-
-template <typename F, typename... Args>
-void add(const std::string& name, F f, Args... args) {
-  benchmark::RegisterBenchmark(name.c_str(), f, args...)
-      ->UseManualTime()
-      ->Unit(benchmark::kMicrosecond);
-}
-
 }  // namespace
 
 void register_raw_lmdb_benchmarks(std::size_t n) {
-  const std::string prefix = "raw-lmdb/";
-  std::string suffix = "/";
-  suffix += std::to_string(n);  // not "/" + ...: GCC 12 warns falsely (-Wstringop-overflow)
-  add(prefix + "put" + suffix, bm_put, n);
-  add(prefix + "get-newest" + suffix, bm_get, n, false);
-  add(prefix + "get-middle" + suffix, bm_get, n, true);
-  add(prefix + "contains" + suffix, bm_contains, n);
-  add(prefix + "put-one" + suffix, bm_put_one, n);
-  add(prefix + "delete-all" + suffix, bm_delete_all, n);
-  add(prefix + "reopen" + suffix, bm_reopen, n);
+  raw::register_raw_engine_benchmarks<raw_env>("raw-lmdb", n);
 }
 
 void add_raw_lmdb_context() {
@@ -303,6 +173,6 @@ void add_raw_lmdb_context() {
   benchmark::AddCustomContext("raw_lmdb_settings", "env flags MDB_NOTLS (durable commits)");
 }
 
-void release_raw_lmdb_store() { current().reset(); }
+void release_raw_lmdb_store() { raw::release_raw_engine_store<raw_env>(); }
 
 }  // namespace roost::bench

@@ -59,4 +59,8 @@ std::uint64_t get_revision(status_storage& s, std::string timeline) {
   return wait_for<std::uint64_t>([&](auto cb) { s.get_revision(std::move(timeline), cb); });
 }
 
+change_page get_changes(status_storage& s, changes_request request) {
+  return wait_for<change_page>([&](auto cb) { s.get_changes(std::move(request), cb); });
+}
+
 }  // namespace roost::blocking

@@ -248,4 +248,11 @@ void offloading_storage::do_get_revision(std::string timeline, revision_callback
                         });
 }
 
+void offloading_storage::do_get_changes(prepared_changes request, changes_callback done) {
+  submit<change_page>(kind::read, std::move(done),
+                      [this, request = std::move(request)](changes_callback cb) mutable {
+                        storage_wrapper::do_get_changes(std::move(request), std::move(cb));
+                      });
+}
+
 }  // namespace roost

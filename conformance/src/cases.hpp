@@ -22,6 +22,7 @@ std::vector<contract_case> delete_count_contains_cases();
 std::vector<contract_case> timeline_cases();
 std::vector<contract_case> caller_error_cases();
 std::vector<contract_case> truncation_cases();
+std::vector<contract_case> change_cases();
 
 /// A driver over a fresh storage; truncation off unless limits say otherwise.
 inline driver open(storage_suite& suite, storage_limits limits = {.soft_max = 0}) {

@@ -18,7 +18,7 @@ std::shared_ptr<driver::call_state> driver::begin_call() {
 }
 
 template <typename Result, typename Start>
-Result driver::run(const char* what, Start&& start) {
+std::pair<storage_error, Result> driver::run_any(const char* what, Start&& start) {
   auto state = begin_call();
   auto slot = std::make_shared<std::pair<storage_error, Result>>();
   start([state, slot](const storage_error& error, Result result) {
@@ -32,9 +32,15 @@ Result driver::run(const char* what, Start&& start) {
   std::lock_guard lock(state->mutex);
   INFO("operation: " << what);
   REQUIRE(state->calls == 1);
-  INFO("store error: " << slot->first.message());
-  REQUIRE_FALSE(slot->first);
-  return std::move(slot->second);
+  return std::move(*slot);
+}
+
+template <typename Result, typename Start>
+Result driver::run(const char* what, Start&& start) {
+  auto [error, result] = run_any<Result>(what, std::forward<Start>(start));
+  INFO("operation: " << what << "; store error: " << error.message());
+  REQUIRE_FALSE(error);
+  return std::move(result);
 }
 
 std::size_t driver::put(const std::string& timeline, put_mode mode, std::vector<status> statuses) {
@@ -97,6 +103,25 @@ std::vector<std::string> driver::names() {
 std::uint64_t driver::revision(const std::string& timeline) {
   return run<std::uint64_t>("get_revision",
                             [&](auto cb) { storage_->get_revision(timeline, cb); });
+}
+
+change_page driver::changes(const std::string& timeline, std::uint64_t since,
+                             std::size_t limit) {
+  return run<change_page>("get_changes", [&](auto cb) {
+    storage_->get_changes({.timeline = timeline, .since = since, .limit = limit}, cb);
+  });
+}
+
+storage_error driver::changes_error(const std::string& timeline, std::uint64_t since,
+                                    std::size_t limit) {
+  auto [error, page] = run_any<change_page>("get_changes", [&](auto cb) {
+    storage_->get_changes({.timeline = timeline, .since = since, .limit = limit}, cb);
+  });
+  INFO("get_changes(\"" << timeline << "\", since " << since << ") answered "
+                        << page.changes.size() << " changes, last revision "
+                        << page.last_revision);
+  REQUIRE(error);
+  return error;
 }
 
 void driver::expect_rejected(const std::function<void(rejected_callback)>& start) {

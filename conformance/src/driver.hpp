@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/conformance/suite.hpp"
@@ -36,6 +37,11 @@ public:
   contains_result contains(const std::string& timeline, std::vector<nlohmann::json> query);
   std::vector<std::string> names();
   std::uint64_t revision(const std::string& timeline);
+  /// get_changes; requires success.
+  change_page changes(const std::string& timeline, std::uint64_t since, std::size_t limit = 0);
+  /// get_changes that must fail; returns its error (requires exactly one callback).
+  storage_error changes_error(const std::string& timeline, std::uint64_t since,
+                              std::size_t limit = 0);
 
   /// A callback for an operation that must be rejected: it counts if it ever runs.
   struct rejected_callback {
@@ -55,6 +61,11 @@ public:
 
 private:
   struct call_state;
+  /// Starts an operation and drives the backend until its callback ran; returns the
+  /// callback's error and result. Requires exactly one call.
+  template <typename Result, typename Start>
+  std::pair<storage_error, Result> run_any(const char* what, Start&& start);
+  /// run_any that also requires success.
   template <typename Result, typename Start>
   Result run(const char* what, Start&& start);
   std::shared_ptr<call_state> begin_call();

@@ -1,12 +1,18 @@
 // The randomized mode: random operations on the backend and on the reference model,
 // every answer compared. Ids, timestamps and timelines come from small pools so that
 // operations collide (same ids, equal created_at, acks in the same second) often.
+//
+// The change feed is checked three ways: every revision equals the model's count of
+// changes; a follower per timeline reads the feed in small pages as it goes and compares
+// each change with the model's; and at the end the whole log, replayed from revision 0
+// onto an empty timeline, must rebuild each timeline's statuses exactly.
 #include <cstdlib>
 #include <random>
 
 #include <catch2/catch.hpp>
 
 #include "cases.hpp"
+#include "change_replay.hpp"
 #include "reference_model.hpp"
 
 namespace roost::conformance::detail {
@@ -50,6 +56,9 @@ public:
     return id();
   }
 
+  /// A get_changes limit: mostly small pages, sometimes the default (0).
+  std::size_t change_limit() { return chance(10) ? 0 : 1 + below(20); }
+
   status_count count() {
     if (chance(15)) return status_count::all();
     if (chance(15)) return {};
@@ -83,27 +92,69 @@ std::size_t operations(const storage_suite& suite) {
   return suite.caps().random_operations;
 }
 
+// Requires `got` to be the change the model recorded as revision `revision`.
+void require_change(const reference_model& model, const std::string& timeline,
+                    std::uint64_t revision, const status_change& got) {
+  const auto& expected = model.changes(timeline).at(revision - 1);
+  INFO("change " << revision << ": got " << change_op_name(got.op) << " " << got.id
+                 << ", expected " << change_op_name(expected.op) << " " << expected.id);
+  REQUIRE(got.revision == revision);
+  REQUIRE(got.op == expected.op);
+  REQUIRE(got.id == expected.id);
+  REQUIRE(got.acked_at == expected.acked_at);
+  if (expected.doc)
+    REQUIRE(nlohmann::json::parse(got.status_json) == *expected.doc);
+  else
+    REQUIRE(got.status_json.empty());
+}
+
+// Reads the timeline's next page of changes after `cursor` and checks it against the
+// model; moves the cursor past what it read.
+void follow(driver& d, const reference_model& model, generator& gen, const std::string& timeline,
+            std::uint64_t& cursor) {
+  const auto limit = gen.change_limit();
+  INFO("get_changes since " << cursor << " limit " << limit);
+  const auto page = d.changes(timeline, cursor, limit);
+  const auto last = model.revision(timeline);
+  REQUIRE(page.last_revision == last);
+  const std::uint64_t page_size = limit == 0 ? default_change_limit : limit;
+  REQUIRE(page.changes.size() == std::min(last - cursor, page_size));
+  for (const auto& c : page.changes) require_change(model, timeline, ++cursor, c);
+}
+
+// Replays the timeline's whole log from revision 0 in pages of random size and requires
+// it to rebuild the statuses the backend holds.
+void replay_from_start(driver& d, generator& gen, const std::string& timeline) {
+  change_replay replay;
+  for (;;) {
+    const auto page = d.changes(timeline, replay.revision(), gen.change_limit());
+    replay.apply(page.changes);
+    if (page.changes.empty()) break;
+  }
+  REQUIRE(replay.revision() == d.revision(timeline));
+  require_same_statuses(replay, d.get_texts({.timeline = timeline, .count = status_count::all()}));
+}
+
 void run_seed(storage_suite& suite, std::uint64_t seed) {
+  // Retention far above the changes a run makes: nothing is pruned, so the whole log
+  // can be replayed at the end.
+  constexpr std::size_t retention = 1000000;
   const storage_limits limits =
-      suite.caps().truncation ? storage_limits{.soft_max = 12, .hard_max = 15, .default_count = 7}
-                              : storage_limits{.soft_max = 0, .default_count = 7};
+      suite.caps().truncation
+          ? storage_limits{.soft_max = 12, .hard_max = 15, .default_count = 7,
+                           .change_retention = retention}
+          : storage_limits{.soft_max = 0, .default_count = 7, .change_retention = retention};
   driver d(suite, suite.make_storage(limits));
   reference_model model(limits);
   generator gen(seed);
-  std::map<std::string, std::uint64_t> revisions;
+  std::map<std::string, std::uint64_t> cursors;  // the followers' positions
   const auto base = *parse_timestamp("2020-01-01T00:00:00Z");
   const std::size_t n = operations(suite);
 
-  // A change must raise the revision; anything else must leave it.
-  auto check_revision = [&](const std::string& timeline, bool changed) {
-    const auto now = d.revision(timeline);
-    if (changed)
-      REQUIRE(now > revisions[timeline]);
-    else
-      REQUIRE(now == revisions[timeline]);
-    revisions[timeline] = now;
+  // One revision per change: the backend's revision is the model's count of changes.
+  auto check_revision = [&](const std::string& timeline) {
+    REQUIRE(d.revision(timeline) == model.revision(timeline));
   };
-
   for (std::size_t op = 0; op < n; ++op) {
     const auto timeline = gen.timeline();
     const auto kind = gen.below(100);
@@ -115,15 +166,15 @@ void run_seed(storage_suite& suite, std::uint64_t seed) {
       INFO("put mode " << static_cast<int>(mode) << ": " << nlohmann::json(statuses).dump());
       const auto got = d.put(timeline, mode, statuses);
       REQUIRE(got == model.put(timeline, mode, statuses));
-      check_revision(timeline, got != 0);
-    } else if (kind < 50) {
+      check_revision(timeline);
+    } else if (kind < 45) {
       get_request request{.timeline = timeline, .state = static_cast<ack_state>(1 + gen.below(3)),
                           .max_id = gen.chance(50) ? std::optional(gen.id()) : std::nullopt,
                           .count = gen.count()};
       INFO("get state " << static_cast<int>(request.state) << " max_id "
                         << request.max_id.value_or("(none)"));
       REQUIRE(d.get(request) == model.get(request));
-    } else if (kind < 65) {
+    } else if (kind < 60) {
       ack_request request{.timeline = timeline,
                           .ids = gen.chance(50) ? std::optional(gen.ids(4)) : std::nullopt,
                           .max_id = gen.chance(40) ? std::optional(gen.id()) : std::nullopt,
@@ -132,31 +183,41 @@ void run_seed(storage_suite& suite, std::uint64_t seed) {
                       << " max_id " << request.max_id.value_or("(none)"));
       const auto got = d.ack(request);
       REQUIRE(got == model.ack(request));
-      check_revision(timeline, got != 0);
-    } else if (kind < 72) {
+      check_revision(timeline);
+    } else if (kind < 67) {
       const delete_request request{.timeline = timeline,
                                    .selection = gen.chance(10) ? delete_selection::all()
                                                                : delete_selection::ids(gen.ids(3))};
       const auto got = d.erase(request);
       REQUIRE(got == model.erase(request));
-      check_revision(timeline, got != 0);
-    } else if (kind < 82) {
+      check_revision(timeline);
+    } else if (kind < 75) {
       REQUIRE(d.counts(timeline) == model.counts(timeline));
-    } else if (kind < 92) {
+    } else if (kind < 83) {
       std::vector<nlohmann::json> query(gen.below(6));
       for (auto& item : query) item = gen.query_item();
       const auto got = d.contains(timeline, query);
       const auto expected = model.contains(timeline, query);
       REQUIRE(got.contained == expected.contained);
       REQUIRE(got.not_contained == expected.not_contained);
-    } else {
+    } else if (kind < 88) {
       REQUIRE(d.names() == model.names());
+    } else if (kind < 97) {
+      follow(d, model, gen, timeline, cursors[timeline]);
+    } else {
+      // A cursor ahead of the timeline is stale, however far ahead.
+      const auto ahead = model.revision(timeline) + 1 + gen.below(3);
+      INFO("get_changes since " << ahead);
+      REQUIRE(d.changes_error(timeline, ahead).code() == make_error_code(errc::stale_cursor));
     }
   }
   for (const auto& timeline : model.names()) {
     INFO("final state of \"" << timeline << "\", seed " << seed);
     REQUIRE(d.all(timeline) == model.get({.timeline = timeline, .count = status_count::all()}));
     REQUIRE(d.counts(timeline) == model.counts(timeline));
+    while (cursors[timeline] < model.revision(timeline))
+      follow(d, model, gen, timeline, cursors[timeline]);
+    replay_from_start(d, gen, timeline);
   }
   d.check_exactly_once();
 }

@@ -42,21 +42,28 @@ std::size_t reference_model::put(const std::string& name, put_mode mode,
                                  const std::vector<status>& statuses) {
   const bool existed = timelines_.count(name) != 0;
   auto& tl = timelines_[name];
+  auto& log = logs_[name];
   std::size_t changed = 0;
   for (const auto& s : statuses) {
     const auto at = index_of(tl, *status_id(s));
     if (at >= 0 && mode != put_mode::insert) {
       tl[static_cast<std::size_t>(at)] = s;
+      log.push_back({change_op::update, *status_id(s), s, {}});
       ++changed;
     } else if (at < 0 && mode != put_mode::update) {
       tl.push_back(s);
+      log.push_back({change_op::insert, *status_id(s), s, {}});
       ++changed;
     }
   }
   if (limits_.truncates() && tl.size() > limits_.hard_limit()) {
     sort(tl);
+    // Truncation removes the oldest first: from the end of the timeline order.
+    for (auto i = tl.size(); i-- > limits_.soft_max;)
+      log.push_back({change_op::remove, *status_id(tl[i]), std::nullopt, {}});
     tl.resize(limits_.soft_max);
   }
+  if (log.empty()) logs_.erase(name);
   if (!existed && changed == 0) timelines_.erase(name);
   return changed;
 }
@@ -104,7 +111,11 @@ std::size_t reference_model::ack(const ack_request& request) {
         targets.insert(i);
   }
   const auto text = format_twitter(*request.at);
-  for (const auto i : targets) set_acked_at(tl[i], text);
+  // Indices into the sorted timeline, ascending: newest first, the order recorded.
+  for (const auto i : targets) {
+    set_acked_at(tl[i], text);
+    logs_[request.timeline].push_back({change_op::ack, *status_id(tl[i]), std::nullopt, text});
+  }
   return targets.size();
 }
 
@@ -112,7 +123,10 @@ std::size_t reference_model::erase(const delete_request& request) {
   const auto it = timelines_.find(request.timeline);
   if (it == timelines_.end()) return 0;
   auto& tl = it->second;
+  auto& log = logs_[request.timeline];
   if (request.selection.is_all()) {
+    sort(tl);  // deleting everything records the statuses newest first
+    for (const auto& s : tl) log.push_back({change_op::remove, *status_id(s), std::nullopt, {}});
     const auto n = tl.size();
     tl.clear();
     return n;
@@ -122,6 +136,7 @@ std::size_t reference_model::erase(const delete_request& request) {
     const auto at = index_of(tl, id);
     if (at < 0) continue;
     tl.erase(tl.begin() + at);
+    log.push_back({change_op::remove, id, std::nullopt, {}});
     ++n;
   }
   return n;
@@ -148,6 +163,16 @@ contains_result reference_model::contains(const std::string& name,
     (in ? out.contained : out.not_contained).push_back(item);
   }
   return out;
+}
+
+std::uint64_t reference_model::revision(const std::string& timeline) const {
+  return changes(timeline).size();
+}
+
+const std::vector<model_change>& reference_model::changes(const std::string& timeline) const {
+  static const std::vector<model_change> none;
+  const auto it = logs_.find(timeline);
+  return it == logs_.end() ? none : it->second;
 }
 
 std::vector<std::string> reference_model::names() const {

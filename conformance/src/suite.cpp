@@ -16,7 +16,7 @@ void run_contract_cases(storage_suite& suite) {
   std::vector<contract_case> cases;
   for (auto&& list : {put_cases(), get_cases(), order_cases(), ack_cases(),
                       delete_count_contains_cases(), timeline_cases(), caller_error_cases(),
-                      truncation_cases()})
+                      truncation_cases(), change_cases()})
     cases.insert(cases.end(), list.begin(), list.end());
   const bool truncation = suite.caps().truncation;
   for (const auto& c : cases) {

@@ -35,5 +35,7 @@ contains_result contains(status_storage& s, contains_request request);
 std::vector<std::string> timeline_names(status_storage& s);
 /// get_revision.
 std::uint64_t get_revision(status_storage& s, std::string timeline);
+/// get_changes; a stale cursor throws storage_failure with code errc::stale_cursor.
+change_page get_changes(status_storage& s, changes_request request);
 
 }  // namespace roost::blocking

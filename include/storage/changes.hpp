@@ -26,7 +26,8 @@
 
 namespace roost {
 
-/// What a change did to one status.
+/// What a change did to one status. The values are stored in the SQLite and LMDB change
+/// logs: never renumber them.
 enum class change_op {
   insert = 1,  ///< the status was new to the timeline (put insert, or upsert of a new id)
   update,      ///< the status replaced one with the same id (put update or upsert)

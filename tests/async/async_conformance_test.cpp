@@ -94,6 +94,9 @@ protected:
   void do_get_revision(std::string t, roost::revision_callback done) override {
     storage_wrapper::do_get_revision(std::move(t), wrap(std::move(done)));
   }
+  void do_get_changes(roost::prepared_changes r, roost::changes_callback done) override {
+    storage_wrapper::do_get_changes(std::move(r), wrap(std::move(done)));
+  }
 
 private:
   template <typename Result>

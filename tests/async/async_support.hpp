@@ -216,9 +216,11 @@ protected:
       api_.async_get_revision(std::move(t), out, std::move(handler));
     });
   }
-  // TEMPORARY: straight to the inner storage until asio.hpp has async_get_changes.
   void do_get_changes(prepared_changes r, changes_callback done) override {
-    inner_->get_changes({std::move(r.timeline), r.since, r.limit}, std::move(done));
+    changes_request request{.timeline = std::move(r.timeline), .since = r.since, .limit = r.limit};
+    through<change_page>(std::move(done), [&](storage_error& out, auto handler) {
+      api_.async_get_changes(std::move(request), out, std::move(handler));
+    });
   }
 
 private:
@@ -227,12 +229,13 @@ private:
   template <typename Result, typename Start>
   void through(std::function<void(const storage_error&, Result)> done, Start start) {
     auto error = std::make_shared<storage_error>();
-    auto handler = [this, error, done = std::move(done)](boost::system::error_code ec,
-                                                         Result result) {
-      if (initiating_ != 0 || !io_.runs_here()) ++bad_;
-      if (static_cast<bool>(ec) != static_cast<bool>(*error)) ++bad_;
+    // Only references to objects that outlive this storage: `done` may destroy it.
+    auto handler = [&io = io_, &bad = bad_, &signal = done_, error, done = std::move(done)](
+                       boost::system::error_code ec, Result result) {
+      if (initiating_ != 0 || !io.runs_here()) ++bad;
+      if (static_cast<bool>(ec) != static_cast<bool>(*error)) ++bad;
       done(*error, std::move(result));
-      done_.notify();
+      signal.notify();
     };
     ++initiating_;
     try {

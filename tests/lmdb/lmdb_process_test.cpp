@@ -1,7 +1,7 @@
-// Several processes on one environment: both write and see each other's writes, a map
-// grown by one is adopted by the other, readers do not wait for another process's
-// writer, a writer killed at random moments loses no completed put, and reader slots of
-// killed processes are cleared.
+// Several processes on one environment: both write and see each other's writes (in the
+// change log too), a map grown by one is adopted by the other, readers do not wait for
+// another process's writer, a writer killed at random moments loses no completed put nor
+// its change log entries, and reader slots of killed processes are cleared.
 #include <future>
 #include <random>
 #include <set>
@@ -44,7 +44,25 @@ TEST_CASE("two processes write to one store and see each other's writes", "[lmdb
   REQUIRE(child.wait() == 0);
   REQUIRE(all_statuses(s, "t").size() == 90);
   require_counts_match_recount(s, "t");
-  REQUIRE(blocking::get_revision(s, "t") == 81);
+  REQUIRE(blocking::get_revision(s, "t") == 90);  // one revision per status put
+
+  // One log for both: a revision per put, each process's puts in its own order...
+  const auto log = all_changes(s, "t");
+  REQUIRE(log.size() == 90);
+  std::vector<std::string> mine, childs;
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    REQUIRE(log[i].revision == i + 1);
+    REQUIRE(log[i].op == change_op::insert);
+    (log[i].id[0] == 'p' ? mine : childs).push_back(log[i].id);
+  }
+  REQUIRE(mine == ids_of(make_statuses("p", 0, 50)));
+  REQUIRE(childs == ids_of(make_statuses("c", 0, 40)));
+  // ...and another process reads the same log, this process's changes included.
+  helper_process reader({"feed", dir.path().string(), "t"});
+  for (const auto& c : log)
+    REQUIRE(reader.read_line() == std::to_string(c.revision) + " insert " + c.id);
+  REQUIRE(reader.read_line() == "end 90");
+  REQUIRE(reader.wait() == 0);
 }
 
 TEST_CASE("a map grown by another process is adopted", "[lmdb][process][map]") {
@@ -78,7 +96,7 @@ TEST_CASE("readers do not wait for a writer in another process", "[lmdb][process
   REQUIRE(blocking::get_unacked_counts(s, "t").total == 3);
   REQUIRE(contains(s, "t", "s1"));
   REQUIRE(blocking::timeline_names(s) == std::vector<std::string>{"t"});
-  REQUIRE(blocking::get_revision(s, "t") == 1);
+  REQUIRE(blocking::get_revision(s, "t") == 3);
   // A write does wait for the lock...
   auto pending = std::async(std::launch::async, [&] { return put(s, "t", make_statuses("late", 0, 1)); });
   REQUIRE(pending.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
@@ -121,6 +139,14 @@ TEST_CASE("a writer killed at random moments loses no completed put", "[lmdb][pr
     // A put that completed without being reported may be there too, never more.
     REQUIRE(all_statuses(s, "crash").size() >= reported.size());
     REQUIRE(all_statuses(s, "crash").size() <= reported.size() + round + 1);
+    // The log was committed with the statuses: every reported put is in it, and replaying
+    // it rebuilds both timelines exactly, whatever the kill interrupted.
+    std::set<std::string> logged;
+    for (const auto& c : all_changes(s, "crash"))
+      if (c.op == change_op::insert) logged.insert(c.id);
+    for (const long id : reported) REQUIRE(logged.contains("c" + std::to_string(id)));
+    require_log_replays_to_statuses(s, "crash");
+    require_log_replays_to_statuses(s, "churn");
     // Fresh ids for the next child: the last one may have stored one it did not report.
     first = *reported.rbegin() + 1000;
   }

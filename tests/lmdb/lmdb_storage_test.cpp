@@ -51,7 +51,7 @@ TEST_CASE("statuses, counts and revisions survive a reopen, and revisions keep g
     before = all_statuses(s, "home");
     counts_before = blocking::get_unacked_counts(s, "home");
     revision_before = blocking::get_revision(s, "home");
-    REQUIRE(revision_before == 3);
+    REQUIRE(revision_before == 30 + 10 + 2);  // one revision per status changed
   }
   require_consistent(dir.path());
   lmdb_storage s(small_options(dir.path()));
@@ -61,18 +61,18 @@ TEST_CASE("statuses, counts and revisions survive a reopen, and revisions keep g
   REQUIRE(blocking::timeline_names(s) == std::vector<std::string>{"home", "other"});
   // Deleting everything keeps the timeline and its revision keeps growing.
   REQUIRE(blocking::delete_statuses(s, {"home", delete_selection::all()}) == 28);
-  REQUIRE(blocking::get_revision(s, "home") == revision_before + 1);
+  REQUIRE(blocking::get_revision(s, "home") == revision_before + 28);
   REQUIRE(blocking::get_unacked_counts(s, "home") == unacked_counts{});
   REQUIRE(blocking::timeline_names(s) == std::vector<std::string>{"home", "other"});
   // An operation that changes nothing neither bumps the revision nor creates a timeline.
   REQUIRE(blocking::delete_statuses(s, {"home", delete_selection::all()}) == 0);
   REQUIRE(put(s, "ghost", make_statuses("g", 0, 2), put_mode::update) == 0);
   REQUIRE(blocking::ack_statuses(s, {.timeline = "ghost"}) == 0);
-  REQUIRE(blocking::get_revision(s, "home") == revision_before + 1);
+  REQUIRE(blocking::get_revision(s, "home") == revision_before + 28);
   REQUIRE(blocking::timeline_names(s) == std::vector<std::string>{"home", "other"});
   REQUIRE(put(s, "home", make_statuses("s", 0, 1)) == 1);
-  REQUIRE(blocking::get_revision(s, "home") == revision_before + 2);
-  REQUIRE(blocking::get_revision(s, "other") == 1);
+  REQUIRE(blocking::get_revision(s, "home") == revision_before + 29);
+  REQUIRE(blocking::get_revision(s, "other") == 3);
 }
 
 TEST_CASE("long ids and timeline names work in every operation", "[lmdb][long-ids]") {
@@ -186,7 +186,8 @@ TEST_CASE("a write beyond the map ceiling fails with nothing changed", "[lmdb][m
   REQUIRE(put(s, "t", make_statuses("a", 0, 10, 1000)) == 10);
   const auto before = all_statuses(s, "t");
   const auto revision = blocking::get_revision(s, "t");
-  // One batch larger than the whole ceiling: all or nothing.
+  const auto log = all_changes(s, "t");
+  // One batch larger than the whole ceiling: all or nothing, the change log included.
   const auto error = put_error(s, "t", make_statuses("big", 0, 100, 8000));
   REQUIRE(error);
   REQUIRE(error.code() == make_error_code(errc::io_error));
@@ -194,12 +195,13 @@ TEST_CASE("a write beyond the map ceiling fails with nothing changed", "[lmdb][m
   REQUIRE(s.map_size() == options.max_map_size);
   REQUIRE(all_statuses(s, "t") == before);
   REQUIRE(blocking::get_revision(s, "t") == revision);
+  REQUIRE(all_changes(s, "t") == log);
   require_counts_match_recount(s, "t");
   // blocking:: turns the error into storage_failure.
   REQUIRE_THROWS_AS(put(s, "t", make_statuses("big", 0, 100, 8000)), storage_failure);
   // Smaller writes still fit.
   REQUIRE(put(s, "t", make_statuses("small", 0, 5)) == 5);
-  REQUIRE(blocking::get_revision(s, "t") == revision + 1);
+  REQUIRE(blocking::get_revision(s, "t") == revision + 5);
 }
 
 TEST_CASE("a damaged record is reported as corrupt, not thrown", "[lmdb][faults]") {

@@ -18,6 +18,8 @@
 //                          killed.
 //   reader-check DIR       open the environment with plain LMDB, run mdb_reader_check, print
 //                          "cleared <number of slots of dead processes it cleared>".
+//   feed DIR TIMELINE      print the timeline's change log, "<revision> <op> <id>" per
+//                          change, then "end <latest revision>".
 //   open DIR               try to open the store; print "ok <stale readers cleared by a
 //                          second check>", or "error <errc value> <message>".
 #include <unistd.h>
@@ -144,6 +146,33 @@ int reader_check(const std::string& dir) {
   return 0;
 }
 
+// Prints the timeline's whole retained change log, "<revision> <op> <id>" per change
+// (the op as change_op_name), then "end <latest revision>".
+template <typename Storage>
+int feed(Storage& storage, const std::string& timeline) {
+  std::uint64_t since = 0;
+  for (;;) {
+    storage_error error;
+    change_page page;
+    storage.get_changes({.timeline = timeline, .since = since, .limit = max_change_limit},
+                        [&](const storage_error& e, change_page p) {
+                          error = e;
+                          page = std::move(p);
+                        });
+    if (error) {
+      report("error " + error.message());
+      return 5;
+    }
+    for (const auto& c : page.changes)
+      report(std::to_string(c.revision) + " " + std::string(change_op_name(c.op)) + " " + c.id);
+    if (page.changes.empty()) {
+      report("end " + std::to_string(page.last_revision));
+      return 0;
+    }
+    since = page.changes.back().revision;
+  }
+}
+
 int open(const std::string& dir) {
   try {
     lmdb_storage storage(options_for(dir));
@@ -166,6 +195,10 @@ int main(int argc, char** argv) {
     if (args.size() == 2 && args[0] == "hold-writer") return hold_writer(args[1]);
     if (args.size() == 2 && args[0] == "reader-check") return reader_check(args[1]);
     if (args.size() == 2 && args[0] == "open") return open(args[1]);
+    if (args.size() == 3 && args[0] == "feed") {
+      lmdb_storage storage(options_for(args[1]));
+      return feed(storage, args[2]);
+    }
   } catch (const std::exception& e) {
     report(std::string("exception ") + e.what());
     return 2;

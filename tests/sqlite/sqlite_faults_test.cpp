@@ -13,17 +13,23 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// Everything a caller can see of a timeline.
+// Everything a caller can see of a timeline, its change log included: a failed write
+// must neither log nor prune anything.
 struct snapshot {
   std::vector<std::string> texts;
   unacked_counts counts;
   std::uint64_t revision = 0;
+  std::vector<status_change> log;
   bool operator==(const snapshot&) const = default;
 };
 
-snapshot take(status_storage& s, const std::string& timeline) {
+// `retention`: the store's change_retention, to read the whole retained log.
+snapshot take(status_storage& s, const std::string& timeline,
+              std::size_t retention = storage_limits{}.change_retention) {
+  const auto revision = blocking::get_revision(s, timeline);
   return {blocking::get_status_texts(s, {.timeline = timeline, .count = status_count::all()}),
-          blocking::get_unacked_counts(s, timeline), blocking::get_revision(s, timeline)};
+          blocking::get_unacked_counts(s, timeline), revision,
+          all_changes(s, timeline, revision > retention ? revision - retention : 0)};
 }
 
 // One write of each kind, each big enough to need several pages.
@@ -58,6 +64,8 @@ TEST_CASE("a full disk fails the write, with SQLite's message, and changes nothi
   auto options = file_options(dir);
   options.vfs = fault_vfs::name;
   options.limits.soft_max = 0;
+  // Small enough that most writes also prune the change log: that must roll back too.
+  options.limits.change_retention = 100;
   options.reclaim_space = false;
   sqlite_storage storage(options);
 
@@ -66,7 +74,8 @@ TEST_CASE("a full disk fails the write, with SQLite's message, and changes nothi
     for (const auto& kind : writes(++round)) {
       // Fresh unacked statuses for every attempt, so that each write has work to do.
       blocking::put_statuses(storage, {"t", put_mode::upsert, make_statuses("s", 0, 40, 700)});
-      const auto before = take(storage, "t");
+      const auto before = take(storage, "t", 100);
+      REQUIRE(before.log.size() == std::min<std::uint64_t>(before.revision, 100));
       std::optional<storage_error> error;
       fault_vfs::fail_writes_after(budget);
       kind.run(storage, [&](const storage_error& e, std::size_t) { error = e; });
@@ -82,7 +91,7 @@ TEST_CASE("a full disk fails the write, with SQLite's message, and changes nothi
       CHECK(error->code() == errc::io_error);
       CHECK_THAT(error->message(), Contains("database or disk is full") &&
                                        Contains("SQLITE_FULL") && Contains(options.path.string()));
-      CHECK(take(storage, "t") == before);
+      CHECK(take(storage, "t", 100) == before);
       require_consistent(options.path);
     }
   }

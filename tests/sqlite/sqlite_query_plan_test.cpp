@@ -1,6 +1,7 @@
-// The statements that find statuses use the indexes: EXPLAIN QUERY PLAN shows a SEARCH
-// on the right index for each, never a full SCAN of statuses nor a temporary B-tree for
-// the ORDER BY. So a page costs O(log N + count), whatever the size of the timeline.
+// The statements that find statuses or changes use the indexes: EXPLAIN QUERY PLAN shows
+// a SEARCH on the right index for each, never a full SCAN of statuses or changes nor a
+// temporary B-tree for the ORDER BY. So a page (of statuses or of changes) costs
+// O(log N + count), whatever the size of the timeline or of its log.
 #include <catch2/catch.hpp>
 
 #include "sql.hpp"
@@ -44,23 +45,27 @@ TEST_CASE("reads and writes of statuses use the indexes", "[sqlite][plan]") {
   };
   const expectation expected[] = {
       {sql::page, "statuses_by_order"},
-      {sql::page_documents, "statuses_by_order"},
-      {sql::delete_oldest, "statuses_by_order"},
+      {sql::unacked_from, "statuses_by_order"},
+      {sql::oldest_statuses, "statuses_by_order"},
+      {sql::delete_from_key, "statuses_by_order"},
+      {sql::timeline_ids, "statuses_by_order"},
+      {sql::status_document, "INTEGER PRIMARY KEY"},
       {sql::find_status, "statuses_by_id"},
-      {sql::find_status_document, "statuses_by_id"},
       {sql::status_exists, "statuses_by_id"},
       {sql::delete_status, "statuses_by_id"},
       {sql::delete_all_statuses, "statuses_by_"},
       {sql::find_timeline, "timelines_by_name"},
       {sql::timeline_revision, "timelines_by_name"},
       {sql::counts, "timelines_by_name"},
+      {sql::change_page, "changes_by_revision"},
+      {sql::prune_changes, "changes_by_revision"},
   };
   for (const auto& e : expected) {
     const auto plan = plan_of(db, e.sql);
     INFO(e.sql << "\n" << plan);
     CHECK_THAT(plan, Contains("SEARCH") && Contains(e.index));
-    CHECK_THAT(plan,
-               !Contains("SCAN statuses") && !Contains("SCAN s ") && !Contains("TEMP B-TREE"));
+    CHECK_THAT(plan, !Contains("SCAN statuses") && !Contains("SCAN s ") &&
+                         !Contains("SCAN changes") && !Contains("TEMP B-TREE"));
   }
   // The counts come from a primary-key search on unacked_counts, not from statuses.
   CHECK_THAT(plan_of(db, sql::counts),

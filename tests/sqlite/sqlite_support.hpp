@@ -43,7 +43,9 @@ private:
 
 /// Checks the file at `path` from outside: PRAGMA integrity_check is "ok", every
 /// timeline's unacked counts equal a recount of its statuses (and no empty count row is
-/// kept), and every timeline's size equals its number of statuses. Uses Catch2 REQUIREs.
+/// kept), every timeline's size equals its number of statuses, and every timeline's change
+/// log is one run of consecutive revisions ending at the timeline's revision (or empty).
+/// Uses Catch2 REQUIREs.
 void require_consistent(const std::filesystem::path& path);
 
 /// A status with the given id, level and created_at (seconds after a fixed instant);
@@ -55,6 +57,22 @@ nlohmann::json make_status(const std::string& id, std::int64_t level = 0, int cr
 /// levels cycling 0, 1, 2, -1.
 std::vector<nlohmann::json> make_statuses(const std::string& prefix, int first, int n,
                                           std::size_t padding = 0);
+
+/// get_changes through the callback: REQUIREs success and one call.
+change_page read_changes(status_storage& s, const std::string& timeline, std::uint64_t since,
+                         std::size_t limit = max_change_limit);
+
+/// The error get_changes reports (empty on success).
+storage_error changes_error(status_storage& s, const std::string& timeline, std::uint64_t since);
+
+/// Every retained change after `since`, oldest first, following the cursor page by page.
+std::vector<status_change> all_changes(status_storage& s, const std::string& timeline,
+                                       std::uint64_t since = 0);
+
+/// REQUIREs that the timeline's whole change log (nothing pruned) has revisions 1..the
+/// timeline's revision and, replayed onto an empty timeline, gives exactly the stored
+/// texts of its statuses: the log and the statuses were changed together.
+void require_log_replays_to_statuses(status_storage& s, const std::string& timeline);
 
 /// Options of a file store in `dir`.
 sqlite_options file_options(const temp_dir& dir, const std::string& name = "store.db");

@@ -8,6 +8,8 @@
 //                         print "saw <size of TIMELINE>", then put N statuses PREFIX0.. one
 //                         per call, then print "done <number inserted>".
 //   open DB               try to open the store; print "ok", or "error <errc> <message>".
+//   feed DB TIMELINE      print the timeline's change log, "<revision> <op> <id>" per
+//                         change, then "end <latest revision>".
 #include <unistd.h>
 
 #include <cstdlib>
@@ -98,6 +100,33 @@ int put(const std::string& path, const std::string& timeline, const std::string&
   return 0;
 }
 
+// Prints the timeline's whole retained change log, "<revision> <op> <id>" per change
+// (the op as change_op_name), then "end <latest revision>".
+template <typename Storage>
+int feed(Storage& storage, const std::string& timeline) {
+  std::uint64_t since = 0;
+  for (;;) {
+    storage_error error;
+    change_page page;
+    storage.get_changes({.timeline = timeline, .since = since, .limit = max_change_limit},
+                        [&](const storage_error& e, change_page p) {
+                          error = e;
+                          page = std::move(p);
+                        });
+    if (error) {
+      report("error " + error.message());
+      return 5;
+    }
+    for (const auto& c : page.changes)
+      report(std::to_string(c.revision) + " " + std::string(change_op_name(c.op)) + " " + c.id);
+    if (page.changes.empty()) {
+      report("end " + std::to_string(page.last_revision));
+      return 0;
+    }
+    since = page.changes.back().revision;
+  }
+}
+
 int open(const std::string& path) {
   try {
     sqlite_options options;
@@ -119,6 +148,12 @@ int main(int argc, char** argv) {
     if (args.size() == 5 && args[0] == "put")
       return put(args[1], args[2], args[3], std::stoi(args[4]));
     if (args.size() == 2 && args[0] == "open") return open(args[1]);
+    if (args.size() == 3 && args[0] == "feed") {
+      sqlite_options options;
+      options.path = args[1];
+      sqlite_storage storage(options);
+      return feed(storage, args[2]);
+    }
   } catch (const std::exception& e) {
     report(std::string("exception ") + e.what());
     return 2;

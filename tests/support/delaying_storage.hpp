@@ -83,6 +83,11 @@ protected:
       storage_wrapper::do_get_revision(std::move(t), std::move(done));
     });
   }
+  void do_get_changes(prepared_changes r, changes_callback done) override {
+    later([this, r = std::move(r), done = std::move(done)]() mutable {
+      storage_wrapper::do_get_changes(std::move(r), std::move(done));
+    });
+  }
 
 private:
   void later(std::function<void()> op) {

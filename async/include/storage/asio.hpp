@@ -264,6 +264,11 @@ protected:
       storage_wrapper::do_get_revision(std::move(t), std::move(done));
     });
   }
+  void do_get_changes(prepared_changes r, changes_callback done) override {
+    keep([this, r = std::move(r), done = std::move(done)]() mutable {
+      storage_wrapper::do_get_changes(std::move(r), std::move(done));
+    });
+  }
 
 private:
   template <typename F>
@@ -423,6 +428,19 @@ public:
     return revision(std::move(timeline), &error_out, std::forward<Token>(token));
   }
 
+  /// status_storage::get_changes; completes with the changes after request.since,
+  /// oldest first, and the latest revision. A cursor whose successors were pruned (or
+  /// that is ahead of the timeline) completes with roost::errc::stale_cursor.
+  template <detail::not_error_out Token = default_token>
+  auto async_get_changes(changes_request request, Token&& token = default_token()) {
+    return changes(std::move(request), nullptr, std::forward<Token>(token));
+  }
+  template <typename Token = default_token>
+  auto async_get_changes(changes_request request, storage_error& error_out,
+                         Token&& token = default_token()) {
+    return changes(std::move(request), &error_out, std::forward<Token>(token));
+  }
+
 private:
   template <typename Token>
   auto put(put_request request, storage_error* out, Token&& token) {
@@ -505,6 +523,15 @@ private:
                                      [&](status_storage& s, auto cb) {
                                        s.get_revision(std::move(timeline), std::move(cb));
                                      }),
+        std::forward<Token>(token));
+  }
+  template <typename Token>
+  auto changes(changes_request request, storage_error* out, Token&& token) {
+    return detail::run<change_page>(
+        executor_, out,
+        detail::stage<change_page>(
+            *storage_,
+            [&](status_storage& s, auto cb) { s.get_changes(std::move(request), std::move(cb)); }),
         std::forward<Token>(token));
   }
 

@@ -9,7 +9,7 @@
 //
 // Scheduling:
 //  - writes (put, ack, delete) run one at a time, in the order they were started;
-//  - reads (get, counts, contains, timeline_names, revision) run in parallel with each
+//  - reads (get, counts, contains, timeline_names, revision, changes) run in parallel with each
 //    other and with the write in progress, which the bundled backends allow (a read sees
 //    the store before or after a concurrent write, never half of it);
 //  - otherwise the oldest waiting operation runs first. Operations that do not wait for
@@ -71,6 +71,7 @@ protected:
                    std::function<void(const storage_error&, std::vector<bool>)> done) override;
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
+  void do_get_changes(prepared_changes request, changes_callback done) override;
 
 private:
   class pool;

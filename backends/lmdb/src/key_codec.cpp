@@ -91,6 +91,16 @@ std::string count_key(timeline_number n, std::int64_t level) {
   return out;
 }
 
+std::string change_key(timeline_number n, std::uint64_t revision) {
+  std::string out = timeline_prefix(n);
+  append_u64(out, revision);
+  return out;
+}
+
+std::uint64_t change_key_revision(std::string_view key) noexcept {
+  return read_u64(key.data() + timeline_prefix_size);
+}
+
 std::int64_t count_key_level(std::string_view key) noexcept {
   return static_cast<std::int64_t>(read_u64(key.data() + timeline_prefix_size) ^ (1ULL << 63));
 }

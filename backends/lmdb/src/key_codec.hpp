@@ -1,4 +1,4 @@
-// Byte layouts of the LMDB backend's keys (format version 1; docs/lmdb.md draws them).
+// Byte layouts of the LMDB backend's keys (format version 2; docs/lmdb.md draws them).
 //
 // Every table but `timelines` and `meta` starts its keys with the timeline's 4-byte
 // number, so one timeline is one contiguous key range. Integers are big-endian so that
@@ -16,8 +16,9 @@
 
 namespace roost::detail::lmdb_format {
 
-/// The on-disk format this build writes and the newest it reads.
-constexpr std::uint32_t format_version = 1;
+/// The on-disk format this build writes and the newest it reads. Version 2 added the
+/// `changes` table; a version 1 store is upgraded when opened (schema.hpp).
+constexpr std::uint32_t format_version = 2;
 
 /// The largest key the format writes: LMDB's default MDB_MAXKEYSIZE. An LMDB library
 /// built with a smaller limit cannot open the store.
@@ -82,6 +83,13 @@ std::string count_key(timeline_number n, std::int64_t level);
 
 /// The level a count_key() holds. REQUIRES: `key` came from count_key().
 std::int64_t count_key_level(std::string_view key) noexcept;
+
+/// Key of a change in the `changes` table: prefix + revision (big-endian, so a timeline's
+/// changes are in revision order and pruning deletes from the start of its range).
+std::string change_key(timeline_number n, std::uint64_t revision);
+
+/// The revision a change_key() holds. REQUIRES: `key` came from change_key().
+std::uint64_t change_key_revision(std::string_view key) noexcept;
 
 /// The smallest key of the range after timeline `n` (its prefix plus one), or the empty
 /// string when `n` is the largest number and its range runs to the table's end.

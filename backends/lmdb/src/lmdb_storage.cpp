@@ -3,6 +3,8 @@
 // the transaction has ended.
 #include "storage/lmdb_storage.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "lmdb_environment.hpp"
 #include "timeline_reader.hpp"
 #include "timeline_writer.hpp"
@@ -37,9 +39,10 @@ void lmdb_storage::do_put_statuses(prepared_put request, count_callback done) {
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
+    const auto limits = options_.limits.for_timeline(request.timeline);
     changed = timeline.put(request.mode, request.statuses);
-    if (changed != 0) timeline.truncate(options_.limits.for_timeline(request.timeline));
-    return timeline.finish(changed);
+    if (changed != 0) timeline.truncate(limits);
+    return timeline.finish(changed, limits);
   });
   done(error, error ? 0 : changed);
 }
@@ -59,7 +62,7 @@ void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
     changed = timeline.ack(request);
-    return timeline.finish(changed);
+    return timeline.finish(changed, options_.limits.for_timeline(request.timeline));
   });
   done(error, error ? 0 : changed);
 }
@@ -69,7 +72,7 @@ void lmdb_storage::do_delete_statuses(delete_request request, count_callback don
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
     changed = timeline.erase(request.selection);
-    return timeline.finish(changed);
+    return timeline.finish(changed, options_.limits.for_timeline(request.timeline));
   });
   done(error, error ? 0 : changed);
 }
@@ -109,6 +112,21 @@ void lmdb_storage::do_get_revision(std::string timeline, revision_callback done)
     revision = detail::timeline_reader(txn, env_->tables(), timeline).revision();
   });
   done(error, error ? 0 : revision);
+}
+
+void lmdb_storage::do_get_changes(prepared_changes request, changes_callback done) {
+  detail::changes_answer answer;
+  storage_error error = env_->read([&](MDB_txn* txn) {
+    answer = detail::timeline_reader(txn, env_->tables(), request.timeline)
+                 .changes(request.since, request.limit);
+  });
+  if (!error && !answer.stale.empty())
+    error = storage_error(make_error_code(errc::stale_cursor),
+                          env_->context() + ": get_changes of timeline " +
+                              nlohmann::json(request.timeline).dump() + ": " + answer.stale +
+                              "; read the timeline afresh");
+  if (error) answer.page = {};
+  done(error, std::move(answer.page));
 }
 
 std::unique_ptr<status_storage> make_lmdb_storage(lmdb_options options) {

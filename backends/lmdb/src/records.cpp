@@ -1,6 +1,7 @@
 #include "records.hpp"
 
 #include "lmdb_errors.hpp"
+#include "storage/changes.hpp"
 
 namespace roost::detail::lmdb_format {
 namespace {
@@ -103,6 +104,28 @@ order_value_view decode_order_value(std::string_view value) {
   r.level = static_cast<std::int64_t>(in.u64());
   r.status_key_suffix = in.rest();
   if (r.status_key_suffix.empty()) throw corrupt_record("order entry has no status key");
+  return r;
+}
+
+// Layout: [op u8][id: u32 size, bytes][text ...]
+std::string encode_change_record(std::uint8_t op, std::string_view id, std::string_view text) {
+  std::string out;
+  out.reserve(5 + id.size() + text.size());
+  out.push_back(static_cast<char>(op));
+  append_sized(out, id);
+  out.append(text);
+  return out;
+}
+
+change_record_view decode_change_record(std::string_view value) {
+  reader in(value, "change record");
+  change_record_view r;
+  r.op = in.u8();
+  if (r.op < static_cast<std::uint8_t>(change_op::insert) ||
+      r.op > static_cast<std::uint8_t>(change_op::remove))
+    throw corrupt_record("change record has an unknown op");
+  r.id = in.sized();
+  r.text = in.rest();
   return r;
 }
 

@@ -1,4 +1,4 @@
-// Byte layouts of the LMDB backend's values (format version 1; docs/lmdb.md draws them).
+// Byte layouts of the LMDB backend's values (format version 2; docs/lmdb.md draws them).
 //
 // Decoders return views into the value LMDB handed out, so they are valid only while
 // the transaction that read them is open. A value too short for its layout throws
@@ -52,5 +52,17 @@ struct order_value_view {
 
 std::string encode_order_value(std::int64_t level, std::string_view status_key_suffix);
 order_value_view decode_order_value(std::string_view value);
+
+/// A change in the `changes` table (its revision is in the key).
+struct change_record_view {
+  std::uint8_t op = 0;  ///< roost::change_op's value
+  std::string_view id;
+  /// insert, update: the status's JSON as stored; ack: the acked_at written; remove: empty.
+  std::string_view text;
+};
+
+std::string encode_change_record(std::uint8_t op, std::string_view id, std::string_view text);
+/// Throws corrupt_record also for an op that is not a change_op.
+change_record_view decode_change_record(std::string_view value);
 
 }  // namespace roost::detail::lmdb_format

@@ -34,8 +34,8 @@ bool environment_is_empty(MDB_txn* txn) {
   return stat.ms_entries == 0;
 }
 
-// Checks the format version and opens the other tables of an existing store.
-lmdb_tables open_existing(MDB_txn* txn, MDB_dbi meta) {
+// The format version of an existing store; refuses a newer or invalid one.
+std::uint32_t read_version(MDB_txn* txn, MDB_dbi meta) {
   const auto version = get_value(txn, meta, meta_format_key);
   if (!version || version->size() != 4)
     throw lmdb_backend_error(errc::corrupt, "is not a Roost store (no format version)");
@@ -46,20 +46,43 @@ lmdb_tables open_existing(MDB_txn* txn, MDB_dbi meta) {
                                  ", newer than the version " +
                                  std::to_string(fmt::format_version) + " this program reads");
   if (v == 0) throw lmdb_backend_error(errc::corrupt, "has an invalid format version 0");
+  return v;
+}
+
+// Opens a table every store of `version` has.
+MDB_dbi need_table(MDB_txn* txn, const char* name) {
+  const auto dbi = open_table(txn, name, false);
+  if (!dbi)
+    throw lmdb_backend_error(errc::corrupt, std::string("is a damaged Roost store (table \"") +
+                                                name + "\" is missing)");
+  return *dbi;
+}
+
+// Opens the tables of an existing store of the current version; in a write transaction,
+// upgrades an older one first. Returns nullopt for an older store in a read transaction
+// (the caller retries under the writer lock).
+std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_upgrade) {
+  const std::uint32_t v = read_version(txn, meta);
+  if (v < fmt::format_version && !may_upgrade) return std::nullopt;
   lmdb_tables t;
   t.meta = meta;
-  const auto need = [&](const char* name) {
-    const auto dbi = open_table(txn, name, false);
-    if (!dbi)
+  t.timelines = need_table(txn, "timelines");
+  t.statuses = need_table(txn, "statuses");
+  t.order = need_table(txn, "order");
+  t.counts = need_table(txn, "counts");
+  if (v >= 2) {
+    t.changes = need_table(txn, "changes");
+  } else {
+    // 1 -> 2: an empty change log. The timelines keep their revisions, from which the
+    // log's revisions continue.
+    if (open_table(txn, "changes", false))
       throw lmdb_backend_error(errc::corrupt,
-                               std::string("is a damaged Roost store (table \"") + name +
-                                   "\" is missing)");
-    return *dbi;
-  };
-  t.timelines = need("timelines");
-  t.statuses = need("statuses");
-  t.order = need("order");
-  t.counts = need("counts");
+                               "is a damaged Roost store (format version 1 with a change log)");
+    t.changes = *open_table(txn, "changes", true);
+    std::string version;
+    fmt::append_u32(version, fmt::format_version);
+    put_value(txn, meta, meta_format_key, version);
+  }
   return t;
 }
 
@@ -71,6 +94,7 @@ lmdb_tables create_store(MDB_txn* txn) {
   t.statuses = *open_table(txn, "statuses", true);
   t.order = *open_table(txn, "order", true);
   t.counts = *open_table(txn, "counts", true);
+  t.changes = *open_table(txn, "changes", true);
   std::string version;
   fmt::append_u32(version, fmt::format_version);
   put_value(txn, t.meta, meta_format_key, version);
@@ -88,23 +112,26 @@ lmdb_tables create_store(MDB_txn* txn) {
 }  // namespace
 
 lmdb_tables open_tables(MDB_env* env) {
-  // A read transaction first, so that opening an existing store never takes the writer
-  // lock and can never write anything.
+  // A read transaction first, so that opening a current store never takes the writer
+  // lock and never writes anything.
   {
     transaction txn(env, MDB_RDONLY);
     if (const auto meta = open_table(txn.get(), "meta", false)) {
-      const lmdb_tables t = open_existing(txn.get(), *meta);
-      txn.commit();  // a committed transaction hands its table handles to the environment
-      return t;
+      if (const auto t = open_existing(txn.get(), *meta, false)) {
+        txn.commit();  // a committed transaction hands its table handles to the environment
+        return *t;
+      }
+      // An older version: upgraded below.
+    } else if (!environment_is_empty(txn.get())) {
+      not_a_roost_store();
     }
-    if (!environment_is_empty(txn.get())) not_a_roost_store();
   }
-  // Empty: create the store, checking again under the writer lock in case another
-  // process created it meanwhile.
+  // Empty or older: create or upgrade the store, checking again under the writer lock in
+  // case another process did meanwhile.
   transaction txn(env, 0);
   lmdb_tables t;
   if (const auto meta = open_table(txn.get(), "meta", false))
-    t = open_existing(txn.get(), *meta);
+    t = *open_existing(txn.get(), *meta, true);
   else if (environment_is_empty(txn.get()))
     t = create_store(txn.get());
   else

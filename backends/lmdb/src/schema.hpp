@@ -5,6 +5,7 @@
 // statuses   (timeline, id key) -> status record (level, order key, id, JSON)
 // order      (timeline, order key) -> (level, statuses key) in timeline order
 // counts     (timeline, level) -> number of unacked statuses at that level
+// changes    (timeline, revision) -> change record (op, id, status JSON or acked_at)
 #pragma once
 
 #include <lmdb.h>
@@ -18,19 +19,24 @@ struct lmdb_tables {
   MDB_dbi statuses = 0;
   MDB_dbi order = 0;
   MDB_dbi counts = 0;
+  MDB_dbi changes = 0;  ///< since format version 2
 };
 
 /// How many named tables the environment must allow (mdb_env_set_maxdbs).
-constexpr unsigned table_count = 5;
+constexpr unsigned table_count = 6;
 
 /// Meta table keys.
 constexpr const char* meta_format_key = "format_version";
 constexpr const char* meta_next_timeline_key = "next_timeline";
 
 /// Opens the tables of the store in `env`, creating them (and the format version) in an
-/// empty environment. Changes nothing in a non-empty one. Throws lmdb_backend_error
-/// (errc::corrupt) for an environment holding other data or a damaged store,
-/// (errc::unsupported) for a newer format version, and lmdb::error for engine failures.
+/// empty environment. A store of the current version is only read. A store of an older
+/// version is upgraded in one write transaction that re-reads the version under the
+/// writer lock (so two processes opening it at once upgrade it once): version 1 gets an
+/// empty `changes` table, so its log starts at the timelines' current revisions.
+/// Throws lmdb_backend_error (errc::corrupt) for an environment holding other data or a
+/// damaged store, (errc::unsupported) for a newer format version, and lmdb::error for
+/// engine failures; a store refused is left unchanged.
 /// REQUIRES: no other transaction of the process is open on `env`.
 lmdb_tables open_tables(MDB_env* env);
 

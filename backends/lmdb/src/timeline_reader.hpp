@@ -1,5 +1,6 @@
 // The read operations on one timeline, inside a read transaction: a page of statuses,
-// membership of ids and the unacked counts, each served by lookups and range scans.
+// membership of ids, the unacked counts and a page of the change log, each served by
+// lookups and range scans.
 // Also the list of timeline names. Semantics mirror the memory backend's.
 //
 // Not thread-safe; one per transaction. Throws lmdb::error or corrupt_record.
@@ -13,9 +14,18 @@
 
 #include "records.hpp"
 #include "schema.hpp"
+#include "storage/changes.hpp"
 #include "storage/status_storage.hpp"
 
 namespace roost::detail {
+
+/// What timeline_reader::changes found: a page, or why the cursor is stale.
+struct changes_answer {
+  change_page page;
+  /// Non-empty when the cursor is ahead of the timeline or older than what the log keeps:
+  /// says which, for the errc::stale_cursor message.
+  std::string stale;
+};
 
 class timeline_reader {
 public:
@@ -32,6 +42,10 @@ public:
 
   /// The unacked counts, O(levels).
   unacked_counts counts() const;
+
+  /// Up to `limit` changes after revision `since`, oldest first, and the revision; stale
+  /// when `since` is ahead of the revision or its successor is no longer in the log.
+  changes_answer changes(std::uint64_t since, std::size_t limit) const;
 
 private:
   // The status's record, or nullopt. Views are valid for the transaction.

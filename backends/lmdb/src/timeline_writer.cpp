@@ -115,6 +115,7 @@ std::size_t timeline_writer::put(put_mode mode, const std::vector<prepared_statu
     else
       ++record_.size;
     write_status(slot.key, s.level, s.order_key, s.id, s.json);
+    record_change(slot.exists ? change_op::update : change_op::insert, s.id, s.json);
     ++changed;
   }
   return changed;
@@ -135,8 +136,12 @@ void timeline_writer::truncate(const storage_limits& limits) {
   }
   for (const auto& [order_table_key, value] : oldest) {
     const auto entry = fmt::decode_order_value(value);
-    if (!delete_key(txn_, tables_.statuses, prefix_ + std::string(entry.status_key_suffix)))
-      throw corrupt_record("an order entry points to no status");
+    const std::string status_key = prefix_ + std::string(entry.status_key_suffix);
+    const auto record = get_value(txn_, tables_.statuses, status_key);
+    if (!record) throw corrupt_record("an order entry points to no status");
+    // Logged oldest first, as removed; copied, as the view dies with the next write.
+    record_change(change_op::remove, std::string(fmt::decode_status_record(*record).id));
+    delete_key(txn_, tables_.statuses, status_key);
     delete_key(txn_, tables_.order, order_table_key);
     count_unacked(std::string_view(order_table_key).substr(fmt::timeline_prefix_size), entry.level,
                   -1);
@@ -144,26 +149,31 @@ void timeline_writer::truncate(const storage_limits& limits) {
   }
 }
 
-void timeline_writer::collect_unacked_from(std::string_view start, std::set<std::string>& targets) {
+void timeline_writer::collect_unacked_from(std::string_view start,
+                                           std::map<std::string, std::string>& targets) {
   table_cursor cursor(txn_, tables_.order);
   for (bool more = cursor.seek(start); more; more = cursor.next()) {
     const auto key = cursor.key();
     if (!fmt::starts_with(key, prefix_) ||
         order_key_is_acked(key.substr(fmt::timeline_prefix_size)))
       break;
-    targets.insert(status_key_of(cursor.value()));
+    targets.emplace(key, status_key_of(cursor.value()));
   }
 }
 
 std::size_t timeline_writer::ack(const prepared_ack& request) {
   if (!exists_) return 0;
-  // Collect first, change after: re-keying moves statuses within the order table.
-  std::set<std::string> targets;  // statuses keys
+  // Collect first, change after: re-keying moves statuses within the order table. Keyed
+  // by order table key, so that the log lists them in timeline order, newest first (a
+  // status has one order key, so this also drops statuses listed twice).
+  std::map<std::string, std::string> targets;  // order table key -> statuses key
   if (!request.ids && !request.max_id) collect_unacked_from(prefix_, targets);
   if (request.ids) {
     for (const auto& id : *request.ids) {
       const status_slot slot = find_status(id, false);
-      if (slot.exists && !order_key_is_acked(slot.order_key)) targets.insert(slot.key);
+      if (slot.exists && !order_key_is_acked(slot.order_key))
+        targets.emplace(fmt::order_table_key(record_.number, slot.order_key, slot.order_probe),
+                        slot.key);
     }
   }
   if (request.max_id) {
@@ -172,7 +182,7 @@ std::size_t timeline_writer::ack(const prepared_ack& request) {
       collect_unacked_from(fmt::order_table_key(record_.number, slot.order_key, slot.order_probe),
                            targets);
   }
-  for (const auto& key : targets) {
+  for (const auto& [order_table_key, key] : targets) {
     const auto value = get_value(txn_, tables_.statuses, key);
     if (!value) throw corrupt_record("an order entry points to no status");
     // Copies: the views die with the next write.
@@ -187,6 +197,7 @@ std::size_t timeline_writer::ack(const prepared_ack& request) {
     const std::string json = with_acked_at(std::string(record.json), request.at_text);
     remove_order_entry(slot);
     write_status(key, slot.level, order_key_with_acked_at(slot.order_key, request.at), id, json);
+    record_change(change_op::ack, id, request.at_text);
   }
   return targets.size();
 }
@@ -206,6 +217,18 @@ std::size_t timeline_writer::delete_timeline_range(MDB_dbi dbi) {
 std::size_t timeline_writer::erase(const delete_selection& selection) {
   if (!exists_) return 0;
   if (selection.is_all()) {
+    // The ids for the log, newest first (the order table's order).
+    std::vector<std::string> ids;
+    {
+      table_cursor cursor(txn_, tables_.order);
+      for (bool more = cursor.seek(prefix_); more && fmt::starts_with(cursor.key(), prefix_);
+           more = cursor.next()) {
+        const auto record = get_value(txn_, tables_.statuses, status_key_of(cursor.value()));
+        if (!record) throw corrupt_record("an order entry points to no status");
+        ids.emplace_back(fmt::decode_status_record(*record).id);
+      }
+    }
+    for (auto& id : ids) record_change(change_op::remove, std::move(id));
     const std::size_t n = delete_timeline_range(tables_.order);
     delete_timeline_range(tables_.statuses);
     delete_timeline_range(tables_.counts);
@@ -219,14 +242,53 @@ std::size_t timeline_writer::erase(const delete_selection& selection) {
     if (!slot.exists) continue;  // unknown, or listed twice
     remove_order_entry(slot);
     delete_key(txn_, tables_.statuses, slot.key);
+    record_change(change_op::remove, id);
     --record_.size;
     ++n;
   }
   return n;
 }
 
-bool timeline_writer::finish(std::size_t changed) {
+void timeline_writer::record_change(change_op op, std::string id, std::string_view text) {
+  changes_.push_back({op, std::move(id), text});
+}
+
+void timeline_writer::store_changes(std::size_t retention) {
+  const std::uint64_t first = record_.revision + 1;
+  record_.revision += changes_.size();
+  const std::uint64_t oldest_kept =
+      record_.revision >= retention ? record_.revision - retention + 1 : 1;
+  for (std::size_t i = 0; i < changes_.size(); ++i) {
+    const std::uint64_t revision = first + i;
+    if (revision < oldest_kept) continue;  // would be pruned at once
+    const auto& c = changes_[i];
+    put_value(txn_, tables_.changes, fmt::change_key(record_.number, revision),
+              fmt::encode_change_record(static_cast<std::uint8_t>(c.op), c.id, c.text));
+  }
+  // Changes of earlier writes that fall out of the window.
+  if (oldest_kept > 1 && first > 1) prune_changes_through(oldest_kept - 1);
+}
+
+void timeline_writer::prune_changes_through(std::uint64_t last) {
+  // The oldest changes are the first keys of the timeline's range. Collect first, delete
+  // after: deleting under a cursor would move it.
+  std::vector<std::string> keys;
+  {
+    table_cursor cursor(txn_, tables_.changes);
+    for (bool more = cursor.seek(prefix_); more && fmt::starts_with(cursor.key(), prefix_);
+         more = cursor.next()) {
+      if (cursor.key().size() != fmt::timeline_prefix_size + 8)
+        throw corrupt_record("a change key is damaged");
+      if (fmt::change_key_revision(cursor.key()) > last) break;
+      keys.emplace_back(cursor.key());
+    }
+  }
+  for (const auto& key : keys) delete_key(txn_, tables_.changes, key);
+}
+
+bool timeline_writer::finish(std::size_t changed, const storage_limits& limits) {
   if (changed == 0 || !exists_) return false;
+  store_changes(limits.change_retention);
   for (const auto& [level, delta] : count_deltas_) {
     if (delta == 0) continue;
     const std::string key = fmt::count_key(record_.number, level);
@@ -243,7 +305,6 @@ bool timeline_writer::finish(std::size_t changed) {
       put_value(txn_, tables_.counts, key, value);
     }
   }
-  ++record_.revision;
   put_value(txn_, tables_.timelines, record_key_, fmt::encode_timeline_record(record_));
   return true;
 }

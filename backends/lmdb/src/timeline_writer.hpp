@@ -1,10 +1,14 @@
 // The changes of one write operation to one timeline, inside a write transaction.
 //
 // Construct it, apply put/ack/erase (and truncate after a put), then finish(): that
-// writes the unacked counts, the status total and the bumped revision, all in the same
-// transaction as the statuses. The semantics mirror the memory backend's
-// (memory_timeline.cpp): puts apply in request order, a timeline comes into being only
-// when a write changes it, and the revision grows once per changing operation.
+// writes the unacked counts, the status total and the revision, and prunes the change
+// log, all in the same transaction as the statuses. Each status changed is noted as it
+// changes and stored by finish() in the `changes` table under the timeline's next
+// revision (only the newest change_retention of them: a large write never stores entries
+// only to prune them), so the timeline record's revision is always its newest change's. The semantics mirror the memory
+// backend's (memory_timeline.cpp): puts apply in request order, then truncation removes
+// the oldest; an ack and a delete of everything log newest first (timeline order); a
+// timeline comes into being only when a write changes it.
 //
 // Not thread-safe; one per transaction. Throws lmdb::error or corrupt_record; the
 // caller's transaction then rolls everything back.
@@ -12,7 +16,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +25,7 @@
 #include "key_codec.hpp"
 #include "records.hpp"
 #include "schema.hpp"
+#include "storage/changes.hpp"
 #include "storage/limits.hpp"
 #include "storage/status_storage.hpp"
 
@@ -43,9 +47,10 @@ public:
   /// Deletes; returns how many were removed.
   std::size_t erase(const delete_selection& selection);
 
-  /// When `changed` is non-zero, writes counts, total and the next revision, and returns
-  /// true (commit); otherwise returns false (nothing to commit).
-  bool finish(std::size_t changed);
+  /// When `changed` is non-zero, writes counts, total and revision, keeps only the newest
+  /// `limits.change_retention` changes of the timeline, and returns true (commit);
+  /// otherwise returns false (nothing to commit).
+  bool finish(std::size_t changed, const storage_limits& limits);
 
 private:
   // Where a status lives (or would live) in the statuses table.
@@ -68,10 +73,19 @@ private:
   void count_unacked(std::string_view order_key, std::int64_t level, int delta);
   // The statuses key of an order entry's value.
   std::string status_key_of(std::string_view order_value) const;
-  // Adds the statuses keys of the unacked statuses from order table key `start` on.
-  void collect_unacked_from(std::string_view start, std::set<std::string>& targets);
+  // Adds the unacked statuses from order table key `start` on, as order table key ->
+  // statuses key.
+  void collect_unacked_from(std::string_view start, std::map<std::string, std::string>& targets);
   // Deletes every key of `dbi` that starts with this timeline's prefix; returns how many.
   std::size_t delete_timeline_range(MDB_dbi dbi);
+  // Notes one change for finish() to log. `text` (the status's JSON, or the acked_at)
+  // must stay valid until then.
+  void record_change(change_op op, std::string id, std::string_view text = {});
+  // Stores the noted changes (the newest `retention`) under the next revisions, advancing
+  // the record's revision, and prunes the log to the newest `retention`.
+  void store_changes(std::size_t retention);
+  // Deletes the timeline's changes up to and including revision `last`.
+  void prune_changes_through(std::uint64_t last);
 
   MDB_txn* txn_;
   const lmdb_tables& tables_;
@@ -83,6 +97,13 @@ private:
   std::string prefix_;
   // Changes to the unacked counts, written once by finish().
   std::map<std::int64_t, std::int64_t> count_deltas_;
+  // Changes for the log, in the order made, stored by finish().
+  struct pending_change {
+    change_op op;
+    std::string id;
+    std::string_view text;
+  };
+  std::vector<pending_change> changes_;
 };
 
 }  // namespace roost::detail

@@ -138,8 +138,10 @@ void memory_storage::load(const std::filesystem::path& path) {
       tl.put(put_mode::upsert, statuses, storage_limits{.soft_max = 0});
       if (tl.size() != expected)
         fail(errc::corrupt, path, "timeline \"" + name + "\" holds duplicate ids");
+      // The change log is not saved: the timeline resumes at its saved revision with an
+      // empty log, so a reader's older cursor gets stale_cursor and resyncs.
       const auto revision = t.value("revision", std::uint64_t{0});
-      tl.set_revision(std::max<std::uint64_t>(revision, 1));
+      tl.restart_log_at(std::max<std::uint64_t>(revision, 1));
     }
   } catch (const nlohmann::json::exception& e) {
     std::unique_lock lock(state_->mutex);

@@ -15,18 +15,31 @@ memory_storage::~memory_storage() = default;
 
 namespace {
 
-// Runs a write on `name`'s timeline, creating it only if the write changes something,
-// and bumps its revision when it did.
+// Runs a write on `name`'s timeline, creating it only if the write changes something
+// (the write records its own changes), then prunes the change log to the timeline's
+// retention: in the same locked step, so no reader sees the log longer than retained.
 template <typename Timelines, typename Write>
-std::size_t write_timeline(Timelines& timelines, const std::string& name, Write&& write) {
+std::size_t write_timeline(Timelines& timelines, const std::string& name,
+                           const storage_limits& limits, Write&& write) {
   auto it = timelines.find(name);
   const bool existed = it != timelines.end();
   if (!existed) it = timelines.try_emplace(name).first;
   const std::size_t changed = write(it->second);
   if (changed != 0)
-    it->second.bump_revision();
+    it->second.prune_log(limits.change_retention);
   else if (!existed)
     timelines.erase(it);
+  return changed;
+}
+
+// Writes that never create a timeline (ack, delete) leave unknown names alone.
+template <typename Timelines, typename Write>
+std::size_t write_existing(Timelines& timelines, const std::string& name,
+                           const storage_limits& limits, Write&& write) {
+  const auto it = timelines.find(name);
+  if (it == timelines.end()) return 0;
+  const std::size_t changed = write(it->second);
+  if (changed != 0) it->second.prune_log(limits.change_retention);
   return changed;
 }
 
@@ -36,8 +49,9 @@ void memory_storage::do_put_statuses(prepared_put request, count_callback done) 
   std::size_t changed = 0;
   {
     std::unique_lock lock(state_->mutex);
-    changed = write_timeline(state_->timelines, request.timeline, [&](auto& tl) {
-      return tl.put(request.mode, request.statuses, options_.limits.for_timeline(request.timeline));
+    const auto limits = options_.limits.for_timeline(request.timeline);
+    changed = write_timeline(state_->timelines, request.timeline, limits, [&](auto& tl) {
+      return tl.put(request.mode, request.statuses, limits);
     });
   }
   done({}, changed);
@@ -57,11 +71,9 @@ void memory_storage::do_ack_statuses(prepared_ack request, count_callback done) 
   std::size_t changed = 0;
   {
     std::unique_lock lock(state_->mutex);
-    const auto it = state_->timelines.find(request.timeline);
-    if (it != state_->timelines.end()) {
-      changed = it->second.ack(request);
-      if (changed != 0) it->second.bump_revision();
-    }
+    changed = write_existing(state_->timelines, request.timeline,
+                             options_.limits.for_timeline(request.timeline),
+                             [&](auto& tl) { return tl.ack(request); });
   }
   done({}, changed);
 }
@@ -70,11 +82,9 @@ void memory_storage::do_delete_statuses(delete_request request, count_callback d
   std::size_t changed = 0;
   {
     std::unique_lock lock(state_->mutex);
-    const auto it = state_->timelines.find(request.timeline);
-    if (it != state_->timelines.end()) {
-      changed = it->second.erase(request.selection);
-      if (changed != 0) it->second.bump_revision();
-    }
+    changed = write_existing(state_->timelines, request.timeline,
+                             options_.limits.for_timeline(request.timeline),
+                             [&](auto& tl) { return tl.erase(request.selection); });
   }
   done({}, changed);
 }
@@ -117,6 +127,25 @@ void memory_storage::do_get_revision(std::string timeline, revision_callback don
     if (const auto* tl = state_->find(timeline)) revision = tl->revision();
   }
   done({}, revision);
+}
+
+void memory_storage::do_get_changes(prepared_changes request, changes_callback done) {
+  change_page page;
+  bool answered = true;
+  {
+    std::shared_lock lock(state_->mutex);
+    if (const auto* tl = state_->find(request.timeline))
+      answered = tl->changes_after(request.since, request.limit, page);
+    else
+      answered = request.since == 0;  // never changed: revision 0, nothing to tell
+  }
+  if (answered) return done({}, std::move(page));
+  done(storage_error(errc::stale_cursor,
+                     "cursor too old: resync (timeline \"" + request.timeline +
+                         "\" is at revision " + std::to_string(page.last_revision) +
+                         ", its retained changes do not follow on from " +
+                         std::to_string(request.since) + ")"),
+       {});
 }
 
 std::unique_ptr<status_storage> make_memory_storage(memory_options options) {

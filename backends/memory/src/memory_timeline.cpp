@@ -1,5 +1,6 @@
 #include "memory_timeline.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "storage/order_key.hpp"
@@ -17,17 +18,24 @@ void memory_timeline::count_unacked(std::int64_t level, bool add) {
   if (--it->second == 0) counts_.by_level.erase(it);
 }
 
-void memory_timeline::insert(prepared_status&& s) {
-  if (!s.acked) count_unacked(s.level, true);
-  auto [it, inserted] =
-      by_order_.emplace(std::move(s.order_key), entry{s.id, s.level, std::move(s.json)});
-  by_id_.emplace(std::move(s.id), it);
+memory_timeline::order_map::iterator memory_timeline::insert(std::string order_key,
+                                                            std::string id, std::int64_t level,
+                                                            shared_text json) {
+  if (!order_key_is_acked(order_key)) count_unacked(level, true);
+  auto [it, inserted] = by_order_.emplace(std::move(order_key), entry{id, level, std::move(json)});
+  by_id_.emplace(std::move(id), it);
+  return it;
 }
 
 void memory_timeline::remove(order_map::iterator it) {
   if (!order_key_is_acked(it->first)) count_unacked(it->second.level, false);
   by_id_.erase(it->second.id);
   by_order_.erase(it);
+}
+
+void memory_timeline::record(change_op op, const std::string& id, shared_text json,
+                             std::string acked_at) {
+  log_.push_back({++revision_, op, id, std::move(json), std::move(acked_at)});
 }
 
 std::size_t memory_timeline::put(put_mode mode, std::vector<prepared_status>& statuses,
@@ -38,7 +46,9 @@ std::size_t memory_timeline::put(put_mode mode, std::vector<prepared_status>& st
     const bool exists = existing != by_id_.end();
     if ((mode == put_mode::insert && exists) || (mode == put_mode::update && !exists)) continue;
     if (exists) remove(existing->second);
-    insert(std::move(s));
+    auto json = std::make_shared<const std::string>(std::move(s.json));
+    record(exists ? change_op::update : change_op::insert, s.id, json);
+    insert(std::move(s.order_key), std::move(s.id), s.level, std::move(json));
     ++changed;
   }
   if (changed != 0) truncate(limits);
@@ -47,7 +57,11 @@ std::size_t memory_timeline::put(put_mode mode, std::vector<prepared_status>& st
 
 void memory_timeline::truncate(const storage_limits& limits) {
   if (!limits.truncates() || by_order_.size() <= limits.hard_limit()) return;
-  while (by_order_.size() > limits.soft_max) remove(std::prev(by_order_.end()));
+  while (by_order_.size() > limits.soft_max) {
+    const auto oldest = std::prev(by_order_.end());
+    record(change_op::remove, oldest->second.id);
+    remove(oldest);
+  }
 }
 
 std::vector<std::string> memory_timeline::get(const prepared_get& request,
@@ -68,24 +82,26 @@ std::vector<std::string> memory_timeline::get(const prepared_get& request,
   const std::size_t limit = request.count.resolve(default_count);
   for (; it != by_order_.end() && page.size() < limit; ++it) {
     if (request.state == ack_state::unacked && order_key_is_acked(it->first)) break;
-    page.push_back(it->second.json);
+    page.push_back(*it->second.json);
   }
   return page;
 }
 
 std::size_t memory_timeline::ack(const prepared_ack& request) {
-  // Collect first, change after: re-keying moves statuses within by_order_.
-  std::set<std::string> targets;
+  // Collect first, change after: re-keying moves statuses within by_order_. Targets are
+  // order keys, so iterating them visits the statuses newest first, the order recorded.
+  std::set<std::string, std::less<>> targets;
   const bool everything = !request.ids && !request.max_id;
   auto collect_from = [&](order_map::iterator it) {
     for (; it != by_order_.end() && !order_key_is_acked(it->first); ++it)
-      targets.insert(it->second.id);
+      targets.insert(it->first);
   };
   if (everything) collect_from(by_order_.begin());
   if (request.ids) {
     for (const auto& id : *request.ids) {
       const auto found = by_id_.find(id);
-      if (found != by_id_.end() && !order_key_is_acked(found->second->first)) targets.insert(id);
+      if (found != by_id_.end() && !order_key_is_acked(found->second->first))
+        targets.insert(found->second->first);
     }
   }
   if (request.max_id) {
@@ -93,16 +109,16 @@ std::size_t memory_timeline::ack(const prepared_ack& request) {
     if (found != by_id_.end() && !order_key_is_acked(found->second->first))
       collect_from(found->second);
   }
-  for (const auto& id : targets) {
-    const auto it = by_id_.at(id);
-    prepared_status acked;
-    acked.id = id;
-    acked.level = it->second.level;
-    acked.acked = true;
-    acked.order_key = order_key_with_acked_at(it->first, request.at);
-    acked.json = with_acked_at(it->second.json, request.at_text);
+  for (const auto& key : targets) {
+    const auto it = by_order_.find(key);
+    auto id = it->second.id;
+    const auto level = it->second.level;
+    auto acked_key = order_key_with_acked_at(it->first, request.at);
+    auto json =
+        std::make_shared<const std::string>(with_acked_at(*it->second.json, request.at_text));
     remove(it);
-    insert(std::move(acked));
+    record(change_op::ack, id, {}, request.at_text);
+    insert(std::move(acked_key), std::move(id), level, std::move(json));
   }
   return targets.size();
 }
@@ -110,6 +126,7 @@ std::size_t memory_timeline::ack(const prepared_ack& request) {
 std::size_t memory_timeline::erase(const delete_selection& selection) {
   if (selection.is_all()) {
     const std::size_t n = by_order_.size();
+    for (const auto& [key, e] : by_order_) record(change_op::remove, e.id);
     by_order_.clear();
     by_id_.clear();
     counts_ = {};
@@ -120,9 +137,36 @@ std::size_t memory_timeline::erase(const delete_selection& selection) {
     const auto found = by_id_.find(id);
     if (found == by_id_.end()) continue;
     remove(found->second);
+    record(change_op::remove, id);
     ++n;
   }
   return n;
+}
+
+void memory_timeline::prune_log(std::size_t retention) {
+  while (log_.size() > retention) log_.pop_front();
+}
+
+bool memory_timeline::changes_after(std::uint64_t since, std::size_t limit,
+                                    change_page& page) const {
+  page.last_revision = revision_;
+  // With an empty log only the reader already at revision_ can follow on.
+  const std::uint64_t oldest = log_.empty() ? revision_ + 1 : log_.front().revision;
+  if (since > revision_ || since + 1 < oldest) return false;
+  // Revisions in the log are consecutive, so `since` maps straight to an index.
+  const auto first = static_cast<std::size_t>(since + 1 - oldest);
+  const std::size_t end = first + std::min(limit, log_.size() - first);
+  page.changes.reserve(end - first);
+  for (std::size_t i = first; i < end; ++i) {
+    const auto& c = log_[i];
+    page.changes.push_back({c.revision, c.op, c.id, c.json ? *c.json : std::string(), c.acked_at});
+  }
+  return true;
+}
+
+void memory_timeline::restart_log_at(std::uint64_t revision) noexcept {
+  log_.clear();
+  revision_ = revision;
 }
 
 }  // namespace roost::detail

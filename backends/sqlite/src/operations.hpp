@@ -18,19 +18,21 @@ namespace roost::sqlite {
 
 /// What writes do beyond the request itself.
 struct write_settings {
-  storage_limits limits;      ///< truncation after puts (with per-timeline capacities)
+  storage_limits limits;  ///< truncation after puts and change retention (also per timeline)
   bool reclaim_space = true;  ///< see sqlite_options::reclaim_space
 };
 
 // Writes: one IMMEDIATE transaction each, which commits only when something changed (so
 // a write that changes nothing creates no timeline and bumps no revision), and then also
-// updates the unacked counts, the timeline's size and its revision. Each returns the
-// operation's result: the number inserted or replaced, acked, or deleted.
+// updates the unacked counts, the timeline's size, the change log (one entry and one
+// revision per status changed, pruned to the timeline's change_retention) and the
+// timeline's revision. Each returns the operation's result: the number inserted or
+// replaced, acked, or deleted.
 
 /// put_statuses, in request order, then truncation to the limits.
 std::size_t put_statuses(session& s, const prepared_put& request, const write_settings& settings);
 /// ack_statuses: the union of `ids` and the range from `max_id`, or every unacked status.
-std::size_t ack_statuses(session& s, const prepared_ack& request);
+std::size_t ack_statuses(session& s, const prepared_ack& request, const write_settings& settings);
 /// delete_statuses.
 std::size_t delete_statuses(session& s, const delete_request& request,
                             const write_settings& settings);

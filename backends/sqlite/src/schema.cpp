@@ -70,10 +70,10 @@ void check_acceptable(const found& f, const sqlite_options& options) {
 void check_tables(connection& db, const sqlite_options& options) {
   const auto tables = db.query_int(
       "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
-      "name IN ('timelines', 'statuses', 'unacked_counts')");
-  if (tables != 3)
+      "name IN ('timelines', 'statuses', 'unacked_counts', 'changes')");
+  if (tables != 4)
     refuse(errc::corrupt, options,
-           "the database is damaged: " + std::to_string(3 - tables) + " of its tables are missing");
+           "the database is damaged: " + std::to_string(4 - tables) + " of its tables are missing");
 }
 
 void migrate(connection& db, const sqlite_options& options) {

@@ -43,26 +43,32 @@ public:
 
   statement find_timeline;
   statement create_timeline;
-  statement bump_timeline;
+  statement update_timeline;
   statement timeline_names;
   statement timeline_revision;
 
   statement find_status;
-  statement find_status_document;
+  statement status_document;
   statement status_exists;
   statement insert_status;
   statement replace_status;
   statement ack_status;
   statement page;
-  statement page_documents;
+  statement unacked_from;
   statement delete_status;
-  statement delete_oldest;
+  statement oldest_statuses;
+  statement delete_from_key;
+  statement timeline_ids;
   statement delete_all_statuses;
 
   statement add_count;
   statement drop_empty_count;
   statement delete_all_counts;
   statement counts;
+
+  statement record_change;
+  statement prune_changes;
+  statement change_page;
 };
 
 }  // namespace roost::sqlite

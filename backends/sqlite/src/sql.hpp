@@ -59,6 +59,25 @@ CREATE TABLE unacked_counts (
   PRIMARY KEY (timeline, level)
 ) STRICT, WITHOUT ROWID;
 )sql"},
+    migration{2, R"sql(
+-- The change log: one row per change of a timeline (a status inserted, updated, acked or
+-- removed), written in the transaction of the change. `revision` is the timeline's
+-- revision the change created; timelines.revision is the newest one. Only the newest
+-- changes of each timeline are kept (storage_limits::change_retention); older ones are
+-- pruned from the start of the timeline's range in the same transaction. A store
+-- upgraded from version 1 starts with an empty log at its timelines' current revisions.
+-- A rowid table with a separate index, not WITHOUT ROWID: rows carry a copy of the
+-- status (~1 KB), which a WITHOUT ROWID table would push onto overflow pages.
+CREATE TABLE changes (
+  timeline INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  op       INTEGER NOT NULL,  -- roost::change_op
+  id       BLOB    NOT NULL,
+  json     TEXT,              -- insert, update: the status as stored; otherwise NULL
+  acked_at TEXT               -- ack: the busybird.acked_at written; otherwise NULL
+) STRICT;
+CREATE UNIQUE INDEX changes_by_revision ON changes (timeline, revision);
+)sql"},
 };
 
 static_assert(migrations.back().to == static_cast<int>(migrations.size()),
@@ -70,11 +89,13 @@ inline constexpr std::string_view acked_floor("\x01", 1);
 inline constexpr std::string_view key_ceiling("\x02", 1);
 
 // --- timelines -------------------------------------------------------------------------
-inline constexpr std::string_view find_timeline = "SELECT id, size FROM timelines WHERE name = ?1";
+inline constexpr std::string_view find_timeline =
+    "SELECT id, size, revision FROM timelines WHERE name = ?1";
 inline constexpr std::string_view create_timeline =
     "INSERT INTO timelines (name, revision, size) VALUES (?1, 0, 0)";
-inline constexpr std::string_view bump_timeline =
-    "UPDATE timelines SET revision = revision + 1, size = ?2 WHERE id = ?1";
+/// Ends a write: the timeline's new size and the revision of its newest change.
+inline constexpr std::string_view update_timeline =
+    "UPDATE timelines SET size = ?2, revision = ?3 WHERE id = ?1";
 inline constexpr std::string_view timeline_names = "SELECT name FROM timelines ORDER BY name";
 inline constexpr std::string_view timeline_revision =
     "SELECT revision FROM timelines WHERE name = ?1";
@@ -83,9 +104,9 @@ inline constexpr std::string_view timeline_revision =
 /// What put needs to replace a status: where it is and what it counted as.
 inline constexpr std::string_view find_status =
     "SELECT rowid, order_key, level FROM statuses WHERE timeline = ?1 AND id = ?2";
-/// What ack needs: the same plus the document to rewrite.
-inline constexpr std::string_view find_status_document =
-    "SELECT rowid, order_key, level, json FROM statuses WHERE timeline = ?1 AND id = ?2";
+/// The id and document of a status an ack rewrites.
+inline constexpr std::string_view status_document =
+    "SELECT id, json FROM statuses WHERE rowid = ?1";
 inline constexpr std::string_view status_exists =
     "SELECT 1 FROM statuses WHERE timeline = ?1 AND id = ?2";
 /// Inserts unless the id is taken; sqlite3_changes() tells which happened.
@@ -100,18 +121,25 @@ inline constexpr std::string_view ack_status =
 inline constexpr std::string_view page =
     "SELECT json FROM statuses WHERE timeline = ?1 AND order_key >= ?2 AND order_key < ?3 "
     "ORDER BY order_key LIMIT ?4";
-/// The same range with what an ack rewrites.
-inline constexpr std::string_view page_documents =
-    "SELECT rowid, order_key, level, json FROM statuses "
-    "WHERE timeline = ?1 AND order_key >= ?2 AND order_key < ?3 ORDER BY order_key LIMIT ?4";
+/// What an ack by range needs of each unacked status from order key ?2 on.
+inline constexpr std::string_view unacked_from =
+    "SELECT rowid, order_key, level FROM statuses "
+    "WHERE timeline = ?1 AND order_key >= ?2 AND order_key < x'01' ORDER BY order_key";
 /// Deletes by id, returning what the counts need (level, and 1 when it was unacked).
 inline constexpr std::string_view delete_status =
     "DELETE FROM statuses WHERE timeline = ?1 AND id = ?2 "
     "RETURNING level, order_key < x'01'";
-/// Truncation: deletes the ?2 oldest statuses of the timeline.
-inline constexpr std::string_view delete_oldest =
-    "DELETE FROM statuses WHERE rowid IN (SELECT rowid FROM statuses WHERE timeline = ?1 "
-    "ORDER BY order_key DESC LIMIT ?2) RETURNING level, order_key < x'01'";
+/// Truncation: the ?2 oldest statuses of the timeline, oldest first, with what the change
+/// log and the counts need. (Read before deleting them: RETURNING has no defined order.)
+inline constexpr std::string_view oldest_statuses =
+    "SELECT id, level, order_key FROM statuses WHERE timeline = ?1 "
+    "ORDER BY order_key DESC LIMIT ?2";
+/// Truncation: deletes the statuses from order key ?2 to the oldest, one range.
+inline constexpr std::string_view delete_from_key =
+    "DELETE FROM statuses WHERE timeline = ?1 AND order_key >= ?2";
+/// Delete all: every id of the timeline, in timeline order, for the change log.
+inline constexpr std::string_view timeline_ids =
+    "SELECT id FROM statuses WHERE timeline = ?1 ORDER BY order_key";
 inline constexpr std::string_view delete_all_statuses = "DELETE FROM statuses WHERE timeline = ?1";
 
 // --- unacked counts ----------------------------------------------------------------------
@@ -125,5 +153,18 @@ inline constexpr std::string_view delete_all_counts =
 inline constexpr std::string_view counts =
     "SELECT c.level, c.count FROM timelines AS t JOIN unacked_counts AS c ON c.timeline = t.id "
     "WHERE t.name = ?1 ORDER BY c.level";
+
+// --- change log ----------------------------------------------------------------------------
+/// ?5 (json) and ?6 (acked_at) stay unbound, i.e. NULL, when the op has none.
+inline constexpr std::string_view record_change =
+    "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/// Keeps the changes after revision ?2: one range of changes_by_revision.
+inline constexpr std::string_view prune_changes =
+    "DELETE FROM changes WHERE timeline = ?1 AND revision <= ?2";
+/// Up to ?3 changes after revision ?2, oldest first.
+inline constexpr std::string_view change_page =
+    "SELECT revision, op, id, json, acked_at FROM changes "
+    "WHERE timeline = ?1 AND revision > ?2 ORDER BY revision LIMIT ?3";
 
 }  // namespace roost::sqlite::sql

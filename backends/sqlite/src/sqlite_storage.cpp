@@ -7,6 +7,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "change_log.hpp"
 #include "operations.hpp"
 #include "session_pool.hpp"
 #include "sqlite_error.hpp"
@@ -119,8 +120,9 @@ void sqlite_storage::do_put_statuses(prepared_put request, count_callback done) 
 
 void sqlite_storage::do_ack_statuses(prepared_ack request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("ack_statuses", true, changed,
-                                [&](session& s) { return sqlite::ack_statuses(s, request); });
+  const auto error = impl_->run("ack_statuses", true, changed, [&](session& s) {
+    return sqlite::ack_statuses(s, request, impl_->settings);
+  });
   done(error, changed);
 }
 
@@ -169,6 +171,18 @@ void sqlite_storage::do_get_revision(std::string timeline, revision_callback don
   const auto error = impl_->run("get_revision", false, revision,
                                 [&](session& s) { return sqlite::get_revision(s, timeline); });
   done(error, revision);
+}
+
+void sqlite_storage::do_get_changes(prepared_changes request, changes_callback done) {
+  sqlite::changes_answer answer;
+  auto error = impl_->run("get_changes", false, answer,
+                          [&](session& s) { return sqlite::get_changes(s, request); });
+  if (!error && !answer.stale.empty())
+    error = impl_->failure(errc::stale_cursor, "get_changes",
+                           "timeline " + nlohmann::json(request.timeline).dump() + ": " +
+                               answer.stale + "; read the timeline afresh");
+  if (error) answer.page = {};
+  done(error, std::move(answer.page));
 }
 
 std::unique_ptr<status_storage> make_sqlite_storage(sqlite_options options) {

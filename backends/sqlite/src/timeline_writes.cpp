@@ -1,9 +1,15 @@
-// The write operations. Each keeps three things in step with the statuses, inside its
-// transaction: the unacked counts per level, the timeline's size and its revision.
+// The write operations. Each keeps four things in step with the statuses, inside its
+// transaction: the unacked counts per level, the timeline's size, the change log (one
+// entry per status changed, change_log.hpp) and the revision of its newest change.
+#include <algorithm>
 #include <map>
 
+#include <sqlite3.h>
+
+#include "change_log.hpp"
 #include "operations.hpp"
 #include "sql.hpp"
+#include "sqlite_error.hpp"
 #include "storage/order_key.hpp"
 #include "timeline_row.hpp"
 
@@ -40,7 +46,7 @@ timeline_row create_timeline(session& s, const std::string& name) {
   auto q = s.create_timeline.start();
   q.bind_blob(1, name);
   q.run();
-  return timeline_row{s.db.last_insert_rowid(), 0};
+  return timeline_row{s.db.last_insert_rowid(), 0, 0};
 }
 
 // Gives free pages back to the file system once more than 1 MiB is free. Inside the
@@ -51,13 +57,15 @@ void reclaim_free_pages(session& s) {
   if (free_bytes > (std::int64_t{1} << 20)) s.db.exec("PRAGMA incremental_vacuum");
 }
 
-// Ends a write that changed something: counts, size, revision, space, commit.
-void finish(session& s, transaction& tx, const timeline_row& timeline, const count_changes& counts,
-            bool reclaim) {
+// Ends a write that changed something: counts, change log, size and revision, space,
+// commit.
+void finish(session& s, transaction& tx, timeline_row& timeline, const count_changes& counts,
+            change_batch& log, const storage_limits& limits, bool reclaim) {
   counts.apply(s, timeline.id);
+  log.store(s, timeline, limits.change_retention);
   {
-    auto q = s.bump_timeline.start();
-    q.bind_int64(1, timeline.id).bind_int64(2, timeline.size);
+    auto q = s.update_timeline.start();
+    q.bind_int64(1, timeline.id).bind_int64(2, timeline.size).bind_int64(3, timeline.revision);
     q.run();
   }
   if (reclaim) reclaim_free_pages(s);
@@ -74,14 +82,32 @@ std::size_t count_removed(statement::active& q, count_changes& counts) {
   return removed;
 }
 
-// Removes the oldest statuses down to soft_max once there are more than hard_max.
+// Removes the oldest statuses down to soft_max once there are more than hard_max,
+// logging each removal, oldest first.
 std::size_t truncate(session& s, timeline_row& timeline, const storage_limits& limits,
-                     count_changes& counts) {
+                     count_changes& counts, change_batch& log) {
   const auto size = static_cast<std::size_t>(timeline.size);
   if (!limits.truncates() || size <= limits.hard_limit()) return 0;
-  auto q = s.delete_oldest.start();
-  q.bind_int64(1, timeline.id).bind_int64(2, static_cast<std::int64_t>(size - limits.soft_max));
-  const std::size_t removed = count_removed(q, counts);
+  std::size_t removed = 0;
+  std::string newest_removed;  // the smallest order key of the oldest ones
+  {
+    auto q = s.oldest_statuses.start();
+    q.bind_int64(1, timeline.id).bind_int64(2, static_cast<std::int64_t>(size - limits.soft_max));
+    while (q.step()) {
+      const std::string_view key = q.column_blob(2);
+      if (!order_key_is_acked(key)) counts.add(q.column_int64(1), -1);
+      log.add(change_op::remove, std::string(q.column_blob(0)));
+      newest_removed = key;
+      ++removed;
+    }
+  }
+  if (removed == 0) return 0;
+  {
+    // They are the tail of the timeline's order: one range delete.
+    auto q = s.delete_from_key.start();
+    q.bind_int64(1, timeline.id).bind_blob(2, newest_removed);
+    q.run();
+  }
   timeline.size -= static_cast<std::int64_t>(removed);
   return removed;
 }
@@ -120,10 +146,12 @@ std::size_t put_statuses(session& s, const prepared_put& request, const write_se
   if (!timeline) timeline = create_timeline(s, request.timeline);
 
   count_changes counts;
+  change_batch log;
   std::size_t changed = 0;
   // In request order, each against the state the earlier ones left, so a later duplicate
   // id behaves as if put after the earlier one.
   for (const auto& status : request.statuses) {
+    change_op op = change_op::insert;
     if (request.mode == put_mode::insert) {
       if (!insert(s, timeline->id, status)) continue;
       ++timeline->size;
@@ -141,26 +169,42 @@ std::size_t put_statuses(session& s, const prepared_put& request, const write_se
             .bind_text(4, status.json);
         q.run();
         if (old->unacked) counts.add(old->level, -1);
+        op = change_op::update;
       }
     }
     if (!status.acked) counts.add(status.level, +1);
+    log.add(op, status.id, status.json);
     ++changed;
   }
   if (changed == 0) return 0;  // rolled back: no timeline, no revision
-  const std::size_t removed =
-      truncate(s, *timeline, settings.limits.for_timeline(request.timeline), counts);
-  finish(s, tx, *timeline, counts, removed != 0 && settings.reclaim_space);
+  const auto limits = settings.limits.for_timeline(request.timeline);
+  const std::size_t removed = truncate(s, *timeline, limits, counts, log);
+  finish(s, tx, *timeline, counts, log, limits, removed != 0 && settings.reclaim_space);
   return changed;
 }
 
-std::size_t ack_statuses(session& s, const prepared_ack& request) {
+std::size_t ack_statuses(session& s, const prepared_ack& request, const write_settings& settings) {
   transaction tx(s.tx, transaction::mode::immediate);
   auto timeline = find_timeline(s, request.timeline);
   if (!timeline) return 0;
 
-  // Where the range part starts, fixed before anything changes: the union is of sets
-  // taken from the timeline as it was, and acking max_id through `ids` first must not
-  // make the range part see it as acked.
+  // The statuses to ack, gathered from the timeline as it was before any of them changes
+  // (the union is of sets taken from that timeline, and a scan must not run over rows it
+  // re-keys), then acked in timeline order so that the log lists them that way.
+  struct target {
+    std::int64_t rowid, level;
+    std::string key;
+  };
+  std::vector<target> targets;
+  if (request.ids) {
+    for (const auto& id : *request.ids) {
+      auto q = s.find_status.start();
+      q.bind_int64(1, timeline->id).bind_blob(2, id);
+      // Unknown or already acked: skip (a duplicate is dropped below).
+      if (!q.step() || order_key_is_acked(q.column_blob(1))) continue;
+      targets.push_back({q.column_int64(0), q.column_int64(2), std::string(q.column_blob(1))});
+    }
+  }
   std::optional<std::string> range_from;
   if (!request.ids && !request.max_id) {
     range_from = std::string(sql::key_floor);
@@ -169,68 +213,44 @@ std::size_t ack_statuses(session& s, const prepared_ack& request) {
     q.bind_int64(1, timeline->id).bind_blob(2, *request.max_id);
     if (q.step() && !order_key_is_acked(q.column_blob(1))) range_from = q.column_blob(1);
   }
+  if (range_from) {
+    auto q = s.unacked_from.start();
+    q.bind_int64(1, timeline->id).bind_blob(2, *range_from);
+    while (q.step())
+      targets.push_back({q.column_int64(0), q.column_int64(2), std::string(q.column_blob(1))});
+  }
+  if (targets.empty()) return 0;
+  // Timeline order, newest first, as the log lists an ack. Order keys are unique in a
+  // timeline, so equal keys are the same status listed twice.
+  std::sort(targets.begin(), targets.end(),
+            [](const target& a, const target& b) { return a.key < b.key; });
+  targets.erase(std::unique(targets.begin(), targets.end(),
+                            [](const target& a, const target& b) { return a.key == b.key; }),
+                targets.end());
 
   count_changes counts;
-  std::size_t changed = 0;
-  // Re-keys and rewrites one unacked status as acked.
-  auto ack = [&](std::int64_t rowid, std::string_view key, std::int64_t level,
-                 const std::string& json) {
-    const std::string new_key = order_key_with_acked_at(key, request.at);
-    const std::string new_json = with_acked_at(json, request.at_text);
+  change_batch log;
+  for (const auto& t : targets) {
+    std::string id, json;
+    {
+      // One document at a time, so acking a whole timeline never holds them all.
+      auto q = s.status_document.start();
+      q.bind_int64(1, t.rowid);
+      if (!q.step()) throw sqlite_error(SQLITE_CORRUPT, "ack_statuses", "a status vanished");
+      id = q.column_blob(0);
+      json = with_acked_at(std::string(q.column_text(1)), request.at_text);
+    }
     auto q = s.ack_status.start();
-    q.bind_int64(1, rowid).bind_blob(2, new_key).bind_text(3, new_json);
+    q.bind_int64(1, t.rowid)
+        .bind_blob(2, order_key_with_acked_at(t.key, request.at))
+        .bind_text(3, json);
     q.run();
-    counts.add(level, -1);
-    ++changed;
-  };
-
-  if (request.ids) {
-    for (const auto& id : *request.ids) {
-      std::int64_t rowid = 0, level = 0;
-      std::string key, json;
-      {
-        auto q = s.find_status_document.start();
-        q.bind_int64(1, timeline->id).bind_blob(2, id);
-        // Unknown, already acked, or acked by an earlier duplicate in this list: skip.
-        if (!q.step() || order_key_is_acked(q.column_blob(1))) continue;
-        rowid = q.column_int64(0);
-        key = q.column_blob(1);
-        level = q.column_int64(2);
-        json = q.column_text(3);
-      }
-      ack(rowid, key, level, json);
-    }
+    counts.add(t.level, -1);
+    log.add(change_op::ack, std::move(id), request.at_text);
   }
-
-  if (range_from) {
-    // In chunks, each read completely before it is changed (a scan must not run over
-    // rows it is re-keying). Acked rows leave the unacked range, so the same query
-    // yields the next chunk until the range is empty.
-    constexpr std::int64_t chunk = 256;
-    for (;;) {
-      struct row {
-        std::int64_t rowid, level;
-        std::string key, json;
-      };
-      std::vector<row> rows;
-      {
-        auto q = s.page_documents.start();
-        q.bind_int64(1, timeline->id)
-            .bind_blob(2, *range_from)
-            .bind_blob(3, sql::acked_floor)
-            .bind_int64(4, chunk);
-        while (q.step())
-          rows.push_back({q.column_int64(0), q.column_int64(2), std::string(q.column_blob(1)),
-                          std::string(q.column_text(3))});
-      }
-      for (const auto& r : rows) ack(r.rowid, r.key, r.level, r.json);
-      if (static_cast<std::int64_t>(rows.size()) < chunk) break;
-    }
-  }
-
-  if (changed == 0) return 0;
-  finish(s, tx, *timeline, counts, false);  // an ack frees no pages worth reclaiming
-  return changed;
+  // An ack frees no pages worth reclaiming.
+  finish(s, tx, *timeline, counts, log, settings.limits.for_timeline(request.timeline), false);
+  return targets.size();
 }
 
 std::size_t delete_statuses(session& s, const delete_request& request,
@@ -240,8 +260,14 @@ std::size_t delete_statuses(session& s, const delete_request& request,
   if (!timeline) return 0;
 
   count_changes counts;
+  change_batch log;
   std::size_t changed = 0;
   if (request.selection.is_all()) {
+    {
+      auto q = s.timeline_ids.start();
+      q.bind_int64(1, timeline->id);
+      while (q.step()) log.add(change_op::remove, std::string(q.column_blob(0)));
+    }
     {
       auto q = s.delete_all_statuses.start();
       q.bind_int64(1, timeline->id);
@@ -255,14 +281,22 @@ std::size_t delete_statuses(session& s, const delete_request& request,
     timeline->size = 0;
   } else {
     for (const auto& id : request.selection.id_list()) {
-      auto q = s.delete_status.start();
-      q.bind_int64(1, timeline->id).bind_blob(2, id);
-      changed += count_removed(q, counts);
+      std::size_t removed = 0;
+      {
+        auto q = s.delete_status.start();
+        q.bind_int64(1, timeline->id).bind_blob(2, id);
+        removed = count_removed(q, counts);
+      }
+      // Unknown, or listed twice: nothing removed, nothing logged.
+      if (removed == 0) continue;
+      log.add(change_op::remove, id);
+      changed += removed;
     }
     if (changed == 0) return 0;
     timeline->size -= static_cast<std::int64_t>(changed);
   }
-  finish(s, tx, *timeline, counts, settings.reclaim_space);
+  finish(s, tx, *timeline, counts, log, settings.limits.for_timeline(request.timeline),
+         settings.reclaim_space);
   return changed;
 }
 

@@ -5,7 +5,9 @@
 // half-written operation, and several processes may share one environment. Every
 // operation is one LMDB transaction: a write commits all of its changes or none.
 // Statuses are kept in an index whose byte order is the timeline order, so a get, an
-// ack by max_id and truncation are range scans, and unacked counts are O(levels).
+// ack by max_id and truncation are range scans, and unacked counts are O(levels). Each
+// write records its changes in the store's change log in the same transaction
+// (get_changes, keeping the newest storage_limits::change_retention per timeline).
 // docs/lmdb.md describes the key layout, map growth, and the thread and process rules.
 //
 // Synchronous: every callback runs before the operation returns, on the calling thread,
@@ -111,10 +113,7 @@ protected:
                    std::function<void(const storage_error&, std::vector<bool>)> done) override;
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
-  // TEMPORARY until the change log lands in this backend (issue 8).
-  void do_get_changes(prepared_changes, changes_callback done) override {
-    done(storage_error(errc::unsupported, "change log not implemented yet"), {});
-  }
+  void do_get_changes(prepared_changes request, changes_callback done) override;
 
 private:
   lmdb_options options_;

@@ -5,6 +5,12 @@
 // max_id O(acked * log N), and unacked counts O(levels), maintained on every change.
 // Nothing survives the process unless you save() it; load() reads such a file back.
 //
+// Change feed: each timeline keeps its change log (changes.hpp) in memory, pruned to
+// limits.change_retention. save() writes each timeline's revision but not its log, so
+// after load() every timeline resumes at its saved revision with an empty log: a reader
+// whose cursor is that revision follows on, any older cursor gets errc::stale_cursor and
+// must resync.
+//
 // Thread safety: all operations, save() and load() may be called concurrently from any
 // number of threads; reads share a lock, writes take it alone. Callbacks run after the
 // lock is released, so they may call back into the storage.
@@ -30,14 +36,15 @@ public:
   explicit memory_storage(memory_options options = {});
   ~memory_storage() override;
 
-  /// Writes every timeline to `path` as one JSON document, atomically (a temporary file
-  /// beside it, flushed, then renamed over it). Throws storage_failure on I/O errors,
-  /// leaving any previous file at `path` intact.
+  /// Writes every timeline and its revision to `path` as one JSON document, atomically (a
+  /// temporary file beside it, flushed, then renamed over it); change logs are not
+  /// written. Throws storage_failure on I/O errors, leaving any previous file intact.
   void save(const std::filesystem::path& path) const;
 
-  /// Replaces the contents with those saved at `path`. Throws storage_failure when the
-  /// file is missing, unreadable or damaged, naming the path and the problem; the store
-  /// is then empty, never half-loaded.
+  /// Replaces the contents with those saved at `path`, each timeline at its saved
+  /// revision with an empty change log. Throws storage_failure when the file is missing,
+  /// unreadable or damaged, naming the path and the problem; the store is then empty,
+  /// never half-loaded.
   void load(const std::filesystem::path& path);
 
 protected:
@@ -50,10 +57,7 @@ protected:
                    std::function<void(const storage_error&, std::vector<bool>)> done) override;
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
-  // TEMPORARY until the change log lands in this backend (issue 8).
-  void do_get_changes(prepared_changes, changes_callback done) override {
-    done(storage_error(errc::unsupported, "change log not implemented yet"), {});
-  }
+  void do_get_changes(prepared_changes request, changes_callback done) override;
 
 private:
   struct state;

@@ -3,7 +3,9 @@
 // The default store of the server. Every operation is one SQLite transaction, so it
 // happens completely or not at all, also when the process is killed in the middle of it.
 // The database is in WAL mode; each committed operation survives a crash of the process,
-// and with `sqlite_durability::full` also a power loss (see docs/sqlite.md).
+// and with `sqlite_durability::full` also a power loss (see docs/sqlite.md). Each write
+// records its changes in the file's change log in the same transaction (get_changes,
+// keeping the newest storage_limits::change_retention per timeline).
 //
 // Synchronous: every callback runs before the operation returns, on the calling thread,
 // after every lock the operation took has been released (so a callback may call back into
@@ -77,8 +79,9 @@ public:
   static constexpr const char* in_memory = ":memory:";
 
   /// The schema version this program writes and reads (PRAGMA user_version). Stores of
-  /// an older version are migrated when opened; newer ones are refused.
-  static constexpr int schema_version = 1;
+  /// an older version are migrated when opened; newer ones are refused. Version 2 added
+  /// the change log.
+  static constexpr int schema_version = 2;
 
   /// Opens (creating it when missing) and if needed migrates the store at options.path.
   /// Throws invalid_request for contradictory limits, and storage_failure, naming the
@@ -109,10 +112,7 @@ protected:
                    std::function<void(const storage_error&, std::vector<bool>)> done) override;
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
-  // TEMPORARY until the change log lands in this backend (issue 8).
-  void do_get_changes(prepared_changes, changes_callback done) override {
-    done(storage_error(errc::unsupported, "change log not implemented yet"), {});
-  }
+  void do_get_changes(prepared_changes request, changes_callback done) override;
 
 private:
   struct impl;

@@ -45,8 +45,8 @@ class storage_suite {
 public:
   virtual ~storage_suite() = default;
 
-  /// A new, empty storage with these limits. Called at least once per case; each
-  /// returned storage must be independent of the others.
+  /// A new, empty storage with these limits (change_retention included). Called at least
+  /// once per case; each returned storage must be independent of the others.
   virtual std::unique_ptr<status_storage> make_storage(const storage_limits& limits) = 0;
 
   /// Drives the backend until `done()` holds. The default, for synchronous backends,
@@ -62,7 +62,8 @@ public:
 void run_contract_cases(storage_suite& suite);
 
 /// Applies random operations to a storage from `suite` and to a simple reference model,
-/// requiring identical answers and, at the end, identical timelines. The seeds are
+/// requiring identical answers (change feed included) and, at the end, identical timelines,
+/// which each timeline's change log replayed from revision 0 must also rebuild. The seeds are
 /// ROOST_SEED from the environment when set (to replay a failure), otherwise ten fixed
 /// ones; a failure reports its seed and operation number.
 void run_randomized_cases(storage_suite& suite);

@@ -1,0 +1,64 @@
+// The change log of the SQLite backend: recording the changes of a write inside its
+// transaction, pruning to the retention, and reading a page of changes after a cursor.
+//
+// Every change gets the timeline's next revision (timeline_row::revision counts them);
+// the write then stores that revision in the timeline's row, so the row's revision is
+// always the newest change's. Rows of `changes` are only ever removed from the start of a
+// timeline's range (pruning), so the retained log is one run of consecutive revisions
+// ending at the timeline's revision — or empty, after an upgrade from schema version 1 or
+// with a retention of 0.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "session.hpp"
+#include "storage/changes.hpp"
+#include "timeline_row.hpp"
+
+namespace roost::sqlite {
+
+/// The changes of one write, gathered in the order it makes them and stored when it
+/// finishes: so a write with more changes than the retention (a large delete, or a
+/// retention of 0) never stores rows only to prune them again.
+class change_batch {
+public:
+  /// Adds a change. `text` is the status as stored (insert, update) or the acked_at
+  /// written (ack), empty for a remove; it must stay valid until store().
+  void add(change_op op, std::string id, std::string_view text = {}) {
+    changes_.push_back({op, std::move(id), text});
+  }
+
+  /// How many changes were added.
+  std::size_t size() const noexcept { return changes_.size(); }
+
+  /// Numbers the changes with the revisions after timeline.revision (advancing it to the
+  /// last one), stores the newest `retention` of them and prunes older ones from the log
+  /// (one range delete), so that it keeps the newest `retention` changes of the timeline.
+  /// REQUIRES: inside the write's transaction; called once.
+  void store(session& s, timeline_row& timeline, std::size_t retention);
+
+private:
+  struct change {
+    change_op op;
+    std::string id;
+    std::string_view text;
+  };
+  std::vector<change> changes_;
+};
+
+/// What get_changes found: a page, or why the cursor is stale.
+struct changes_answer {
+  change_page page;
+  /// Non-empty when `since` is ahead of the timeline or older than what the log keeps:
+  /// says which, for the errc::stale_cursor message.
+  std::string stale;
+};
+
+/// get_changes: the changes after request.since and the timeline's revision, read in
+/// one read transaction (one snapshot). An unknown timeline has revision 0 and no changes.
+changes_answer get_changes(session& s, const prepared_changes& request);
+
+}  // namespace roost::sqlite

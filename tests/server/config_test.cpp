@@ -80,3 +80,20 @@ TEST_CASE("per-timeline truncation settings become the storage's per-timeline li
   CHECK(limits.for_timeline("tight").hard_limit() == 6);
   CHECK_NOTHROW(limits.validate());
 }
+
+TEST_CASE("change feed settings: retention reaches every timeline's limits, stream bounds") {
+  server_config c;
+  CHECK(c.sse_heartbeat == std::chrono::seconds(15));
+  CHECK(c.sse_buffer_bytes == 1024u * 1024u);
+  apply_config_json(c, R"({"change_retention": 7, "sse_heartbeat_seconds": 2, "sse_buffer_bytes": 4096,
+    "timelines": ["home", {"name": "small", "soft_max": 5}]})", "test");
+  finish_config(c);
+  CHECK(c.sse_heartbeat == std::chrono::seconds(2));
+  CHECK(c.sse_buffer_bytes == 4096u);
+  const auto limits = limits_of(c);
+  CHECK(limits.for_timeline("home").change_retention == 7);
+  CHECK(limits.for_timeline("small").change_retention == 7);
+  CHECK(error_of("{\"sse_heartbeat_seconds\": 0}").find("sse_heartbeat_seconds") != std::string::npos);
+  CHECK(error_of("{\"sse_buffer_bytes\": 10}").find("at least 1024") != std::string::npos);
+  CHECK(error_of("{\"change_retention\": -1}").find("change_retention") != std::string::npos);
+}

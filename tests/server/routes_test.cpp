@@ -56,3 +56,13 @@ TEST_CASE("integers parse strictly") {
     CHECK_FALSE(parse_integer(bad).has_value());
   }
 }
+
+TEST_CASE("change feed and Atom paths") {
+  CHECK(std::get<route::atom_feed>(match_route("GET", "/timelines/a%2Fb/statuses.atom?count=3")).timeline == "a/b");
+  const auto json_feed = std::get<route::changes>(match_route("GET", "/timelines/home/changes.json?since=1"));
+  CHECK(json_feed.timeline == "home");
+  CHECK_FALSE(json_feed.stream);
+  CHECK(std::get<route::changes>(match_route("HEAD", "/timelines/home/changes")).stream);
+  CHECK(std::get<route::wrong_method>(match_route("POST", "/timelines/home/changes")).allow == "GET, HEAD");
+  CHECK(std::holds_alternative<route::not_found>(match_route("GET", "/timelines/home/changes/x")));
+}

@@ -1,5 +1,6 @@
 #include "api.hpp"
 
+#include "api_support.hpp"
 #include "query.hpp"
 
 namespace roost::web {
@@ -7,24 +8,7 @@ namespace {
 
 using json = nlohmann::json;
 
-/// A client mistake found while reading a request: becomes a 400 with its message.
-struct bad_request : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// A store failure: 503 when the store's work queue is full (the client may retry), 500
-// for anything else.
-http_response storage_failure(const storage_error& error) {
-  return json_error(error.code() == errc::overloaded ? 503 : 500, "storage: " + error.message());
-}
-
-http_response json_ok(std::string body) {
-  http_response r;
-  r.body = std::move(body);
-  return r;
-}
-
-std::string quoted(const std::string& text) { return json(text).dump(); }
+std::string quoted(const std::string& text) { return json_quoted(text); }
 
 // Parses a request body as JSON, refusing nesting deeper than `max_depth` so that a
 // hostile body cannot exhaust the stack of anything that walks the document later.
@@ -50,20 +34,6 @@ std::string body_id(const json& v, const char* what) {
   if (!v.is_string() && !v.is_number_integer())
     throw bad_request(std::string(what) + " must be a string or an integer, not " + v.type_name());
   return id_text(v);
-}
-
-ack_state parse_ack_state(const std::optional<std::string>& text) {
-  if (!text || *text == "any") return ack_state::any;
-  if (*text == "acked") return ack_state::acked;
-  if (*text == "unacked") return ack_state::unacked;
-  throw bad_request("ack_state must be any, acked or unacked, not " + quoted(*text));
-}
-
-status_count parse_count(const std::optional<std::string>& text, std::size_t page_size) {
-  if (!text) return status_count::of(page_size);
-  const auto n = parse_integer(*text);
-  if (!n || *n <= 0) throw bad_request("count must be a positive integer, not " + quoted(*text));
-  return status_count::of(static_cast<std::size_t>(*n));
 }
 
 // The counts a long poll states, keyed "total" or a level; other keys are ignored (clients
@@ -101,6 +71,26 @@ auto guarded(respond_fn& respond, F&& f) -> decltype(f()) {
 
 }  // namespace
 
+// Shared with the other handler files (api_support.hpp).
+
+http_response storage_failure(const storage_error& error) {
+  return json_error(error.code() == errc::overloaded ? 503 : 500, "storage: " + error.message());
+}
+
+ack_state parse_ack_state(const std::optional<std::string>& text) {
+  if (!text || *text == "any") return ack_state::any;
+  if (*text == "acked") return ack_state::acked;
+  if (*text == "unacked") return ack_state::unacked;
+  throw bad_request("ack_state must be any, acked or unacked, not " + json_quoted(*text));
+}
+
+status_count parse_count(const std::optional<std::string>& text, std::size_t page_size) {
+  if (!text) return status_count::of(page_size);
+  const auto n = parse_integer(*text);
+  if (!n || *n <= 0) throw bad_request("count must be a positive integer, not " + json_quoted(*text));
+  return status_count::of(static_cast<std::size_t>(*n));
+}
+
 http_response json_error(int status, const std::string& message) {
   http_response r;
   r.status = status;
@@ -132,6 +122,12 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     if (served(r->timeline)) post_statuses(r->timeline, request, respond);
   } else if (const auto* r = std::get_if<route::ack>(&match)) {
     if (served(r->timeline)) ack(r->timeline, request, respond);
+  } else if (const auto* r = std::get_if<route::atom_feed>(&match)) {
+    if (served(r->timeline)) atom_feed(r->timeline, request, respond);
+  } else if (const auto* r = std::get_if<route::changes>(&match)) {
+    if (served(r->timeline))
+      return r->stream ? change_stream(r->timeline, request, respond)
+                       : changes_json(r->timeline, request, respond);
   } else if (const auto* r = std::get_if<route::timeline_counts>(&match)) {
     if (served(r->timeline)) return timeline_counts(r->timeline, request, respond);
   } else if (std::holds_alternative<route::multi_counts>(match)) {

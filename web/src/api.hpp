@@ -5,8 +5,10 @@
 // client is validated; a client's mistake is a 4xx with a message and changes nothing.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +22,11 @@ namespace roost::web {
 
 /// Unacked counts per timeline name.
 using counts_by_timeline = std::map<std::string, unacked_counts>;
+
+/// How a change stream reports its first read: an error (no stream), or the function
+/// that starts writing to the client (change_feed::stream_ready).
+using change_stream_ready = std::function<void(
+    const storage_error& error, std::function<void(std::shared_ptr<event_sink>)> start)>;
 
 /// What the api needs from the rest of the server.
 struct api_services {
@@ -37,6 +44,19 @@ struct api_services {
                           std::function<bool(const counts_by_timeline&)> differs,
                           std::function<void(const storage_error&, counts_by_timeline)> done)>
       watch_counts;
+
+  /// Calls `done(true)` once the timeline's revision is above `revision`, or
+  /// `done(false)` after `bound` (change_feed::wait). Returns a function that abandons
+  /// the wait.
+  std::function<cancel_fn(const std::string& timeline, std::uint64_t revision,
+                          std::chrono::milliseconds bound, std::function<void(bool)> done)>
+      wait_changes;
+
+  /// Opens a Server-Sent Events stream of the changes after `since`
+  /// (change_feed::open_stream). Returns a function that ends it.
+  std::function<cancel_fn(const std::string& timeline, std::uint64_t since,
+                          change_stream_ready ready)>
+      open_change_stream;
 
   /// Renders one status as the viewer's <li> element (statuses.html).
   std::function<std::string(const status&)> render_status_html;
@@ -63,6 +83,13 @@ private:
   cancel_fn timeline_counts(const std::string& timeline, const http_request& request,
                             respond_fn& respond);
   cancel_fn multi_counts(const http_request& request, respond_fn& respond);
+  // The change feed and the Atom feed (change_api.cpp).
+  cancel_fn changes_json(const std::string& timeline, const http_request& request,
+                         respond_fn& respond);
+  cancel_fn change_stream(const std::string& timeline, const http_request& request,
+                          respond_fn& respond);
+  void atom_feed(const std::string& timeline, const http_request& request, respond_fn& respond);
+  std::string base_url(const http_request& request) const;
 
   const server_config& config_;
   api_services services_;

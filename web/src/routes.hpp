@@ -15,6 +15,11 @@ struct get_statuses { std::string timeline; bool html = false; };
 struct post_statuses { std::string timeline; };
 /// POST /timelines/{timeline}/ack.json
 struct ack { std::string timeline; };
+/// GET /timelines/{timeline}/statuses.atom
+struct atom_feed { std::string timeline; };
+/// GET /timelines/{timeline}/changes.json (`stream` false) and .../changes (Server-Sent
+/// Events, `stream` true)
+struct changes { std::string timeline; bool stream = false; };
 /// GET /timelines/{timeline}/updates/unacked_counts.json
 struct timeline_counts { std::string timeline; };
 /// GET /updates/unacked_counts.json
@@ -32,7 +37,8 @@ struct not_found {};
 }  // namespace route
 
 using route_match =
-    std::variant<route::get_statuses, route::post_statuses, route::ack, route::timeline_counts,
+    std::variant<route::get_statuses, route::post_statuses, route::ack, route::atom_feed,
+                 route::changes, route::timeline_counts,
                  route::multi_counts, route::index_page, route::timeline_page,
                  route::static_asset, route::wrong_method, route::not_found>;
 

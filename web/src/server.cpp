@@ -10,6 +10,7 @@
 
 #include "access_log.hpp"
 #include "api.hpp"
+#include "change_feed.hpp"
 #include "count_watch.hpp"
 #include "listener.hpp"
 #include "pages.hpp"
@@ -22,11 +23,13 @@ namespace net = boost::asio;
 
 storage_limits limits_of(const server_config& config) {
   storage_limits limits{.soft_max = config.soft_max, .hard_max = config.hard_max,
-                        .default_count = config.page_size};
+                        .default_count = config.page_size,
+                        .change_retention = config.change_retention};
   for (const auto& t : config.timelines)
     if (t.soft_max || t.hard_max)
       limits.per_timeline[t.name] = {.soft_max = t.soft_max.value_or(config.soft_max),
-                                     .hard_max = t.hard_max.value_or(t.soft_max ? 0 : config.hard_max)};
+                                     .hard_max = t.hard_max.value_or(t.soft_max ? 0 : config.hard_max),
+                                     .change_retention = config.change_retention};
   return limits;
 }
 
@@ -56,6 +59,12 @@ int run_server(const server_config& config, status_storage& storage) {
   for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
 
   count_watch watch(storage, ioc.get_executor(), config.long_poll_timeout);
+  // Reads of a busy timeline's changes are at least 20 ms apart: 1,000 streams then get
+  // one write per 20 ms each instead of one per change; 5 ms ran the 1,000-subscriber
+  // benchmark at a fifth of the rate (docs/performance.md, "Change feed fan-out").
+  change_feed feed(storage, ioc.get_executor(),
+                   {.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(config.sse_heartbeat),
+                    .min_read_interval = std::chrono::milliseconds(20)});
   access_log log(config.access_log);
   api handler(config,
               {.storage = storage,
@@ -69,6 +78,15 @@ int run_server(const server_config& config, status_storage& storage) {
                             std::function<bool(const counts_by_timeline&)> differs,
                             std::function<void(const storage_error&, counts_by_timeline)> done) {
                      return watch.watch(std::move(names), std::move(differs), std::move(done));
+                   },
+               .wait_changes =
+                   [&feed](const std::string& name, std::uint64_t revision,
+                           std::chrono::milliseconds bound, std::function<void(bool)> done) {
+                     return feed.wait(name, revision, bound, std::move(done));
+                   },
+               .open_change_stream =
+                   [&feed](const std::string& name, std::uint64_t since, change_stream_ready ready) {
+                     return feed.open_stream(name, since, std::move(ready));
                    },
                .render_status_html = render_status_html,
                .serve_page = [&config](const route_match& m) { return serve_page(config, m); }});
@@ -92,6 +110,7 @@ int run_server(const server_config& config, status_storage& storage) {
     sessions.stopping = true;
     server_listener->stop();
     watch.answer_all();
+    feed.answer_all();
     sessions.sessions.close_all();
     stop_when_drained(ioc, sessions, std::make_shared<net::steady_timer>(ioc),
                       std::chrono::steady_clock::now() + std::chrono::seconds(10));

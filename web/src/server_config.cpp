@@ -104,12 +104,16 @@ void apply_config_json(server_config& config, const std::string& json_text,
     else if (key == "idle_timeout_seconds") config.idle_timeout = seconds_value(v, key);
     else if (key == "long_poll_timeout_seconds") config.long_poll_timeout = seconds_value(v, key);
     else if (key == "access_log") config.access_log = bool_value(v, key);
+    else if (key == "change_retention") config.change_retention = count_value(v, key);
+    else if (key == "sse_heartbeat_seconds") config.sse_heartbeat = seconds_value(v, key);
+    else if (key == "sse_buffer_bytes") config.sse_buffer_bytes = count_value(v, key, 1024);
     else
       unknown(key,
               "listen, storage, timelines, io_threads, worker_threads, worker_queue, time_zone, "
               "page_size, "
               "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, "
-              "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log");
+              "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log, "
+              "change_retention, sse_heartbeat_seconds, sse_buffer_bytes");
   }
 }
 

@@ -42,6 +42,13 @@ struct server_config {
   std::chrono::seconds idle_timeout{120};      ///< keep-alive connection without a request
   std::chrono::seconds long_poll_timeout{60};  ///< a held request is answered unchanged after this
   bool access_log = true;
+  /// Change feed: how many of each timeline's newest changes the store keeps; older
+  /// cursors are answered 410 Gone.
+  std::size_t change_retention = 10000;
+  /// Change feed: a comment line goes to idle event streams this often.
+  std::chrono::seconds sse_heartbeat{15};
+  /// Change feed: an event stream whose unwritten bytes would exceed this is dropped.
+  std::size_t sse_buffer_bytes = 1024 * 1024;
 
   /// The served timeline called `name`, or nullptr.
   const timeline_config* find_timeline(std::string_view name) const;

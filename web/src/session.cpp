@@ -1,10 +1,14 @@
 // The connection handling of the Beast async server examples: one session object per
 // connection, kept alive by the handler in flight, on its own strand; do_x() starts an
-// operation, on_x() continues it. No mutexes in the I/O path.
+// operation, on_x() continues it. No mutexes in the request/response path; a streamed
+// response (Server-Sent Events) takes its events from other threads through a small
+// locked queue.
 #include "session.hpp"
 
+#include <array>
 #include <chrono>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -40,7 +44,7 @@ void session_registry::close_all() {
 
 namespace {
 
-class session : public std::enable_shared_from_this<session> {
+class session : public std::enable_shared_from_this<session>, public event_sink {
 public:
   session(tcp::socket&& socket, session_context& context)
       : stream_(std::move(socket)), context_(context) {
@@ -91,7 +95,9 @@ private:
     keep_alive_ = request.keep_alive();
     head_ = request.method() == http::verb::head;
     current_ = {std::string(request.method_string()), std::string(request.target()),
-                std::move(request.body())};
+                std::move(request.body()), {}};
+    for (const auto& field : request)
+      current_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     stream_.expires_never();  // a long poll may wait; its own bound answers it
     waiting_ = true;
     auto self = shared_from_this();
@@ -153,6 +159,7 @@ private:
   void on_response(http_response r) {
     if (!waiting_ && current_.method != "?") return;  // abandoned: nobody to answer
     waiting_ = false;
+    if (r.start_stream) return start_stream(std::move(r));
     cancel_ = {};
     const bool keep = keep_alive_ && !context_.stopping;
     http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
@@ -180,6 +187,138 @@ private:
 
   void close_if_idle() {
     if (reading_) do_close();  // between requests: nothing in flight to finish
+    if (streaming_) end_stream();  // an event stream never finishes on its own
+  }
+
+  // --- streamed responses (Server-Sent Events) ---------------------------------------
+  //
+  // The header goes out without a Content-Length, with "Connection: close": the body is
+  // everything until the server closes. Events come from any thread through send();
+  // they queue under stream_mutex_ and one write at a time takes all that is queued.
+  // Bytes queued but not yet written are bounded by sse_buffer_bytes: beyond that the
+  // client is not reading and is dropped. The request's cancel function (cancel_) is
+  // called once the stream ends, however it ends.
+
+  void start_stream(http_response r) {
+    auto header = std::make_shared<http::response<http::empty_body>>(
+        static_cast<http::status>(r.status), 11);
+    header->set(http::field::server, "roost");
+    header->set(http::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) header->set(name, value);
+    header->keep_alive(false);
+    context_.log.write({remote_, current_.method, current_.target, r.status, 0,
+                        std::chrono::steady_clock::now() - started_});
+    stream_.expires_after(context_.config.read_timeout);
+    http::async_write(stream_, *header,
+                      [self = shared_from_this(), header, start = std::move(r.start_stream)](
+                          beast::error_code ec, std::size_t) {
+                        // A stream that would start during shutdown ends at once.
+                        if (ec || self->context_.stopping) return self->end_stream();
+                        self->streaming_ = true;
+                        self->stream_.expires_never();
+                        self->read_while_streaming();
+                        start(self);
+                      });
+  }
+
+  // The client has nothing to say on an event stream; reading only notices it leaving.
+  void read_while_streaming() {
+    stream_.socket().async_read_some(net::buffer(discard_), [self = shared_from_this()](
+                                                                beast::error_code ec, std::size_t) {
+      if (ec) return self->end_stream();
+      self->read_while_streaming();
+    });
+  }
+
+public:
+  bool send(std::shared_ptr<const std::string> bytes) override {
+    std::lock_guard lock(stream_mutex_);
+    if (stream_ended_ || closing_) return false;
+    if (queued_ > 0 && queued_ + bytes->size() > context_.config.sse_buffer_bytes) {
+      stream_ended_ = true;  // a client that does not read: drop it
+      net::post(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+      return false;
+    }
+    queued_ += bytes->size();
+    pending_.push_back(std::move(bytes));
+    if (!flush_posted_ && !writing_stream_) {
+      flush_posted_ = true;
+      net::post(stream_.get_executor(), [self = shared_from_this()] { self->flush(); });
+    }
+    return true;
+  }
+
+  void when_drained(std::function<void()> then) override {
+    std::lock_guard lock(stream_mutex_);
+    if (stream_ended_) return;
+    if (queued_ == 0) {
+      net::post(stream_.get_executor(), std::move(then));
+      return;
+    }
+    drained_.push_back(std::move(then));
+  }
+
+  void close() override {
+    std::lock_guard lock(stream_mutex_);
+    if (stream_ended_ || closing_) return;
+    closing_ = true;
+    if (queued_ == 0)
+      net::post(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+  }
+
+private:
+  void flush() {
+    {
+      std::lock_guard lock(stream_mutex_);
+      flush_posted_ = false;
+      if (stream_ended_ || pending_.empty()) return;
+      in_flight_.swap(pending_);
+      writing_stream_ = true;
+    }
+    std::vector<net::const_buffer> buffers;
+    buffers.reserve(in_flight_.size());
+    for (const auto& b : in_flight_) buffers.emplace_back(b->data(), b->size());
+    stream_.expires_after(context_.config.read_timeout);  // a stalled client is cut off
+    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_stream_write(ec);
+    });
+  }
+
+  void on_stream_write(beast::error_code ec) {
+    if (ec) return end_stream();
+    std::vector<std::function<void()>> drained;
+    bool more = false;
+    bool close_now = false;
+    {
+      std::lock_guard lock(stream_mutex_);
+      for (const auto& b : in_flight_) queued_ -= b->size();
+      in_flight_.clear();
+      writing_stream_ = false;
+      if (!pending_.empty()) {
+        more = true;
+        flush_posted_ = true;  // flush() below takes it; send() need not post another
+      } else {
+        drained.swap(drained_);
+        close_now = closing_;
+      }
+    }
+    if (more) return flush();
+    for (auto& then : drained) then();
+    if (close_now) end_stream();
+  }
+
+  void end_stream() {
+    if (stream_closed_) return;
+    stream_closed_ = true;
+    streaming_ = false;
+    {
+      std::lock_guard lock(stream_mutex_);
+      stream_ended_ = true;
+      pending_.clear();
+      drained_.clear();  // they hold the feed's stream object, which holds this session
+    }
+    do_close();
+    if (cancel_) std::exchange(cancel_, {})();
   }
 
   void do_close() {
@@ -202,6 +341,20 @@ private:
   bool head_ = false;
   bool waiting_ = false;
   bool reading_ = false;
+
+  // Streamed response. The flags without a lock are touched on the strand only.
+  bool streaming_ = false;
+  bool stream_closed_ = false;
+  std::array<char, 512> discard_{};
+  std::mutex stream_mutex_;
+  bool stream_ended_ = false;   // no more sends accepted
+  bool closing_ = false;        // close() was called: end once the queue is written
+  bool flush_posted_ = false;
+  bool writing_stream_ = false;
+  std::size_t queued_ = 0;      // bytes in pending_ and in_flight_
+  std::vector<std::shared_ptr<const std::string>> pending_;
+  std::vector<std::shared_ptr<const std::string>> in_flight_;  // being written
+  std::vector<std::function<void()>> drained_;
 };
 
 }  // namespace

@@ -52,8 +52,10 @@ private:
 
 TEST_CASE("offloading_storage runs operations on its workers, not the caller's thread") {
   memory_storage memory;
-  offloading_storage storage(memory, {.threads = 2});
+  // Declared before the storage: its workers may still be inside a callback that
+  // touches them when the test has seen the last event; the storage joins them first.
   event_signal done;
+  offloading_storage storage(memory, {.threads = 2});
   std::set<std::thread::id> threads;
   std::mutex m;
   int finished = 0;
@@ -102,9 +104,11 @@ TEST_CASE("invalid options are rejected") {
 TEST_CASE("a full queue fails at once with errc::overloaded and changes nothing") {
   memory_storage memory;
   gated_storage gate(memory);
-  offloading_storage storage(gate, {.threads = 1, .queue_capacity = 2});
+  // Declared before the storage: its workers may still be inside a callback that
+  // touches them when the test has seen the last event; the storage joins them first.
   event_signal done;
   std::atomic<int> ok{0};
+  offloading_storage storage(gate, {.threads = 1, .queue_capacity = 2});
   auto count_ok = [&](const storage_error& e, unacked_counts) {
     if (!e) ++ok;
     done.notify();
@@ -154,9 +158,11 @@ TEST_CASE("a full queue fails at once with errc::overloaded and changes nothing"
 TEST_CASE("reads run in parallel, also beside a running write") {
   memory_storage memory;
   gated_storage gate(memory);
-  offloading_storage storage(gate, {.threads = 3});
+  // Declared before the storage: its workers may still be inside a callback that
+  // touches them when the test has seen the last event; the storage joins them first.
   event_signal done;
   std::atomic<int> finished{0};
+  offloading_storage storage(gate, {.threads = 3});
   for (int i = 0; i < 3; ++i)
     storage.get_statuses({.timeline = "home"}, [&](const storage_error&, std::vector<status>) {
       ++finished;
@@ -170,8 +176,10 @@ TEST_CASE("reads run in parallel, also beside a running write") {
 TEST_CASE("writes run one at a time, in the order they were started") {
   memory_storage memory;
   write_probe probe(memory);
-  offloading_storage storage(probe, {.threads = 4});
+  // Declared before the storage: its workers may still be inside a callback that
+  // touches them when the test has seen the last event; the storage joins them first.
   event_signal done;
+  offloading_storage storage(probe, {.threads = 4});
   std::mutex m;
   std::vector<int> order;
   constexpr int n = 400;

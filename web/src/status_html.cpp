@@ -284,7 +284,8 @@ std::optional<std::string> entity_href(const text_entity& e) {
     case text_entity::kind::hashtag: {
       const auto tag = string_member(*e.entity, "text");
       if (!tag) return std::nullopt;
-      const auto query = encode_uri_component("#" + std::string(*tag));
+      // Appends, not "#" + string: GCC 12 at -O3 warns falsely (-Wstringop-overflow).
+      const auto query = encode_uri_component(std::string("#").append(*tag));
       if (!query) return std::nullopt;
       return "https://twitter.com/search?q=" + *query;
     }
@@ -367,7 +368,8 @@ void render_media(html& out, const json& content) {
 std::optional<std::string> user_label(const json* user) {
   if (user == nullptr) return std::nullopt;
   if (const auto name = string_member(*user, "name")) return std::string(*name);
-  if (const auto screen = string_member(*user, "screen_name")) return "@" + std::string(*screen);
+  if (const auto screen = string_member(*user, "screen_name"))
+    return std::string("@").append(*screen);  // as above: no "@" + string for GCC 12
   return std::nullopt;
 }
 

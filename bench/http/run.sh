@@ -16,7 +16,9 @@ for p in wrk nginx-light; do
 done
 cmake --preset release >/dev/null
 cmake --build --preset release --target roost >/dev/null
-ulimit -n 65536
+# 10,000 long polls need more than 10,000 descriptors in the server and in the client.
+ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -gt 10100 ] || { echo "need an fd limit above 10,100 (have $(ulimit -n))" >&2; exit 1; }
 
 port=18080
 cat > "$work/roost.json" <<JSON

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/change_log_checks.hpp"
 #include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
 #include "storage/lmdb_storage.hpp"
@@ -40,21 +41,6 @@ std::vector<status> all_statuses(status_storage& s, const std::string& timeline)
 /// REQUIREs that the timeline's unacked counts equal a recount of its statuses.
 void require_counts_match_recount(status_storage& s, const std::string& timeline);
 
-/// get_changes through the callback: REQUIREs success and one call.
-change_page read_changes(status_storage& s, const std::string& timeline, std::uint64_t since,
-                         std::size_t limit = max_change_limit);
-
-/// The error get_changes reports (empty on success).
-storage_error changes_error(status_storage& s, const std::string& timeline, std::uint64_t since);
-
-/// Every retained change after `since`, oldest first, following the cursor page by page.
-std::vector<status_change> all_changes(status_storage& s, const std::string& timeline,
-                                       std::uint64_t since = 0);
-
-/// REQUIREs that the timeline's whole change log (nothing pruned) has revisions 1..the
-/// timeline's revision and, replayed onto an empty timeline, gives exactly the stored
-/// texts of its statuses: the log and the statuses were changed together.
-void require_log_replays_to_statuses(status_storage& s, const std::string& timeline);
 
 /// Opens the environment in `dir` with plain LMDB (no storage of this process may have
 /// it open) and REQUIREs that every timeline is consistent: each order entry points to

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/change_log_checks.hpp"
 #include "../support/child_process.hpp"
 #include "../support/temp_dir.hpp"
 #include "storage/sqlite_storage.hpp"
@@ -58,21 +59,6 @@ nlohmann::json make_status(const std::string& id, std::int64_t level = 0, int cr
 std::vector<nlohmann::json> make_statuses(const std::string& prefix, int first, int n,
                                           std::size_t padding = 0);
 
-/// get_changes through the callback: REQUIREs success and one call.
-change_page read_changes(status_storage& s, const std::string& timeline, std::uint64_t since,
-                         std::size_t limit = max_change_limit);
-
-/// The error get_changes reports (empty on success).
-storage_error changes_error(status_storage& s, const std::string& timeline, std::uint64_t since);
-
-/// Every retained change after `since`, oldest first, following the cursor page by page.
-std::vector<status_change> all_changes(status_storage& s, const std::string& timeline,
-                                       std::uint64_t since = 0);
-
-/// REQUIREs that the timeline's whole change log (nothing pruned) has revisions 1..the
-/// timeline's revision and, replayed onto an empty timeline, gives exactly the stored
-/// texts of its statuses: the log and the statuses were changed together.
-void require_log_replays_to_statuses(status_storage& s, const std::string& timeline);
 
 /// Options of a file store in `dir`.
 sqlite_options file_options(const temp_dir& dir, const std::string& name = "store.db");

@@ -117,9 +117,16 @@ void append_compact_json(std::string& out, const nlohmann::json& value) {
 }
 
 std::string compact_json(const nlohmann::json& value) {
-  std::string out;
-  out.reserve(1024);
-  append_compact_json(out, value);
+  // Written into a per-thread buffer that keeps its capacity, then copied once at the
+  // exact size: one allocation per document instead of a chain of growing ones. Each of
+  // those is a "large" request to glibc's malloc, which first consolidates the small
+  // chunks the caller's JSON trees just freed, and that dominated a put of many statuses.
+  thread_local std::string scratch;
+  constexpr std::size_t kept_capacity = std::size_t{1} << 20;
+  scratch.clear();
+  append_compact_json(scratch, value);
+  std::string out(scratch);
+  if (scratch.capacity() > kept_capacity) std::string().swap(scratch);  // one huge document
   return out;
 }
 

@@ -96,6 +96,35 @@ void write_version_1_store(const std::filesystem::path& path, const std::vector<
             std::to_string(n) + ")");
 }
 
+// What version 2 added: the change log, every insert and update with its text.
+constexpr const char* version_2_changes = R"sql(
+CREATE TABLE changes (
+  timeline INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  op       INTEGER NOT NULL,
+  id       BLOB    NOT NULL,
+  json     TEXT,
+  acked_at TEXT
+) STRICT;
+CREATE UNIQUE INDEX changes_by_revision ON changes (timeline, revision);
+PRAGMA user_version = 2;
+)sql";
+
+// Writes a version 2 store at `path`: "home" holds `statuses`, each logged as an insert
+// with its text at revisions 1, 2, ...
+void write_version_2_store(const std::filesystem::path& path,
+                           const std::vector<status>& statuses) {
+  write_version_1_store(path, statuses, static_cast<std::int64_t>(statuses.size()));
+  raw_db db(path);
+  db.exec(version_2_changes);
+  std::int64_t revision = 0;
+  for (const auto& s : statuses) {
+    const auto p = prepare_status(s);
+    db.exec("INSERT INTO changes (timeline, revision, op, id, json) VALUES (1, " +
+            std::to_string(++revision) + ", 1, " + blob(p.id) + ", " + text(p.json) + ")");
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the revision and the change log survive closing and reopening", "[sqlite][changes]") {
@@ -184,7 +213,7 @@ TEST_CASE("a store of schema version 1 is upgraded in place and continues its re
     sqlite_storage storage(options);
     {
       raw_db db(path);
-      CHECK(db.integer("PRAGMA user_version") == 2);
+      CHECK(db.integer("PRAGMA user_version") == sqlite_storage::schema_version);
       CHECK(db.integer("SELECT count(*) FROM changes") == 0);
     }
     // Everything of version 1 is kept.
@@ -281,5 +310,62 @@ TEST_CASE("the write that adds changes prunes the log to the retention", "[sqlit
   CHECK(logged("t") == "10|41|50");
   blocking::put_statuses(*storage, {"t", put_mode::insert, make_statuses("n", 0, 1)});
   CHECK(logged("t") == "3|49|51");
+  require_consistent(options.path);
+}
+
+TEST_CASE("a store of schema version 2 keeps its logged texts when upgraded",
+          "[sqlite][changes][open]") {
+  // Version 3 logs inserts and updates by reference to the status; the rows of version
+  // 2 carry their texts, which later writes must neither lose nor overwrite.
+  temp_dir dir;
+  const auto path = dir / "v2.db";
+  const std::vector<status> old_statuses = {make_status("a", 1, 0), make_status("b", 2, 1)};
+  write_version_2_store(path, old_statuses);
+  sqlite_options options;
+  options.path = path;
+  sqlite_storage storage(options);
+  CHECK(raw_db(path).integer("PRAGMA user_version") == sqlite_storage::schema_version);
+  CHECK(blocking::ack_statuses(storage, {.timeline = "home",
+                                         .ids = std::vector<std::string>{"a"}}) == 1);
+  auto updated = make_status("b", 0, 1);
+  updated["text"] = "changed";
+  blocking::put_statuses(storage, {"home", put_mode::upsert, {updated}});
+  blocking::put_statuses(storage, {"home", put_mode::insert, {make_status("c", 1, 2)}});
+  const auto log = all_changes(storage, "home", 0);
+  REQUIRE(log.size() == 5);
+  CHECK(nlohmann::json::parse(log[0].status_json) == old_statuses[0]);  // not the acked text
+  CHECK(nlohmann::json::parse(log[1].status_json) == old_statuses[1]);  // not the update
+  CHECK(log[2].op == change_op::ack);
+  CHECK(log[3].op == change_op::update);
+  CHECK(nlohmann::json::parse(log[3].status_json) == updated);
+  CHECK(nlohmann::json::parse(log[4].status_json) == make_status("c", 1, 2));
+  require_log_replays_to_statuses(storage, "home");
+  require_consistent(path);
+}
+
+TEST_CASE("a change logged by reference keeps the text it logged when its status changes",
+          "[sqlite][changes]") {
+  temp_dir dir;
+  auto options = file_options(dir);
+  options.limits.soft_max = 2;
+  options.limits.hard_max = 3;
+  sqlite_storage storage(options);
+  raw_db db(options.path);
+  const auto first = make_status("s", 1, 0);
+  auto second = first;
+  second["text"] = "second";
+  // The same id twice in one put: the first is stored with its text, the second by
+  // reference.
+  blocking::put_statuses(storage, {"t", put_mode::upsert, {first, second}});
+  CHECK(db.integer("SELECT count(*) FROM changes WHERE json IS NULL") == 1);
+  // An ack, a delete and truncation each copy the text first.
+  blocking::ack_statuses(storage, {.timeline = "t"});
+  blocking::put_statuses(storage, {"t", put_mode::insert, make_statuses("n", 1, 4)});
+  blocking::delete_statuses(storage, {"t", delete_selection::ids({"n3"})});
+  const auto log = all_changes(storage, "t", 0);
+  REQUIRE(log.size() >= 2);
+  CHECK(nlohmann::json::parse(log[0].status_json) == first);
+  CHECK(nlohmann::json::parse(log[1].status_json) == second);  // before its ack
+  require_log_replays_to_statuses(storage, "t");
   require_consistent(options.path);
 }

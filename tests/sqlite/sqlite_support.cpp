@@ -109,6 +109,11 @@ void require_consistent(const std::filesystem::path& path) {
   }
   CHECK(db.integer("SELECT count(*) FROM changes WHERE timeline NOT IN (SELECT id FROM timelines)") ==
         0);
+  // A change logged by reference (no text) names a status that is unchanged since:
+  // one whose change_rev is that change's revision (schema version 3).
+  CHECK(db.integer("SELECT count(*) FROM changes AS c WHERE c.json IS NULL AND c.op IN (1, 2) "
+                   "AND NOT EXISTS (SELECT 1 FROM statuses AS s WHERE s.timeline = c.timeline "
+                   "AND s.id = c.id AND s.change_rev = c.revision)") == 0);
 }
 
 nlohmann::json make_status(const std::string& id, std::int64_t level, int created, bool acked,

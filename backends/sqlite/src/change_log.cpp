@@ -11,6 +11,8 @@ namespace roost::sqlite {
 void change_batch::store(session& s, timeline_row& timeline, std::size_t retention) {
   const auto keep = static_cast<std::int64_t>(
       std::min<std::size_t>(retention, std::numeric_limits<std::int64_t>::max()));
+  if (timeline.revision != base_)
+    throw sqlite_error(SQLITE_INTERNAL, "logging changes", "the timeline's revision moved");
   const auto first = timeline.revision + 1;
   timeline.revision += static_cast<std::int64_t>(changes_.size());
   const auto oldest_kept = timeline.revision - keep + 1;
@@ -23,8 +25,10 @@ void change_batch::store(session& s, timeline_row& timeline, std::size_t retenti
         .bind_int64(2, revision)
         .bind_int64(3, static_cast<std::int64_t>(c.op))
         .bind_blob(4, c.id);
-    // Unbound parameters are NULL: a remove stores no text at all.
-    if (c.op == change_op::insert || c.op == change_op::update) q.bind_text(5, c.text);
+    // Unbound parameters are NULL: a remove, and an insert or update by reference,
+    // store no text at all.
+    if ((c.op == change_op::insert || c.op == change_op::update) && !c.by_reference)
+      q.bind_text(5, c.text);
     if (c.op == change_op::ack) q.bind_text(6, c.text);
     q.run();
   }
@@ -78,6 +82,9 @@ changes_answer get_changes(session& s, const prepared_changes& request) {
                          "a change has the unknown op " + std::to_string(op));
     c.op = static_cast<change_op>(op);
     c.id = q.column_blob(2);
+    if ((c.op == change_op::insert || c.op == change_op::update) && q.column_is_null(3))
+      throw sqlite_error(SQLITE_CORRUPT, "reading the change log",
+                         "the status of change " + std::to_string(c.revision) + " is missing");
     c.status_json = q.column_text(3);
     c.acked_at = q.column_text(4);
     out.page.changes.push_back(std::move(c));

@@ -69,6 +69,10 @@ public:
   statement record_change;
   statement prune_changes;
   statement change_page;
+  statement materialize_by_rowid;
+  statement materialize_by_id;
+  statement materialize_from_key;
+  statement materialize_after;
 };
 
 }  // namespace roost::sqlite

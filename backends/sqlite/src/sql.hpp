@@ -78,6 +78,17 @@ CREATE TABLE changes (
 ) STRICT;
 CREATE UNIQUE INDEX changes_by_revision ON changes (timeline, revision);
 )sql"},
+    migration{3, R"sql(
+-- The log stops copying what it can point to. An insert or update is logged with json
+-- NULL ("by reference") and the status row remembers that change's revision in
+-- change_rev; as long as the status is unchanged its row holds exactly the logged text.
+-- Before anything changes or removes the status (an update, an ack, a delete, truncation)
+-- the write copies the text into the change row ("materializes" it), so a by-reference
+-- row always names a status whose change_rev is that row's revision. Rows of version 2
+-- all hold their text. A program of version 2 still running on the file would break this
+-- (it changes statuses without materializing): upgrade every program on a file together.
+ALTER TABLE statuses ADD COLUMN change_rev INTEGER;
+)sql"},
 };
 
 static_assert(migrations.back().to == static_cast<int>(migrations.size()),
@@ -103,7 +114,7 @@ inline constexpr std::string_view timeline_revision =
 // --- statuses --------------------------------------------------------------------------
 /// What put needs to replace a status: where it is and what it counted as.
 inline constexpr std::string_view find_status =
-    "SELECT rowid, order_key, level FROM statuses WHERE timeline = ?1 AND id = ?2";
+    "SELECT rowid, order_key, level, change_rev FROM statuses WHERE timeline = ?1 AND id = ?2";
 /// The id and document of a status an ack rewrites.
 inline constexpr std::string_view status_document =
     "SELECT id, json FROM statuses WHERE rowid = ?1";
@@ -111,10 +122,10 @@ inline constexpr std::string_view status_exists =
     "SELECT 1 FROM statuses WHERE timeline = ?1 AND id = ?2";
 /// Inserts unless the id is taken; sqlite3_changes() tells which happened.
 inline constexpr std::string_view insert_status =
-    "INSERT INTO statuses (timeline, id, order_key, level, json) VALUES (?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT (timeline, id) DO NOTHING";
+    "INSERT INTO statuses (timeline, id, order_key, level, json, change_rev) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (timeline, id) DO NOTHING";
 inline constexpr std::string_view replace_status =
-    "UPDATE statuses SET order_key = ?2, level = ?3, json = ?4 WHERE rowid = ?1";
+    "UPDATE statuses SET order_key = ?2, level = ?3, json = ?4, change_rev = ?5 WHERE rowid = ?1";
 inline constexpr std::string_view ack_status =
     "UPDATE statuses SET order_key = ?2, json = ?3 WHERE rowid = ?1";
 /// A page: ?2 <= order_key < ?3, newest first, at most ?4 (-1: all).
@@ -132,7 +143,7 @@ inline constexpr std::string_view delete_status =
 /// Truncation: the ?2 oldest statuses of the timeline, oldest first, with what the change
 /// log and the counts need. (Read before deleting them: RETURNING has no defined order.)
 inline constexpr std::string_view oldest_statuses =
-    "SELECT id, level, order_key FROM statuses WHERE timeline = ?1 "
+    "SELECT id, level, order_key, change_rev FROM statuses WHERE timeline = ?1 "
     "ORDER BY order_key DESC LIMIT ?2";
 /// Truncation: deletes the statuses from order key ?2 to the oldest, one range.
 inline constexpr std::string_view delete_from_key =
@@ -162,9 +173,36 @@ inline constexpr std::string_view record_change =
 /// Keeps the changes after revision ?2: one range of changes_by_revision.
 inline constexpr std::string_view prune_changes =
     "DELETE FROM changes WHERE timeline = ?1 AND revision <= ?2";
-/// Up to ?3 changes after revision ?2, oldest first.
+/// Up to ?3 changes after revision ?2, oldest first; a by-reference insert or update
+/// (json NULL) reads the text from its status, which is unchanged since (migration 3).
 inline constexpr std::string_view change_page =
-    "SELECT revision, op, id, json, acked_at FROM changes "
-    "WHERE timeline = ?1 AND revision > ?2 ORDER BY revision LIMIT ?3";
+    "SELECT c.revision, c.op, c.id, "
+    "CASE WHEN c.json IS NULL AND c.op IN (1, 2) THEN "
+    "(SELECT s.json FROM statuses AS s WHERE s.timeline = c.timeline AND s.id = c.id) "
+    "ELSE c.json END, c.acked_at "
+    "FROM changes AS c WHERE c.timeline = ?1 AND c.revision > ?2 ORDER BY c.revision LIMIT ?3";
+
+// Materializing (migration 3): before a status changes or leaves, the by-reference row
+// of its last insert or update gets a copy of its text. `json IS NULL` keeps a row that
+// already has its text from being overwritten with a later one.
+/// The status at rowid ?2 of timeline ?1.
+inline constexpr std::string_view materialize_by_rowid =
+    "UPDATE changes SET json = s.json FROM statuses AS s WHERE s.rowid = ?2 "
+    "AND changes.timeline = ?1 AND changes.revision = s.change_rev AND changes.json IS NULL";
+/// The status with id ?2 of timeline ?1.
+inline constexpr std::string_view materialize_by_id =
+    "UPDATE changes SET json = s.json FROM statuses AS s WHERE s.timeline = ?1 AND s.id = ?2 "
+    "AND changes.timeline = ?1 AND changes.revision = s.change_rev AND changes.json IS NULL";
+/// The statuses of timeline ?1 from order key ?2 to the oldest (truncation).
+inline constexpr std::string_view materialize_from_key =
+    "UPDATE changes SET json = s.json FROM statuses AS s "
+    "WHERE s.timeline = ?1 AND s.order_key >= ?2 "
+    "AND changes.timeline = ?1 AND changes.revision = s.change_rev AND changes.json IS NULL";
+/// Every by-reference row of timeline ?1 after revision ?2 (delete all): driven by the
+/// log, which holds at most the retention, not by the statuses, which may be many more.
+inline constexpr std::string_view materialize_after =
+    "UPDATE changes SET json = (SELECT s.json FROM statuses AS s "
+    "WHERE s.timeline = changes.timeline AND s.id = changes.id) "
+    "WHERE timeline = ?1 AND revision > ?2 AND json IS NULL AND op IN (1, 2)";
 
 }  // namespace roost::sqlite::sql

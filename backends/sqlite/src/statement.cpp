@@ -89,4 +89,8 @@ std::string_view statement::active::column_text(int index) const noexcept {
   return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)};
 }
 
+bool statement::active::column_is_null(int index) const noexcept {
+  return sqlite3_column_type(s_->stmt_, index) == SQLITE_NULL;
+}
+
 }  // namespace roost::sqlite

@@ -57,6 +57,8 @@ public:
     std::string_view column_blob(int index) const noexcept;
     /// The column's UTF-8 text; valid until the next step or the end of this run.
     std::string_view column_text(int index) const noexcept;
+    /// Whether the column is SQL NULL (which column_text reads as empty).
+    bool column_is_null(int index) const noexcept;
 
   private:
     statement* s_;

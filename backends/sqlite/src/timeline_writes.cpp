@@ -2,6 +2,7 @@
 // transaction: the unacked counts per level, the timeline's size, the change log (one
 // entry per status changed, change_log.hpp) and the revision of its newest change.
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include <sqlite3.h>
@@ -72,6 +73,15 @@ void finish(session& s, transaction& tx, timeline_row& timeline, const count_cha
   tx.commit();
 }
 
+// Materializing (sql.hpp, migration 3): before a status changes or leaves, the change
+// that logged it by reference gets its text. A change of the running batch keeps the
+// text it was given; a stored one is copied from the status row by `q`, a materialize_*
+// statement with its parameters bound.
+void materialize(change_batch& log, std::int64_t change_rev, statement::active&& q) {
+  if (change_rev == 0 || log.keep_text(change_rev)) return;  // 0: SQL NULL, nothing logged
+  q.run();
+}
+
 // Steps a DELETE ... RETURNING level, was_unacked to its end, counting what it removed.
 std::size_t count_removed(statement::active& q, count_changes& counts) {
   std::size_t removed = 0;
@@ -96,12 +106,18 @@ std::size_t truncate(session& s, timeline_row& timeline, const storage_limits& l
     while (q.step()) {
       const std::string_view key = q.column_blob(2);
       if (!order_key_is_acked(key)) counts.add(q.column_int64(1), -1);
+      log.keep_text(q.column_int64(3));  // logged by this very write: stored with its text
       log.add(change_op::remove, std::string(q.column_blob(0)));
       newest_removed = key;
       ++removed;
     }
   }
   if (removed == 0) return 0;
+  {
+    auto q = s.materialize_from_key.start();
+    q.bind_int64(1, timeline.id).bind_blob(2, newest_removed);
+    q.run();
+  }
   {
     // They are the tail of the timeline's order: one range delete.
     auto q = s.delete_from_key.start();
@@ -112,13 +128,16 @@ std::size_t truncate(session& s, timeline_row& timeline, const storage_limits& l
   return removed;
 }
 
-bool insert(session& s, std::int64_t timeline, const prepared_status& status) {
+// Inserts unless the id is taken; `change_rev` is the revision that will log it.
+bool insert(session& s, std::int64_t timeline, const prepared_status& status,
+            std::int64_t change_rev) {
   auto q = s.insert_status.start();
   q.bind_int64(1, timeline)
       .bind_blob(2, status.id)
       .bind_blob(3, status.order_key)
       .bind_int64(4, status.level)
-      .bind_text(5, status.json);
+      .bind_text(5, status.json)
+      .bind_int64(6, change_rev);
   q.run();
   return s.db.changes() != 0;
 }
@@ -128,13 +147,15 @@ struct stored {
   std::int64_t rowid = 0;
   bool unacked = false;
   std::int64_t level = 0;
+  std::int64_t change_rev = 0;  ///< the change that logged its text by reference, or 0
 };
 
 std::optional<stored> find(session& s, std::int64_t timeline, const std::string& id) {
   auto q = s.find_status.start();
   q.bind_int64(1, timeline).bind_blob(2, id);
   if (!q.step()) return std::nullopt;
-  return stored{q.column_int64(0), !order_key_is_acked(q.column_blob(1)), q.column_int64(2)};
+  return stored{q.column_int64(0), !order_key_is_acked(q.column_blob(1)), q.column_int64(2),
+                q.column_int64(3)};
 }
 
 }  // namespace
@@ -146,34 +167,40 @@ std::size_t put_statuses(session& s, const prepared_put& request, const write_se
   if (!timeline) timeline = create_timeline(s, request.timeline);
 
   count_changes counts;
-  change_batch log;
+  change_batch log(timeline->revision);
   std::size_t changed = 0;
   // In request order, each against the state the earlier ones left, so a later duplicate
   // id behaves as if put after the earlier one.
   for (const auto& status : request.statuses) {
     change_op op = change_op::insert;
     if (request.mode == put_mode::insert) {
-      if (!insert(s, timeline->id, status)) continue;
+      if (!insert(s, timeline->id, status, log.next_revision())) continue;
       ++timeline->size;
     } else {
       const auto old = find(s, timeline->id, status.id);
       if (!old) {
         if (request.mode == put_mode::update) continue;
-        insert(s, timeline->id, status);
+        insert(s, timeline->id, status, log.next_revision());
         ++timeline->size;
       } else {
+        {
+          auto q = s.materialize_by_rowid.start();
+          q.bind_int64(1, timeline->id).bind_int64(2, old->rowid);
+          materialize(log, old->change_rev, std::move(q));
+        }
         auto q = s.replace_status.start();
         q.bind_int64(1, old->rowid)
             .bind_blob(2, status.order_key)
             .bind_int64(3, status.level)
-            .bind_text(4, status.json);
+            .bind_text(4, status.json)
+            .bind_int64(5, log.next_revision());
         q.run();
         if (old->unacked) counts.add(old->level, -1);
         op = change_op::update;
       }
     }
     if (!status.acked) counts.add(status.level, +1);
-    log.add(op, status.id, status.json);
+    log.add_by_reference(op, status.id, status.json);
     ++changed;
   }
   if (changed == 0) return 0;  // rolled back: no timeline, no revision
@@ -229,8 +256,13 @@ std::size_t ack_statuses(session& s, const prepared_ack& request, const write_se
                 targets.end());
 
   count_changes counts;
-  change_batch log;
+  change_batch log(timeline->revision);
   for (const auto& t : targets) {
+    {
+      auto q = s.materialize_by_rowid.start();
+      q.bind_int64(1, timeline->id).bind_int64(2, t.rowid);
+      q.run();
+    }
     std::string id, json;
     {
       // One document at a time, so acking a whole timeline never holds them all.
@@ -259,10 +291,20 @@ std::size_t delete_statuses(session& s, const delete_request& request,
   auto timeline = find_timeline(s, request.timeline);
   if (!timeline) return 0;
 
+  const auto limits = settings.limits.for_timeline(request.timeline);
   count_changes counts;
-  change_batch log;
+  change_batch log(timeline->revision);
   std::size_t changed = 0;
   if (request.selection.is_all()) {
+    // Only changes that survive this write's own pruning need their text: it logs one
+    // removal per status, so those after revision + size - retention.
+    const auto retention = static_cast<std::int64_t>(
+        std::min<std::size_t>(limits.change_retention, std::numeric_limits<std::int64_t>::max()));
+    if (timeline->size < retention) {
+      auto q = s.materialize_after.start();
+      q.bind_int64(1, timeline->id).bind_int64(2, timeline->revision + timeline->size - retention);
+      q.run();
+    }
     {
       auto q = s.timeline_ids.start();
       q.bind_int64(1, timeline->id);
@@ -283,6 +325,11 @@ std::size_t delete_statuses(session& s, const delete_request& request,
     for (const auto& id : request.selection.id_list()) {
       std::size_t removed = 0;
       {
+        auto q = s.materialize_by_id.start();
+        q.bind_int64(1, timeline->id).bind_blob(2, id);
+        q.run();
+      }
+      {
         auto q = s.delete_status.start();
         q.bind_int64(1, timeline->id).bind_blob(2, id);
         removed = count_removed(q, counts);
@@ -295,8 +342,7 @@ std::size_t delete_statuses(session& s, const delete_request& request,
     if (changed == 0) return 0;
     timeline->size -= static_cast<std::int64_t>(changed);
   }
-  finish(s, tx, *timeline, counts, log, settings.limits.for_timeline(request.timeline),
-         settings.reclaim_space);
+  finish(s, tx, *timeline, counts, log, limits, settings.reclaim_space);
   return changed;
 }
 

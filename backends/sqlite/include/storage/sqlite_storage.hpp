@@ -80,8 +80,8 @@ public:
 
   /// The schema version this program writes and reads (PRAGMA user_version). Stores of
   /// an older version are migrated when opened; newer ones are refused. Version 2 added
-  /// the change log.
-  static constexpr int schema_version = 2;
+  /// the change log, version 3 made it point to unchanged statuses instead of copying them.
+  static constexpr int schema_version = 3;
 
   /// Opens (creating it when missing) and if needed migrates the store at options.path.
   /// Throws invalid_request for contradictory limits, and storage_failure, naming the

@@ -97,3 +97,13 @@ TEST_CASE("change feed settings: retention reaches every timeline's limits, stre
   CHECK(error_of("{\"sse_buffer_bytes\": 10}").find("at least 1024") != std::string::npos);
   CHECK(error_of("{\"change_retention\": -1}").find("change_retention") != std::string::npos);
 }
+
+TEST_CASE("response cache settings: on by default, 0 turns it off, bounded") {
+  server_config c;
+  CHECK(c.response_cache == std::chrono::milliseconds(200));
+  apply_config_json(c, R"({"response_cache_ms": 0, "response_cache_bytes": 2048})", "test");
+  CHECK(c.response_cache == std::chrono::milliseconds(0));
+  CHECK(c.response_cache_bytes == 2048u);
+  CHECK(error_of("{\"response_cache_ms\": 600001}").find("response_cache_ms") != std::string::npos);
+  CHECK(error_of("{\"response_cache_bytes\": 10}").find("at least 1024") != std::string::npos);
+}

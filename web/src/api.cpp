@@ -158,11 +158,21 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
                   .state = parse_ack_state(query.get("ack_state")),
                   .max_id = query.get("max_id"),
                   .count = parse_count(query.get("count"), config_.page_size)};
+  auto* cache = services_.responses;
+  if (cache) {
+    if (auto kept = cache->find(timeline, request.target)) return respond(std::move(*kept));
+  }
+  // Taken before the read: an answer read across a change is not kept.
+  const auto generation = cache ? cache->generation(timeline) : 0;
   services_.storage.get_status_texts(
-      std::move(req), [html, bare, render = services_.render_status_html,
-                       respond](const storage_error& error,
-                                                     std::vector<std::string> texts) {
+      std::move(req), [html, bare, render = services_.render_status_html, cache, generation,
+                       timeline, target = request.target,
+                       respond](const storage_error& error, std::vector<std::string> texts) {
         if (error) return respond(storage_failure(error));
+        const auto answer = [&](http_response r) {
+          if (cache) cache->store(timeline, target, generation, r);
+          respond(std::move(r));
+        };
         http_response r;
         if (html) {
           r.content_type = "text/html; charset=utf-8";
@@ -171,7 +181,7 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
           } catch (const std::exception& e) {
             return respond(json_error(500, std::string("rendering failed: ") + e.what()));
           }
-          return respond(std::move(r));
+          return answer(std::move(r));
         }
         // Stored texts go out as they are: no parse, no re-serialization.
         std::size_t size = 32;
@@ -183,7 +193,7 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
           r.body += texts[i];
         }
         r.body += bare ? "]" : "]}";
-        respond(std::move(r));
+        answer(std::move(r));
       });
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http_message.hpp"
+#include "response_cache.hpp"
 #include "routes.hpp"
 #include "server_config.hpp"
 #include "storage/status_storage.hpp"
@@ -63,6 +64,9 @@ struct api_services {
 
   /// Answers the viewer's page and asset routes (nullopt for API routes).
   std::function<std::optional<http_response>(const route_match&)> serve_page;
+
+  /// Recent answers of the statuses endpoints (response_cache.hpp); null: none kept.
+  response_cache* responses = nullptr;
 };
 
 /// Answers Web API requests.

@@ -66,6 +66,8 @@ int run_server(const server_config& config, status_storage& storage) {
                    {.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(config.sse_heartbeat),
                     .min_read_interval = std::chrono::milliseconds(20)});
   access_log log(config.access_log);
+  response_cache responses(storage, {.ttl = config.response_cache,
+                                     .max_bytes = config.response_cache_bytes});
   api handler(config,
               {.storage = storage,
                .add_statuses =
@@ -89,7 +91,8 @@ int run_server(const server_config& config, status_storage& storage) {
                      return feed.open_stream(name, since, std::move(ready));
                    },
                .render_status_html = render_status_html,
-               .serve_page = [&config](const route_match& m) { return serve_page(config, m); }});
+               .serve_page = [&config](const route_match& m) { return serve_page(config, m); },
+               .responses = config.response_cache.count() > 0 ? &responses : nullptr});
 
   session_context sessions{config,
                            [&handler](const http_request& r, respond_fn respond) {

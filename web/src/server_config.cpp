@@ -107,13 +107,21 @@ void apply_config_json(server_config& config, const std::string& json_text,
     else if (key == "change_retention") config.change_retention = count_value(v, key);
     else if (key == "sse_heartbeat_seconds") config.sse_heartbeat = seconds_value(v, key);
     else if (key == "sse_buffer_bytes") config.sse_buffer_bytes = count_value(v, key, 1024);
+    else if (key == "response_cache_ms") {
+      // A reused answer hides other processes' changes for this long: minutes at most.
+      const auto ms = count_value(v, key);
+      if (ms > 600'000) bad(key, "milliseconds from 0 to 600000");
+      config.response_cache = std::chrono::milliseconds(ms);
+    }
+    else if (key == "response_cache_bytes") config.response_cache_bytes = count_value(v, key, 1024);
     else
       unknown(key,
               "listen, storage, timelines, io_threads, worker_threads, worker_queue, time_zone, "
               "page_size, "
               "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, "
               "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log, "
-              "change_retention, sse_heartbeat_seconds, sse_buffer_bytes");
+              "change_retention, sse_heartbeat_seconds, sse_buffer_bytes, response_cache_ms, "
+              "response_cache_bytes");
   }
 }
 

@@ -49,6 +49,11 @@ struct server_config {
   std::chrono::seconds sse_heartbeat{15};
   /// Change feed: an event stream whose unwritten bytes would exceed this is dropped.
   std::size_t sse_buffer_bytes = 1024 * 1024;
+  /// GET statuses answers are reused for this long (0: never). Changes made through
+  /// this server drop them at once; other processes' changes show within this bound.
+  std::chrono::milliseconds response_cache{200};
+  /// Total body bytes of reused answers kept.
+  std::size_t response_cache_bytes = 16u << 20;
 
   /// The served timeline called `name`, or nullptr.
   const timeline_config* find_timeline(std::string_view name) const;

@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import tempfile
@@ -13,8 +14,9 @@ import urllib.parse
 class RoostServer:
     """A running `roost serve`; use as a context manager."""
 
-    def __init__(self, binary, timelines, config=None, storage="memory:"):
+    def __init__(self, binary, timelines, config=None, storage="memory:", fd_limit=None):
         self.binary = binary
+        self.fd_limit = fd_limit  # RLIMIT_NOFILE of the server process, when set
         self.dir = tempfile.TemporaryDirectory(prefix="roost-http-")
         cfg = {"listen": "127.0.0.1:0", "storage": storage, "timelines": timelines,
                "access_log": True}
@@ -28,8 +30,12 @@ class RoostServer:
     def __enter__(self):
         # The access log goes to a file: a pipe nobody reads would fill and block the server.
         self.access_log = open(os.path.join(self.dir.name, "access.log"), "w")
+        limit = self.fd_limit
+        preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) \
+            if limit else None
         self.proc = subprocess.Popen([self.binary, "serve", "--config", self.config_path],
-                                     stdout=self.access_log, stderr=subprocess.PIPE, text=True)
+                                     stdout=self.access_log, stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=preexec)
         # The server prints its address once it is listening; nothing else to wait for.
         self.stderr_lines = []
         for line in self.proc.stderr:
@@ -54,6 +60,12 @@ class RoostServer:
         self.proc.stderr.close()
         self.access_log.close()
         self.dir.cleanup()
+
+    def cpu_seconds(self):
+        """User + system CPU time the server process has used so far."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def connection(self, timeout=30):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)

@@ -1,10 +1,12 @@
 // Accepts connections and starts a session for each, up to the connection cap.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "session.hpp"
 
@@ -33,6 +35,9 @@ private:
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   session_context& context_;
+  /// Waits before accepting again after a failed accept (out of descriptors).
+  boost::asio::steady_timer retry_;
+  std::chrono::milliseconds backoff_{0};
 };
 
 }  // namespace roost::web

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "storage/blocking.hpp"
+#include "storage/change_subscription.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/storage_wrapper.hpp"
 
@@ -35,4 +36,26 @@ TEST_CASE("a listener runs before the operation's own callback") {
   storage.put_statuses({.timeline = "a", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}},
                        [&](const storage_error&, std::size_t) { events.push_back("callback"); });
   CHECK(events == std::vector<std::string>{"listener", "callback"});
+}
+
+TEST_CASE("a change_subscription listens until it is cancelled or destroyed") {
+  memory_storage storage;
+  int heard = 0;
+  const auto put = [&](const char* id) {
+    blocking::put_statuses(storage, {.timeline = "t", .mode = put_mode::insert, .statuses = {{{"id", id}}}});
+  };
+  {
+    change_subscription subscription(storage, [&](const std::string&) { ++heard; });
+    put("1");
+    CHECK(heard == 1);
+  }
+  put("2");
+  CHECK(heard == 1);  // destroyed: no longer called
+
+  change_subscription subscription(storage, [&](const std::string&) { ++heard; });
+  put("3");
+  subscription.cancel();
+  subscription.cancel();  // idempotent
+  put("4");
+  CHECK(heard == 2);
 }

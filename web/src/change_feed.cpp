@@ -345,15 +345,13 @@ struct change_feed::state : std::enable_shared_from_this<change_feed::state> {
 };
 
 change_feed::change_feed(status_storage& storage, net::any_io_executor executor, options opts)
-    : state_(std::make_shared<state>(storage, std::move(executor), opts)), storage_(storage) {
-  listener_token_ = storage_.subscribe_changes([weak = std::weak_ptr<state>(state_)](
-                                                   const std::string& timeline) {
-    if (const auto self = weak.lock()) self->on_changed(timeline);
-  });
-}
+    : state_(std::make_shared<state>(storage, std::move(executor), opts)),
+      subscription_(storage, [weak = std::weak_ptr<state>(state_)](const std::string& timeline) {
+        if (const auto self = weak.lock()) self->on_changed(timeline);
+      }) {}
 
 change_feed::~change_feed() {
-  storage_.unsubscribe_changes(listener_token_);
+  subscription_.cancel();  // no new hub reads while the timer goes
   std::lock_guard lock(state_->mutex);
   state_->heartbeat_timer.cancel();
 }

@@ -24,6 +24,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "http_message.hpp"
+#include "storage/change_subscription.hpp"
 #include "storage/status_storage.hpp"
 
 namespace roost::web {
@@ -82,8 +83,7 @@ public:
 private:
   struct state;
   std::shared_ptr<state> state_;
-  status_storage& storage_;
-  std::uint64_t listener_token_;
+  change_subscription subscription_;  // after state_: it stops before state_ goes
 };
 
 }  // namespace roost::web

@@ -121,22 +121,19 @@ struct count_watch::state : std::enable_shared_from_this<count_watch::state> {
 count_watch::count_watch(status_storage& storage, net::any_io_executor executor,
                          std::chrono::seconds idle_bound)
     : state_(std::make_shared<state>(storage, std::move(executor), idle_bound)),
-      storage_(storage) {
-  std::weak_ptr<state> weak = state_;
-  listener_token_ = storage_.subscribe_changes([weak](const std::string& timeline) {
-    const auto self = weak.lock();
-    if (!self) return;
-    bool watched;
-    {
-      std::lock_guard lock(self->mutex);
-      watched = self->cache.count(timeline) != 0;
-    }
-    // Only timelines somebody has waited on are kept fresh.
-    if (watched) self->refresh(timeline);
-  });
-}
+      subscription_(storage, [weak = std::weak_ptr<state>(state_)](const std::string& timeline) {
+        const auto self = weak.lock();
+        if (!self) return;
+        bool watched;
+        {
+          std::lock_guard lock(self->mutex);
+          watched = self->cache.count(timeline) != 0;
+        }
+        // Only timelines somebody has waited on are kept fresh.
+        if (watched) self->refresh(timeline);
+      }) {}
 
-count_watch::~count_watch() { storage_.unsubscribe_changes(listener_token_); }
+count_watch::~count_watch() = default;
 
 cancel_fn count_watch::watch(std::vector<std::string> timelines,
                              std::function<bool(const counts_by_timeline&)> differs,

@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "api.hpp"
+#include "storage/change_subscription.hpp"
 
 namespace roost::web {
 
@@ -39,8 +40,7 @@ public:
 private:
   struct state;
   std::shared_ptr<state> state_;
-  status_storage& storage_;
-  std::uint64_t listener_token_;
+  change_subscription subscription_;  // after state_: it stops before state_ goes
 };
 
 }  // namespace roost::web

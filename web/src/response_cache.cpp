@@ -55,19 +55,19 @@ struct response_cache::state {
 };
 
 response_cache::response_cache(status_storage& storage, options o)
-    : state_(std::make_shared<state>()), storage_(storage) {
+    : state_(std::make_shared<state>()),
+      // Shared, not borrowed: a notification already under way when this object goes
+      // still finds the state alive.
+      subscription_(storage, [s = state_](const std::string& timeline) {
+        std::lock_guard lock(s->mutex);
+        auto& t = s->timelines[timeline];
+        ++t.generation;
+        s->drop(t);
+      }) {
   state_->limits = std::move(o);
-  // Shared, not borrowed: a notification already under way when this object goes still
-  // finds the state alive.
-  listener_token_ = storage_.subscribe_changes([s = state_](const std::string& timeline) {
-    std::lock_guard lock(s->mutex);
-    auto& t = s->timelines[timeline];
-    ++t.generation;
-    s->drop(t);
-  });
 }
 
-response_cache::~response_cache() { storage_.unsubscribe_changes(listener_token_); }
+response_cache::~response_cache() = default;
 
 std::uint64_t response_cache::generation(const std::string& timeline) const {
   std::lock_guard lock(state_->mutex);

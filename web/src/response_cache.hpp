@@ -21,6 +21,7 @@
 #include <string>
 
 #include "http_message.hpp"
+#include "storage/change_subscription.hpp"
 #include "storage/status_storage.hpp"
 
 namespace roost::web {
@@ -58,8 +59,7 @@ public:
 private:
   struct state;
   std::shared_ptr<state> state_;
-  status_storage& storage_;
-  std::uint64_t listener_token_;
+  change_subscription subscription_;  // after state_: it stops before state_ goes
 };
 
 }  // namespace roost::web

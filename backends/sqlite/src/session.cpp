@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <string>
+
 #include "schema.hpp"
 #include "sql.hpp"
 
@@ -19,6 +21,10 @@ connection::open_mode open_mode_of(session::role r) {
 
 session::setup::setup(connection& db, const sqlite_options& options, role r) {
   db.set_busy_timeout(options.busy_timeout);
+  // Pages of the file are then read from the mapping instead of one pread(2) each: a
+  // page of statuses walks the order index and fetches rows scattered over the file, and
+  // the 2 MiB page cache of a connection holds little of a large store.
+  db.exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
   if (r == role::writer) {
     ensure_schema(db, options);
     db.exec(options.durability == sqlite_durability::full ? "PRAGMA synchronous = FULL"

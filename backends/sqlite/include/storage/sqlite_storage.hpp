@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -67,6 +68,10 @@ struct sqlite_options {
   /// write that freed them (PRAGMA incremental_vacuum, once more than 1 MiB is free).
   /// When false the file keeps its size until vacuum().
   bool reclaim_space = true;
+  /// How much of the file each connection reads through a memory mapping (PRAGMA
+  /// mmap_size) instead of read calls; 0 turns it off. A read error of the disk then
+  /// shows as a SIGBUS instead of an error code, SQLite's documented trade-off.
+  std::uint64_t mmap_bytes = std::uint64_t{1} << 30;
   /// The name of a registered SQLite VFS to open the file with (sqlite3_vfs_register),
   /// e.g. a fault-injecting one in tests; empty for SQLite's default.
   std::string vfs;

@@ -147,15 +147,17 @@ TEST_CASE("async_get_changes deferred reads the feed when launched, not when mad
 }
 
 TEST_CASE("async_get_changes through an offloading_storage completes on the io threads") {
-  io_threads io(2);  // first: outlives the storage whose workers complete into it
-  memory_storage memory;
-  offloading_storage storage(memory, {.threads = 2});
-  async_storage api(io.executor(), storage);
-  put_ids(memory, {"x", "y"});
+  // What the handlers touch comes first: it must outlive the io threads, joined when `io`
+  // goes, which may still be inside the last handler after the wait below returns.
   event_signal done;
   std::atomic<int> on_io{0}, finished{0};
   std::vector<std::string> seen;
   std::mutex seen_mutex;
+  io_threads io(2);  // then: outlives the storage whose workers complete into it
+  memory_storage memory;
+  offloading_storage storage(memory, {.threads = 2});
+  async_storage api(io.executor(), storage);
+  put_ids(memory, {"x", "y"});
   for (std::uint64_t since = 0; since < 2; ++since)
     api.async_get_changes({.timeline = "home", .since = since},
                           [&](boost::system::error_code ec, change_page page) {

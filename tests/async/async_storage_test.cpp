@@ -65,15 +65,17 @@ TEST_CASE("a callback never runs inside the initiating call, even for a synchron
 }
 
 TEST_CASE("completion runs on the handler's associated executor: a strand") {
-  io_threads io(4);  // first: outlives the storage whose workers complete into it
-  memory_storage memory;
-  offloading_storage storage(memory, {.threads = 2});
-  async_storage api(io.executor(), storage);
-  auto strand = net::make_strand(io.context());
+  // What the handlers touch comes first: it must outlive the io threads, joined when `io`
+  // goes, which may still be inside the last handler after the wait below returns.
   constexpr int n = 200;
   std::atomic<int> on_strand{0}, off_strand{0};
   std::vector<std::atomic<int>> calls(n);
   event_signal done;
+  io_threads io(4);  // then: outlives the storage whose workers complete into it
+  memory_storage memory;
+  offloading_storage storage(memory, {.threads = 2});
+  async_storage api(io.executor(), storage);
+  auto strand = net::make_strand(io.context());
   for (int i = 0; i < n; ++i) {
     api.async_put_statuses(
         insert({make_status(std::to_string(i))}),
@@ -90,14 +92,16 @@ TEST_CASE("completion runs on the handler's associated executor: a strand") {
 }
 
 TEST_CASE("a plain callback runs on the async_storage's executor, exactly once") {
-  io_threads io(3);  // first: outlives the storage whose workers complete into it
-  memory_storage memory;
-  offloading_storage storage(memory, {.threads = 3});
-  async_storage api(io.executor(), storage);
+  // What the handlers touch comes first: it must outlive the io threads, joined when `io`
+  // goes, which may still be inside the last handler after the wait below returns.
   constexpr int n = 300;
   std::vector<std::atomic<int>> calls(n);
   std::atomic<int> wrong_thread{0}, finished{0};
   event_signal done;
+  io_threads io(3);  // then: outlives the storage whose workers complete into it
+  memory_storage memory;
+  offloading_storage storage(memory, {.threads = 3});
+  async_storage api(io.executor(), storage);
   for (int i = 0; i < n; ++i) {
     auto handler = [&, i](boost::system::error_code, auto&&...) {
       if (!io.runs_here()) ++wrong_thread;

@@ -145,17 +145,19 @@ TEST_CASE("a watch is cancelled through its cancellation slot") {
 }
 
 TEST_CASE("one change wakes a thousand watchers exactly once, each on its strand") {
-  io_threads io(4);  // first: outlives the storage whose workers complete into it
+  // What the handlers touch comes first: it must outlive the io threads, joined when `io`
+  // goes, which may still be inside the last handler after the wait below returns.
+  constexpr int n = 1000;
+  std::vector<std::atomic<int>> calls(n);
+  std::atomic<int> wrong{0}, finished{0};
+  event_signal done;
+  io_threads io(4);  // then: outlives the storage whose workers complete into it
   memory_storage memory;
   offloading_storage storage(memory, {.threads = 2});
   timeline tl("home", storage);
   async_timeline watched(io.executor(), tl);
-  constexpr int n = 1000;
   std::vector<net::strand<net::any_io_executor>> strands;
   for (int i = 0; i < 8; ++i) strands.push_back(net::make_strand(io.executor()));
-  std::vector<std::atomic<int>> calls(n);
-  std::atomic<int> wrong{0}, finished{0};
-  event_signal done;
   for (int i = 0; i < n; ++i) {
     auto& strand = strands[i % strands.size()];
     watched.async_watch_unacked_counts(

@@ -46,6 +46,9 @@ private:
 };
 
 /// Counts events and lets a thread wait for a condition re-checked after each one.
+/// A handler that changes state and then calls notify() may still be inside notify()
+/// when the waiter sees the new state and returns: declare the signal (and that state)
+/// before whatever owns the handlers' threads, so the threads are joined first.
 class event_signal {
 public:
   void notify() {

@@ -206,3 +206,103 @@ TEST_CASE("a hole in the change log is reported stale, never skipped", "[lmdb][c
   CHECK(read_changes(s, "t", 0, 1).changes.size() == 1);  // a full page before it
   CHECK(read_changes(s, "t", 2).changes.size() == 2);
 }
+
+TEST_CASE("a store of format version 2 keeps its logged texts when upgraded",
+          "[lmdb][changes][open]") {
+  // Format 3 logs inserts and updates by reference to the status; format 2's log entries
+  // carry their texts, which later writes must neither lose nor overwrite.
+  temp_dir dir;
+  const std::vector<status> old_statuses = {make_status("a", 1, 0), make_status("b", 2, 1)};
+  {
+    lmdb_storage s(small_options(dir.path()));
+    put(s, "home", old_statuses);
+  }
+  {
+    // Make it what format 2 wrote: every change with its text, no change revision in
+    // the status records, version 2 in meta.
+    raw_env raw(dir.path());
+    auto txn = lmdb::txn::begin(raw.env);
+    MDB_dbi meta = 0, statuses = 0, changes = 0;
+    lmdb::dbi_open(txn, "meta", 0, &meta);
+    lmdb::dbi_open(txn, "statuses", 0, &statuses);
+    lmdb::dbi_open(txn, "changes", 0, &changes);
+    std::map<std::string, std::string> json_by_id;
+    std::vector<std::pair<std::string, std::string>> rewrites;  // statuses
+    {
+      auto cursor = lmdb::cursor::open(txn, statuses);
+      MDB_val k{}, v{};
+      for (bool more = cursor.get(&k, &v, MDB_FIRST); more; more = cursor.get(&k, &v, MDB_NEXT)) {
+        const auto r = fmt::decode_status_record(view(v));
+        REQUIRE(r.change_rev != 0);  // what this test undoes
+        json_by_id[std::string(r.id)] = r.json;
+        rewrites.emplace_back(view(k), fmt::encode_status_record(r.level, r.order_probe,
+                                                                 r.order_key, r.id, r.json));
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> change_rewrites;
+    {
+      auto cursor = lmdb::cursor::open(txn, changes);
+      MDB_val k{}, v{};
+      for (bool more = cursor.get(&k, &v, MDB_FIRST); more; more = cursor.get(&k, &v, MDB_NEXT)) {
+        const auto c = fmt::decode_change_record(view(v));
+        REQUIRE(c.by_reference);
+        change_rewrites.emplace_back(
+            view(k), fmt::encode_change_record(c.op, c.id, json_by_id.at(std::string(c.id))));
+      }
+    }
+    for (const auto& [key, value] : rewrites) {
+      MDB_val k = val(key), v = val(value);
+      lmdb::dbi_put(txn, statuses, &k, &v, 0);
+    }
+    for (const auto& [key, value] : change_rewrites) {
+      MDB_val k = val(key), v = val(value);
+      lmdb::dbi_put(txn, changes, &k, &v, 0);
+    }
+    std::string version;
+    fmt::append_u32(version, 2);
+    MDB_val k = val("format_version"), v = val(version);
+    lmdb::dbi_put(txn, meta, &k, &v, 0);
+    txn.commit();
+  }
+  lmdb_storage s(small_options(dir.path()));
+  CHECK(blocking::ack_statuses(s, {.timeline = "home", .ids = std::vector<std::string>{"a"}}) == 1);
+  auto updated = make_status("b", 0, 1);
+  updated["text"] = "changed";
+  put(s, "home", {updated}, put_mode::upsert);
+  put(s, "home", {make_status("c", 1, 2)});
+  const auto log = all_changes(s, "home", 0);
+  REQUIRE(log.size() == 5);
+  CHECK(nlohmann::json::parse(log[0].status_json) == old_statuses[0]);  // not the acked text
+  CHECK(nlohmann::json::parse(log[1].status_json) == old_statuses[1]);  // not the update
+  CHECK(log[2].op == change_op::ack);
+  CHECK(nlohmann::json::parse(log[3].status_json) == updated);
+  CHECK(nlohmann::json::parse(log[4].status_json) == make_status("c", 1, 2));
+  require_log_replays_to_statuses(s, "home");
+}
+
+TEST_CASE("a change logged by reference keeps the text it logged when its status changes",
+          "[lmdb][changes]") {
+  temp_dir dir;
+  {
+    lmdb_storage s(small_options(dir.path(), {.soft_max = 2, .hard_max = 3}));
+    const auto first = make_status("s", 1, 0);
+    auto second = first;
+    second["text"] = "second";
+    // The same id twice in one put: the first is stored with its text, the second by
+    // reference; then an ack, truncation (removing statuses of its own put) and a delete
+    // each copy the text in before the status changes.
+    put(s, "t", {first, second}, put_mode::upsert);
+    blocking::ack_statuses(s, {.timeline = "t"});
+    put(s, "t", make_statuses("n", 1, 4));
+    blocking::delete_statuses(s, {"t", delete_selection::ids({"n3"})});
+    const auto log = all_changes(s, "t", 0);
+    REQUIRE(log.size() >= 2);
+    CHECK(nlohmann::json::parse(log[0].status_json) == first);
+    CHECK(nlohmann::json::parse(log[1].status_json) == second);  // before its ack
+    require_log_replays_to_statuses(s, "t");
+    // A delete of everything keeps the texts of the changes it does not prune.
+    CHECK(blocking::delete_statuses(s, {"t", delete_selection::all()}) == 1);  // n4
+    require_log_replays_to_statuses(s, "t");
+  }
+  require_consistent(dir.path());
+}

@@ -149,6 +149,21 @@ void require_consistent(const std::filesystem::path& dir) {
               record.revision - (log.size() - 1 - i));
       REQUIRE_NOTHROW(fmt::decode_change_record(log[i].second));
     }
+    // A change logged by reference (format 3) names a status unchanged since: one whose
+    // record carries that change's revision.
+    std::map<std::string, std::uint64_t> change_rev_by_id;
+    for (const auto& [key, sv] : status_entries) {
+      const auto s = fmt::decode_status_record(sv);
+      if (s.change_rev != 0) change_rev_by_id[std::string(s.id)] = s.change_rev;
+    }
+    for (const auto& [key, cv] : log) {
+      const auto c = fmt::decode_change_record(cv);
+      if (!c.by_reference) continue;
+      INFO("change " << fmt::change_key_revision(key) << " of " << c.id);
+      const auto it = change_rev_by_id.find(std::string(c.id));
+      REQUIRE(it != change_rev_by_id.end());
+      REQUIRE(it->second == fmt::change_key_revision(key));
+    }
     all_changes += log.size();
   }
   // No change belongs to a timeline without a record.

@@ -17,8 +17,9 @@
 namespace roost::detail::lmdb_format {
 
 /// The on-disk format this build writes and the newest it reads. Version 2 added the
-/// `changes` table; a version 1 store is upgraded when opened (schema.hpp).
-constexpr std::uint32_t format_version = 2;
+/// `changes` table; version 3 logs inserts and updates by reference to their status
+/// (records.hpp). Older stores are upgraded when opened (schema.hpp).
+constexpr std::uint32_t format_version = 3;
 
 /// The largest key the format writes: LMDB's default MDB_MAXKEYSIZE. An LMDB library
 /// built with a smaller limit cannot open the store.

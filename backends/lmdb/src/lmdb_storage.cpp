@@ -71,8 +71,9 @@ void lmdb_storage::do_delete_statuses(delete_request request, count_callback don
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
-    changed = timeline.erase(request.selection);
-    return timeline.finish(changed, options_.limits.for_timeline(request.timeline));
+    const auto limits = options_.limits.for_timeline(request.timeline);
+    changed = timeline.erase(request.selection, limits.change_retention);
+    return timeline.finish(changed, limits);
   });
   done(error, error ? 0 : changed);
 }

@@ -65,15 +65,24 @@ std::string_view timeline_record_name(std::string_view value) {
 
 // Layout: [level u64][order probe u8][order key: u32 size, bytes][id: u32 size, bytes]
 //         [json ...]
+// Format 3: before the JSON of a status logged by reference; JSON text never starts so.
+constexpr char change_rev_tag = '\x01';
+// Format 3: the op byte of a change logged by reference.
+constexpr std::uint8_t by_reference_bit = 0x80;
+
 std::string encode_status_record(std::int64_t level, std::uint8_t order_probe,
                                  std::string_view order_key, std::string_view id,
-                                 std::string_view json) {
+                                 std::string_view json, std::uint64_t change_rev) {
   std::string out;
-  out.reserve(17 + order_key.size() + id.size() + json.size());
+  out.reserve(26 + order_key.size() + id.size() + json.size());
   append_u64(out, static_cast<std::uint64_t>(level));
   out.push_back(static_cast<char>(order_probe));
   append_sized(out, order_key);
   append_sized(out, id);
+  if (change_rev != 0) {
+    out.push_back(change_rev_tag);
+    append_u64(out, change_rev);
+  }
   out.append(json);
   return out;
 }
@@ -86,6 +95,11 @@ status_record_view decode_status_record(std::string_view value) {
   r.order_key = in.sized();
   r.id = in.sized();
   r.json = in.rest();
+  if (!r.json.empty() && r.json.front() == change_rev_tag) {
+    reader tail(r.json.substr(1), "status record");
+    r.change_rev = tail.u64();
+    r.json = tail.rest();
+  }
   return r;
 }
 
@@ -108,10 +122,11 @@ order_value_view decode_order_value(std::string_view value) {
 }
 
 // Layout: [op u8][id: u32 size, bytes][text ...]
-std::string encode_change_record(std::uint8_t op, std::string_view id, std::string_view text) {
+std::string encode_change_record(std::uint8_t op, std::string_view id, std::string_view text,
+                                 bool by_reference) {
   std::string out;
   out.reserve(5 + id.size() + text.size());
-  out.push_back(static_cast<char>(op));
+  out.push_back(static_cast<char>(by_reference ? op | by_reference_bit : op));
   append_sized(out, id);
   out.append(text);
   return out;
@@ -121,6 +136,11 @@ change_record_view decode_change_record(std::string_view value) {
   reader in(value, "change record");
   change_record_view r;
   r.op = in.u8();
+  r.by_reference = (r.op & by_reference_bit) != 0;
+  r.op &= static_cast<std::uint8_t>(~by_reference_bit);
+  if (r.by_reference && r.op != static_cast<std::uint8_t>(change_op::insert) &&
+      r.op != static_cast<std::uint8_t>(change_op::update))
+    throw corrupt_record("change record refers to a status but is no insert or update");
   if (r.op < static_cast<std::uint8_t>(change_op::insert) ||
       r.op > static_cast<std::uint8_t>(change_op::remove))
     throw corrupt_record("change record has an unknown op");

@@ -1,4 +1,4 @@
-// Byte layouts of the LMDB backend's values (format version 2; docs/lmdb.md draws them).
+// Byte layouts of the LMDB backend's values (format version 3; docs/lmdb.md draws them).
 //
 // Decoders return views into the value LMDB handed out, so they are valid only while
 // the transaction that read them is open. A value too short for its layout throws
@@ -36,11 +36,15 @@ struct status_record_view {
   std::string_view order_key;    ///< the full encode_order_key() of the status
   std::string_view id;
   std::string_view json;
+  /// The revision of the change that logged this text by reference, or 0 (format 3).
+  std::uint64_t change_rev = 0;
 };
 
+/// `change_rev` 0 writes the format 2 layout; otherwise a tag byte 0x01 and the revision
+/// go before the JSON (which always starts with '{', so a reader tells the two apart).
 std::string encode_status_record(std::int64_t level, std::uint8_t order_probe,
                                  std::string_view order_key, std::string_view id,
-                                 std::string_view json);
+                                 std::string_view json, std::uint64_t change_rev = 0);
 status_record_view decode_status_record(std::string_view value);
 
 /// A status in the `order` table: enough to find its record and to keep unacked counts
@@ -57,11 +61,16 @@ order_value_view decode_order_value(std::string_view value);
 struct change_record_view {
   std::uint8_t op = 0;  ///< roost::change_op's value
   std::string_view id;
-  /// insert, update: the status's JSON as stored; ack: the acked_at written; remove: empty.
+  /// insert, update: the status's JSON as stored (empty when by_reference); ack: the
+  /// acked_at written; remove: empty.
   std::string_view text;
+  /// An insert or update whose text is its status's, unchanged since (format 3; the op
+  /// byte's high bit).
+  bool by_reference = false;
 };
 
-std::string encode_change_record(std::uint8_t op, std::string_view id, std::string_view text);
+std::string encode_change_record(std::uint8_t op, std::string_view id, std::string_view text,
+                                 bool by_reference = false);
 /// Throws corrupt_record also for an op that is not a change_op.
 change_record_view decode_change_record(std::string_view value);
 

@@ -79,6 +79,10 @@ std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_up
       throw lmdb_backend_error(errc::corrupt,
                                "is a damaged Roost store (format version 1 with a change log)");
     t.changes = *open_table(txn, "changes", true);
+  }
+  if (v < fmt::format_version) {
+    // 2 -> 3 changes no record: version 2's log entries all carry their text, and its
+    // status records have no change revision, which reads as "logged with its text".
     std::string version;
     fmt::append_u32(version, fmt::format_version);
     put_value(txn, meta, meta_format_key, version);

@@ -119,10 +119,16 @@ changes_answer timeline_reader::changes(std::uint64_t since, std::size_t limit) 
     c.revision = revision;
     c.op = static_cast<change_op>(record.op);
     c.id = record.id;
-    if (c.op == change_op::ack)
+    if (c.op == change_op::ack) {
       c.acked_at = record.text;
-    else
+    } else if (record.by_reference) {
+      // Unchanged since it was logged (a write copies the text in before changing it).
+      const auto status = find_status(record.id);
+      if (!status) throw corrupt_record("a status logged by reference is missing");
+      c.status_json = status->json;
+    } else {
       c.status_json = record.text;
+    }
     out.page.changes.push_back(std::move(c));
   }
   if (out.page.changes.empty()) {

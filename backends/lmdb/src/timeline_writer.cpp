@@ -58,8 +58,30 @@ timeline_writer::status_slot timeline_writer::find_status(std::string_view id, b
     slot.level = record.level;
     slot.order_probe = record.order_probe;
     slot.order_key = record.order_key;
+    slot.change_rev = record.change_rev;
   }
   return slot;
+}
+
+void timeline_writer::materialize(const std::string& status_key, std::uint64_t change_rev) {
+  if (change_rev == 0) return;
+  if (change_rev > record_.revision) {
+    // Noted by this write and not stored yet: store it with the text it was given.
+    const auto i = change_rev - record_.revision - 1;
+    if (i < changes_.size()) changes_[i].by_reference = false;
+    return;
+  }
+  const std::string change_key = fmt::change_key(record_.number, change_rev);
+  const auto stored = get_value(txn_, tables_.changes, change_key);
+  if (!stored) return;  // pruned
+  const auto change = fmt::decode_change_record(*stored);
+  if (!change.by_reference) return;
+  const auto status = get_value(txn_, tables_.statuses, status_key);
+  if (!status) throw corrupt_record("a status logged by reference is missing");
+  // Encoded before the write: the views die with it.
+  const auto with_text =
+      fmt::encode_change_record(change.op, change.id, fmt::decode_status_record(*status).json);
+  put_value(txn_, tables_.changes, change_key, with_text);
 }
 
 void timeline_writer::count_unacked(std::string_view order_key, std::int64_t level, int delta) {
@@ -68,7 +90,7 @@ void timeline_writer::count_unacked(std::string_view order_key, std::int64_t lev
 
 void timeline_writer::write_status(const std::string& status_key, std::int64_t level,
                                    std::string_view order_key, std::string_view id,
-                                   std::string_view json) {
+                                   std::string_view json, std::uint64_t change_rev) {
   std::uint8_t probe = 0;
   std::string order_table_key = fmt::order_table_key(record_.number, order_key, 0);
   if (fmt::order_key_is_truncated(order_key)) {
@@ -83,7 +105,7 @@ void timeline_writer::write_status(const std::string& status_key, std::int64_t l
   const std::string_view suffix = std::string_view(status_key).substr(fmt::timeline_prefix_size);
   put_value(txn_, tables_.order, order_table_key, fmt::encode_order_value(level, suffix));
   put_value(txn_, tables_.statuses, status_key,
-            fmt::encode_status_record(level, probe, order_key, id, json));
+            fmt::encode_status_record(level, probe, order_key, id, json, change_rev));
   count_unacked(order_key, level, +1);
 }
 
@@ -110,12 +132,14 @@ std::size_t timeline_writer::put(put_mode mode, const std::vector<prepared_statu
     const status_slot slot = find_status(s.id, true);
     if ((mode == put_mode::insert && slot.exists) || (mode == put_mode::update && !slot.exists))
       continue;
-    if (slot.exists)
+    if (slot.exists) {
+      materialize(slot.key, slot.change_rev);
       remove_order_entry(slot);  // the record is overwritten under the same key below
-    else
+    } else {
       ++record_.size;
-    write_status(slot.key, s.level, s.order_key, s.id, s.json);
-    record_change(slot.exists ? change_op::update : change_op::insert, s.id, s.json);
+    }
+    write_status(slot.key, s.level, s.order_key, s.id, s.json, next_revision());
+    record_change(slot.exists ? change_op::update : change_op::insert, s.id, s.json, true);
     ++changed;
   }
   return changed;
@@ -139,8 +163,12 @@ void timeline_writer::truncate(const storage_limits& limits) {
     const std::string status_key = prefix_ + std::string(entry.status_key_suffix);
     const auto record = get_value(txn_, tables_.statuses, status_key);
     if (!record) throw corrupt_record("an order entry points to no status");
-    // Logged oldest first, as removed; copied, as the view dies with the next write.
-    record_change(change_op::remove, std::string(fmt::decode_status_record(*record).id));
+    // Copied, as the view dies with the next write.
+    const auto status = fmt::decode_status_record(*record);
+    std::string id(status.id);
+    materialize(status_key, status.change_rev);
+    // Logged oldest first, as removed.
+    record_change(change_op::remove, std::move(id));
     delete_key(txn_, tables_.statuses, status_key);
     delete_key(txn_, tables_.order, order_table_key);
     count_unacked(std::string_view(order_table_key).substr(fmt::timeline_prefix_size), entry.level,
@@ -195,6 +223,7 @@ std::size_t timeline_writer::ack(const prepared_ack& request) {
     slot.order_key = record.order_key;
     const std::string id(record.id);
     const std::string json = with_acked_at(std::string(record.json), request.at_text);
+    materialize(key, record.change_rev);  // the views above die here
     remove_order_entry(slot);
     write_status(key, slot.level, order_key_with_acked_at(slot.order_key, request.at), id, json);
     record_change(change_op::ack, id, request.at_text);
@@ -214,9 +243,32 @@ std::size_t timeline_writer::delete_timeline_range(MDB_dbi dbi) {
   return keys.size();
 }
 
-std::size_t timeline_writer::erase(const delete_selection& selection) {
+void timeline_writer::materialize_after(std::uint64_t after) {
+  // Collect first, write after: writing under a cursor would move it.
+  std::vector<std::pair<std::string, std::uint64_t>> targets;  // status key, revision
+  {
+    table_cursor cursor(txn_, tables_.changes);
+    for (bool more = cursor.seek(fmt::change_key(record_.number, after + 1));
+         more && fmt::starts_with(cursor.key(), prefix_); more = cursor.next()) {
+      const auto change = fmt::decode_change_record(cursor.value());
+      if (!change.by_reference) continue;
+      const status_slot slot = find_status(change.id, false);
+      if (!slot.exists) throw corrupt_record("a status logged by reference is missing");
+      targets.emplace_back(slot.key, fmt::change_key_revision(cursor.key()));
+    }
+  }
+  for (const auto& [status_key, revision] : targets) materialize(status_key, revision);
+}
+
+std::size_t timeline_writer::erase(const delete_selection& selection, std::size_t retention) {
   if (!exists_) return 0;
   if (selection.is_all()) {
+    // The changes that survive this write's own pruning (it logs one removal per status)
+    // and still refer to their status get its text first.
+    if (record_.size < retention) {
+      const std::uint64_t last = record_.revision + record_.size;
+      materialize_after(last > retention ? last - retention : 0);
+    }
     // The ids for the log, newest first (the order table's order).
     std::vector<std::string> ids;
     {
@@ -240,6 +292,7 @@ std::size_t timeline_writer::erase(const delete_selection& selection) {
   for (const auto& id : selection.id_list()) {
     const status_slot slot = find_status(id, false);
     if (!slot.exists) continue;  // unknown, or listed twice
+    materialize(slot.key, slot.change_rev);
     remove_order_entry(slot);
     delete_key(txn_, tables_.statuses, slot.key);
     record_change(change_op::remove, id);
@@ -249,8 +302,9 @@ std::size_t timeline_writer::erase(const delete_selection& selection) {
   return n;
 }
 
-void timeline_writer::record_change(change_op op, std::string id, std::string_view text) {
-  changes_.push_back({op, std::move(id), text});
+void timeline_writer::record_change(change_op op, std::string id, std::string_view text,
+                                    bool by_reference) {
+  changes_.push_back({op, std::move(id), text, by_reference});
 }
 
 void timeline_writer::store_changes(std::size_t retention) {
@@ -263,7 +317,9 @@ void timeline_writer::store_changes(std::size_t retention) {
     if (revision < oldest_kept) continue;  // would be pruned at once
     const auto& c = changes_[i];
     put_value(txn_, tables_.changes, fmt::change_key(record_.number, revision),
-              fmt::encode_change_record(static_cast<std::uint8_t>(c.op), c.id, c.text));
+              fmt::encode_change_record(static_cast<std::uint8_t>(c.op), c.id,
+                                        c.by_reference ? std::string_view() : c.text,
+                                        c.by_reference));
   }
   // Changes of earlier writes that fall out of the window.
   if (oldest_kept > 1 && first > 1) prune_changes_through(oldest_kept - 1);

@@ -44,8 +44,9 @@ public:
   /// Acks as the contract says; returns how many changed from unacked to acked.
   std::size_t ack(const prepared_ack& request);
 
-  /// Deletes; returns how many were removed.
-  std::size_t erase(const delete_selection& selection);
+  /// Deletes; returns how many were removed. `retention` is the change retention
+  /// finish() will apply (a delete of all copies the text only into changes it keeps).
+  std::size_t erase(const delete_selection& selection, std::size_t retention);
 
   /// When `changed` is non-zero, writes counts, total and revision, keeps only the newest
   /// `limits.change_retention` changes of the timeline, and returns true (commit);
@@ -61,13 +62,23 @@ private:
     std::int64_t level = 0;
     std::uint8_t order_probe = 0;
     std::string order_key;
+    std::uint64_t change_rev = 0;  // the change that logged its text by reference, or 0
   };
 
   status_slot find_status(std::string_view id, bool need_free_key);
   void create_timeline();
   // Writes a status's order entry and record under `status_key`; counts it if unacked.
+  // `change_rev`: the change that logs it by reference (0: none).
   void write_status(const std::string& status_key, std::int64_t level, std::string_view order_key,
-                    std::string_view id, std::string_view json);
+                    std::string_view id, std::string_view json, std::uint64_t change_rev = 0);
+  // Before the status under `status_key` changes or leaves: the change `change_rev` that
+  // logged it by reference gets its text (kept in the batch, or copied into the stored
+  // change from the status record, which still holds it).
+  void materialize(const std::string& status_key, std::uint64_t change_rev);
+  // materialize() for every stored change after revision `after` that refers to its status.
+  void materialize_after(std::uint64_t after);
+  // The revision the next noted change will get.
+  std::uint64_t next_revision() const noexcept { return record_.revision + 1 + changes_.size(); }
   // Removes the order entry of an existing status (and its unacked count), keeping its record.
   void remove_order_entry(const status_slot& slot);
   void count_unacked(std::string_view order_key, std::int64_t level, int delta);
@@ -80,7 +91,8 @@ private:
   std::size_t delete_timeline_range(MDB_dbi dbi);
   // Notes one change for finish() to log. `text` (the status's JSON, or the acked_at)
   // must stay valid until then.
-  void record_change(change_op op, std::string id, std::string_view text = {});
+  void record_change(change_op op, std::string id, std::string_view text = {},
+                     bool by_reference = false);
   // Stores the noted changes (the newest `retention`) under the next revisions, advancing
   // the record's revision, and prunes the log to the newest `retention`.
   void store_changes(std::size_t retention);
@@ -102,6 +114,7 @@ private:
     change_op op;
     std::string id;
     std::string_view text;
+    bool by_reference;
   };
   std::vector<pending_change> changes_;
 };

@@ -1,6 +1,7 @@
 """The Web API of ../shared/spec/web-api.md, through a real HTTP client against the real
 binary. Usage: python3 test_web_api.py PATH/TO/roost"""
 import json
+import os
 import socket
 import sys
 import threading
@@ -231,6 +232,13 @@ class ShutdownTest(unittest.TestCase):
             server.__exit__(None, None, None)
 
 
+# The sanitizer runtimes need descriptors of their own (UBSan's vptr check probes memory
+# through a pipe), so a sanitized server run out of descriptors reports false errors and
+# aborts. This case runs in the plain build of the test command (the ci preset).
+SANITIZED = bool(os.environ.get("ASAN_OPTIONS") or os.environ.get("UBSAN_OPTIONS"))
+
+
+@unittest.skipIf(SANITIZED, "a sanitized server cannot be run out of file descriptors")
 class DescriptorExhaustionTest(unittest.TestCase):
     def test_running_out_of_descriptors_neither_spins_nor_stops_serving(self):
         # 40 descriptors: a few for the server itself, then 60 clients connect. The kernel

@@ -24,13 +24,12 @@
 //                          second check>", or "error <errc value> <message>".
 #include <unistd.h>
 
-#include <cstdlib>
 #include <iostream>
-#include <random>
 #include <string>
 
 #include <lmdb++.h>
 
+#include "../support/helper_process.hpp"
 #include "storage/blocking.hpp"
 #include "storage/lmdb_storage.hpp"
 
@@ -38,15 +37,7 @@ namespace {
 
 using namespace roost;
 
-void report(const std::string& line) {
-  const std::string out = line + "\n";
-  std::size_t written = 0;
-  while (written < out.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, out.data() + written, out.size() - written);
-    if (n <= 0) std::_Exit(3);
-    written += static_cast<std::size_t>(n);
-  }
-}
+using testing::report;  // helper_process.hpp: the lines the tests read
 
 lmdb_options options_for(const std::string& dir) {
   lmdb_options o;
@@ -58,50 +49,12 @@ lmdb_options options_for(const std::string& dir) {
   return o;
 }
 
-status make(const std::string& id, std::int64_t level, int created, std::size_t padding) {
-  return {{"id", id},
-          {"created_at", format_twitter(timestamp{} + std::chrono::hours{24 * 365 * 43} +
-                                        std::chrono::seconds{created})},
-          {"text", "helper status " + id + std::string(padding, '.')},
-          {"busybird", {{"level", level}}}};
-}
-
 int crash_loop(const std::string& dir, long first) {
   auto options = options_for(dir);
   options.initial_map_size = 256 << 10;
   lmdb_storage storage(options);
-  std::mt19937 rng(static_cast<unsigned>(first));
-  auto below = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
-  for (long i = first;; ++i) {
-    // Churn first, so that a kill also lands inside acks, deletes and multi-status puts.
-    switch (below(4)) {
-      case 0: {
-        std::vector<status> batch;
-        for (int k = 0; k < 8; ++k)
-          batch.push_back(make("u" + std::to_string(below(60)), below(4) - 1, below(1000), 600));
-        blocking::put_statuses(storage, {"churn", put_mode::upsert, batch});
-        break;
-      }
-      case 1:
-        blocking::ack_statuses(storage, {.timeline = "churn",
-                                         .ids = std::vector<std::string>{
-                                             "u" + std::to_string(below(60)),
-                                             "u" + std::to_string(below(60))}});
-        break;
-      case 2:
-        blocking::ack_statuses(storage,
-                               {.timeline = "churn", .max_id = "u" + std::to_string(below(60))});
-        break;
-      default:
-        blocking::delete_statuses(
-            storage, {"churn", delete_selection::ids({"u" + std::to_string(below(60))})});
-    }
-    const auto id = "c" + std::to_string(i);
-    const auto n = blocking::put_statuses(
-        storage, {"crash", put_mode::insert, {make(id, i % 3, static_cast<int>(i), 300)}});
-    if (n != 1) return 4;
-    report(std::to_string(i));
-  }
+  return testing::crash_loop(storage, first, {.ids = 60, .batch = 8, .churn_padding = 600,
+                                              .crash_padding = 300});
 }
 
 int put(const std::string& dir, const std::string& timeline, const std::string& prefix, int n,
@@ -112,7 +65,7 @@ int put(const std::string& dir, const std::string& timeline, const std::string& 
   report("saw " + std::to_string(existing.size()));
   for (int i = 0; i < n; ++i) {
     const auto inserted = blocking::put_statuses(
-        storage, {timeline, put_mode::insert, {make(prefix + std::to_string(i), i % 2, i, padding)}});
+        storage, {timeline, put_mode::insert, {testing::helper_status(prefix + std::to_string(i), i % 2, i, padding)}});
     if (inserted != 1) return 4;
     report("put " + std::to_string(i));
   }
@@ -146,33 +99,6 @@ int reader_check(const std::string& dir) {
   return 0;
 }
 
-// Prints the timeline's whole retained change log, "<revision> <op> <id>" per change
-// (the op as change_op_name), then "end <latest revision>".
-template <typename Storage>
-int feed(Storage& storage, const std::string& timeline) {
-  std::uint64_t since = 0;
-  for (;;) {
-    storage_error error;
-    change_page page;
-    storage.get_changes({.timeline = timeline, .since = since, .limit = max_change_limit},
-                        [&](const storage_error& e, change_page p) {
-                          error = e;
-                          page = std::move(p);
-                        });
-    if (error) {
-      report("error " + error.message());
-      return 5;
-    }
-    for (const auto& c : page.changes)
-      report(std::to_string(c.revision) + " " + std::string(change_op_name(c.op)) + " " + c.id);
-    if (page.changes.empty()) {
-      report("end " + std::to_string(page.last_revision));
-      return 0;
-    }
-    since = page.changes.back().revision;
-  }
-}
-
 int open(const std::string& dir) {
   try {
     lmdb_storage storage(options_for(dir));
@@ -197,7 +123,7 @@ int main(int argc, char** argv) {
     if (args.size() == 2 && args[0] == "open") return open(args[1]);
     if (args.size() == 3 && args[0] == "feed") {
       lmdb_storage storage(options_for(args[1]));
-      return feed(storage, args[2]);
+      return testing::print_feed(storage, args[2]);
     }
   } catch (const std::exception& e) {
     report(std::string("exception ") + e.what());

@@ -10,13 +10,10 @@
 //   open DB               try to open the store; print "ok", or "error <errc> <message>".
 //   feed DB TIMELINE      print the timeline's change log, "<revision> <op> <id>" per
 //                         change, then "end <latest revision>".
-#include <unistd.h>
-
-#include <cstdlib>
 #include <iostream>
-#include <random>
 #include <string>
 
+#include "../support/helper_process.hpp"
 #include "storage/blocking.hpp"
 #include "storage/sqlite_storage.hpp"
 
@@ -24,71 +21,28 @@ namespace {
 
 using namespace roost;
 
-void report(const std::string& line) {
-  const std::string out = line + "\n";
-  std::size_t written = 0;
-  while (written < out.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, out.data() + written, out.size() - written);
-    if (n <= 0) std::_Exit(3);
-    written += static_cast<std::size_t>(n);
-  }
-}
+using testing::report;  // helper_process.hpp: the lines the tests read
 
+// The SQLite helper's statuses carry 200 characters of text.
 status make(const std::string& id, std::int64_t level, int created) {
-  return {{"id", id},
-          {"created_at", format_twitter(timestamp{} + std::chrono::hours{24 * 365 * 43} +
-                                        std::chrono::seconds{created})},
-          {"text", "helper status " + id + std::string(200, '.')},
-          {"busybird", {{"level", level}}}};
+  return testing::helper_status(id, level, created, 200);
 }
 
-int crash_loop(const std::string& path, long first) {
+sqlite_options options_for(const std::string& path) {
   sqlite_options options;
   options.path = path;
   options.limits.soft_max = 0;  // every reported status must stay
-  sqlite_storage storage(options);
-  std::mt19937 rng(static_cast<unsigned>(first));
-  auto below = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
-  for (long i = first;; ++i) {
-    // Churn first, so that a kill also lands inside acks, deletes and multi-row puts.
-    switch (below(4)) {
-      case 0: {
-        std::vector<status> batch;
-        for (int k = 0; k < 5; ++k)
-          batch.push_back(make("u" + std::to_string(below(40)), below(4) - 1, below(1000)));
-        blocking::put_statuses(storage, {"churn", put_mode::upsert, batch});
-        break;
-      }
-      case 1:
-        blocking::ack_statuses(storage,
-                               {.timeline = "churn",
-                                .ids = std::vector<std::string>{"u" + std::to_string(below(40)),
-                                                                "u" + std::to_string(below(40))}});
-        break;
-      case 2:
-        blocking::ack_statuses(storage,
-                               {.timeline = "churn", .max_id = "u" + std::to_string(below(40))});
-        break;
-      default:
-        blocking::delete_statuses(
-            storage, {"churn", delete_selection::ids({"u" + std::to_string(below(40))})});
-    }
-    const auto id = "c" + std::to_string(i);
-    const auto n = blocking::put_statuses(
-        storage, {"crash", put_mode::insert, {make(id, i % 3, static_cast<int>(i))}});
-    if (n != 1) {
-      report("error: " + id + " was already there");
-      return 4;
-    }
-    report(std::to_string(i));
-  }
+  return options;
+}
+
+int crash_loop(const std::string& path, long first) {
+  sqlite_storage storage(options_for(path));
+  return testing::crash_loop(storage, first, {.ids = 40, .batch = 5, .churn_padding = 200,
+                                              .crash_padding = 200});
 }
 
 int put(const std::string& path, const std::string& timeline, const std::string& prefix, int n) {
-  sqlite_options options;
-  options.path = path;
-  options.limits.soft_max = 0;
-  sqlite_storage storage(options);
+  sqlite_storage storage(options_for(path));
   const auto existing =
       blocking::get_statuses(storage, {.timeline = timeline, .count = status_count::all()});
   report("saw " + std::to_string(existing.size()));
@@ -98,33 +52,6 @@ int put(const std::string& path, const std::string& timeline, const std::string&
         storage, {timeline, put_mode::insert, {make(prefix + std::to_string(i), i % 2, i)}});
   report("done " + std::to_string(inserted));
   return 0;
-}
-
-// Prints the timeline's whole retained change log, "<revision> <op> <id>" per change
-// (the op as change_op_name), then "end <latest revision>".
-template <typename Storage>
-int feed(Storage& storage, const std::string& timeline) {
-  std::uint64_t since = 0;
-  for (;;) {
-    storage_error error;
-    change_page page;
-    storage.get_changes({.timeline = timeline, .since = since, .limit = max_change_limit},
-                        [&](const storage_error& e, change_page p) {
-                          error = e;
-                          page = std::move(p);
-                        });
-    if (error) {
-      report("error " + error.message());
-      return 5;
-    }
-    for (const auto& c : page.changes)
-      report(std::to_string(c.revision) + " " + std::string(change_op_name(c.op)) + " " + c.id);
-    if (page.changes.empty()) {
-      report("end " + std::to_string(page.last_revision));
-      return 0;
-    }
-    since = page.changes.back().revision;
-  }
 }
 
 int open(const std::string& path) {
@@ -152,7 +79,7 @@ int main(int argc, char** argv) {
       sqlite_options options;
       options.path = args[1];
       sqlite_storage storage(options);
-      return feed(storage, args[2]);
+      return testing::print_feed(storage, args[2]);
     }
   } catch (const std::exception& e) {
     report(std::string("exception ") + e.what());

@@ -65,6 +65,7 @@ session::session(const sqlite_options& options, role r)
       record_change(db, sql::record_change),
       prune_changes(db, sql::prune_changes),
       change_page(db, sql::change_page),
+      materialize_change(db, sql::materialize_change),
       materialize_by_rowid(db, sql::materialize_by_rowid),
       materialize_by_id(db, sql::materialize_by_id),
       materialize_from_key(db, sql::materialize_from_key),

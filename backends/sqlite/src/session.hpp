@@ -69,6 +69,7 @@ public:
   statement record_change;
   statement prune_changes;
   statement change_page;
+  statement materialize_change;
   statement materialize_by_rowid;
   statement materialize_by_id;
   statement materialize_from_key;

@@ -115,9 +115,9 @@ inline constexpr std::string_view timeline_revision =
 /// What put needs to replace a status: where it is and what it counted as.
 inline constexpr std::string_view find_status =
     "SELECT rowid, order_key, level, change_rev FROM statuses WHERE timeline = ?1 AND id = ?2";
-/// The id and document of a status an ack rewrites.
+/// The id and document of a status an ack rewrites, and the change that logged it.
 inline constexpr std::string_view status_document =
-    "SELECT id, json FROM statuses WHERE rowid = ?1";
+    "SELECT id, json, change_rev FROM statuses WHERE rowid = ?1";
 inline constexpr std::string_view status_exists =
     "SELECT 1 FROM statuses WHERE timeline = ?1 AND id = ?2";
 /// Inserts unless the id is taken; sqlite3_changes() tells which happened.
@@ -185,6 +185,9 @@ inline constexpr std::string_view change_page =
 // Materializing (migration 3): before a status changes or leaves, the by-reference row
 // of its last insert or update gets a copy of its text. `json IS NULL` keeps a row that
 // already has its text from being overwritten with a later one.
+/// Change ?2 of timeline ?1 gets the text ?3 the caller has already read.
+inline constexpr std::string_view materialize_change =
+    "UPDATE changes SET json = ?3 WHERE timeline = ?1 AND revision = ?2 AND json IS NULL";
 /// The status at rowid ?2 of timeline ?1.
 inline constexpr std::string_view materialize_by_rowid =
     "UPDATE changes SET json = s.json FROM statuses AS s WHERE s.rowid = ?2 "

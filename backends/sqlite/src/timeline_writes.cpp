@@ -258,11 +258,6 @@ std::size_t ack_statuses(session& s, const prepared_ack& request, const write_se
   count_changes counts;
   change_batch log(timeline->revision);
   for (const auto& t : targets) {
-    {
-      auto q = s.materialize_by_rowid.start();
-      q.bind_int64(1, timeline->id).bind_int64(2, t.rowid);
-      q.run();
-    }
     std::string id, json;
     {
       // One document at a time, so acking a whole timeline never holds them all.
@@ -270,7 +265,14 @@ std::size_t ack_statuses(session& s, const prepared_ack& request, const write_se
       q.bind_int64(1, t.rowid);
       if (!q.step()) throw sqlite_error(SQLITE_CORRUPT, "ack_statuses", "a status vanished");
       id = q.column_blob(0);
-      json = with_acked_at(std::string(q.column_text(1)), request.at_text);
+      const std::string_view logged = q.column_text(1);
+      if (const auto change_rev = q.column_int64(2); change_rev != 0) {
+        // The change that logged this text by reference gets it before the ack rewrites it.
+        auto m = s.materialize_change.start();
+        m.bind_int64(1, timeline->id).bind_int64(2, change_rev).bind_text(3, logged);
+        m.run();
+      }
+      json = with_acked_at(std::string(logged), request.at_text);
     }
     auto q = s.ack_status.start();
     q.bind_int64(1, t.rowid)

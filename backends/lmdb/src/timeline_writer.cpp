@@ -63,7 +63,8 @@ timeline_writer::status_slot timeline_writer::find_status(std::string_view id, b
   return slot;
 }
 
-void timeline_writer::materialize(const std::string& status_key, std::uint64_t change_rev) {
+void timeline_writer::materialize(const std::string& status_key, std::uint64_t change_rev,
+                                  std::optional<std::string_view> text) {
   if (change_rev == 0) return;
   if (change_rev > record_.revision) {
     // Noted by this write and not stored yet: store it with the text it was given.
@@ -76,11 +77,13 @@ void timeline_writer::materialize(const std::string& status_key, std::uint64_t c
   if (!stored) return;  // pruned
   const auto change = fmt::decode_change_record(*stored);
   if (!change.by_reference) return;
-  const auto status = get_value(txn_, tables_.statuses, status_key);
-  if (!status) throw corrupt_record("a status logged by reference is missing");
+  if (!text) {
+    const auto status = get_value(txn_, tables_.statuses, status_key);
+    if (!status) throw corrupt_record("a status logged by reference is missing");
+    text = fmt::decode_status_record(*status).json;
+  }
   // Encoded before the write: the views die with it.
-  const auto with_text =
-      fmt::encode_change_record(change.op, change.id, fmt::decode_status_record(*status).json);
+  const auto with_text = fmt::encode_change_record(change.op, change.id, *text);
   put_value(txn_, tables_.changes, change_key, with_text);
 }
 
@@ -166,7 +169,7 @@ void timeline_writer::truncate(const storage_limits& limits) {
     // Copied, as the view dies with the next write.
     const auto status = fmt::decode_status_record(*record);
     std::string id(status.id);
-    materialize(status_key, status.change_rev);
+    materialize(status_key, status.change_rev, status.json);
     // Logged oldest first, as removed.
     record_change(change_op::remove, std::move(id));
     delete_key(txn_, tables_.statuses, status_key);
@@ -223,7 +226,7 @@ std::size_t timeline_writer::ack(const prepared_ack& request) {
     slot.order_key = record.order_key;
     const std::string id(record.id);
     const std::string json = with_acked_at(std::string(record.json), request.at_text);
-    materialize(key, record.change_rev);  // the views above die here
+    materialize(key, record.change_rev, record.json);  // the views above die here
     remove_order_entry(slot);
     write_status(key, slot.level, order_key_with_acked_at(slot.order_key, request.at), id, json);
     record_change(change_op::ack, id, request.at_text);

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,8 +74,9 @@ private:
                     std::string_view id, std::string_view json, std::uint64_t change_rev = 0);
   // Before the status under `status_key` changes or leaves: the change `change_rev` that
   // logged it by reference gets its text (kept in the batch, or copied into the stored
-  // change from the status record, which still holds it).
-  void materialize(const std::string& status_key, std::uint64_t change_rev);
+  // change: `text` when the caller has the record's JSON in hand, else read from it).
+  void materialize(const std::string& status_key, std::uint64_t change_rev,
+                   std::optional<std::string_view> text = std::nullopt);
   // materialize() for every stored change after revision `after` that refers to its status.
   void materialize_after(std::uint64_t after);
   // The revision the next noted change will get.

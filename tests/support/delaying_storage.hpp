@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -30,12 +31,16 @@ public:
   /// Blocks until `done()` holds; `done` is re-checked after every completed operation.
   void wait_until(const std::function<bool()>& done) {
     std::unique_lock lock(mutex_);
-    finished_.wait(lock, [&] {
+    for (;;) {
+      // done() runs without the lock (it may call the storage), so an operation can
+      // finish meanwhile: wait only if none did, or its notification would be lost.
+      const std::uint64_t seen = completed_;
       lock.unlock();
       const bool ok = done();
       lock.lock();
-      return ok;
-    });
+      if (ok) return;
+      finished_.wait(lock, [&] { return completed_ != seen; });
+    }
   }
 
   /// The id of the worker thread that runs every operation and callback.
@@ -108,6 +113,7 @@ private:
       lock.unlock();
       op();
       lock.lock();
+      ++completed_;
       finished_.notify_all();
     }
   }
@@ -117,6 +123,7 @@ private:
   std::condition_variable wake_, finished_;
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
+  std::uint64_t completed_ = 0;  // operations run, for wait_until
   std::thread worker_;  // last: starts after everything it uses exists
 };
 

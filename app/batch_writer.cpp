@@ -43,6 +43,24 @@ bool batch_writer::add_checked(const std::string& timeline, status s, std::uint6
 
 void batch_writer::discard() { statuses_.clear(); }
 
+bool batch_writer::write_texts(const std::string& timeline, std::vector<std::string> texts,
+                               std::uint64_t first_origin) {
+  if (!flush()) return false;
+  if (texts.empty()) return true;
+  const std::size_t size = texts.size();
+  const std::size_t n = blocking::put_status_texts(
+      target_, {.timeline = timeline, .mode = mode_, .texts = std::move(texts)});
+  count_committed(size, n, first_origin + size - 1);
+  return true;
+}
+
+void batch_writer::count_committed(std::size_t size, std::size_t written,
+                                   std::uint64_t last_origin) {
+  totals_.written += written;
+  totals_.unchanged += size - std::min(written, size);
+  committed_through_ = last_origin;
+}
+
 bool batch_writer::flush() {
   if (statuses_.empty()) return true;
   const std::size_t size = statuses_.size();
@@ -62,9 +80,7 @@ bool batch_writer::flush() {
   }
   statuses_.clear();
   statuses_.reserve(batch_size_);
-  totals_.written += n;
-  totals_.unchanged += size - std::min(n, size);
-  committed_through_ = last_origin_;
+  count_committed(size, n, last_origin_);
   return true;
 }
 

@@ -50,6 +50,14 @@ public:
   /// another thread.
   bool add_checked(const std::string& timeline, status s, std::uint64_t origin);
 
+  /// Writes the pending batch, then `texts` (statuses as JSON texts, e.g. read from
+  /// another store) into `timeline` as one more batch, whatever their number; origins
+  /// `first_origin`, `first_origin` + 1, ... Returns false as flush() does. Throws
+  /// invalid_request, writing nothing of `texts`, when one of them is not a valid
+  /// status (its position is in the message), and storage_failure on a store failure.
+  bool write_texts(const std::string& timeline, std::vector<std::string> texts,
+                   std::uint64_t first_origin);
+
   /// Writes the pending batch. Returns false, writing nothing, when the store refuses
   /// the batch as a caller error despite the checks (reported through the hooks).
   /// Throws storage_failure on a store failure.
@@ -75,6 +83,9 @@ public:
   const write_totals& totals() const noexcept { return totals_; }
 
 private:
+  // Counts a committed batch of `size` statuses of which `written` changed the store.
+  void count_committed(std::size_t size, std::size_t written, std::uint64_t last_origin);
+
   status_storage& target_;
   put_mode mode_;
   std::size_t batch_size_;

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "bounded_queue.hpp"
-#include "ndjson.hpp"
 #include "storage/blocking.hpp"
 #include "storage/errors.hpp"
 #include "timeline_cursor.hpp"
@@ -23,19 +22,19 @@ void text_digest::add(std::string_view text) noexcept {
 
 namespace {
 
-// What the reading thread hands to the writing one: a page of parsed statuses, or the
-// end of a timeline with whether it stayed unchanged while it was read.
+// What the reading thread hands to the writing one: a page of stored texts, or the end
+// of a timeline with whether it stayed unchanged while it was read.
 struct source_page {
   std::string timeline;
-  std::vector<status> statuses;
+  std::vector<std::string> texts;
   bool timeline_end = false;
   bool unchanged = true;
   copied_timeline copied;  // at the end of a timeline
 };
 
-// Reads every timeline of `from` page by page on its own thread, parsing each stored
-// text, so that reading and parsing overlap with writing. The destructor stops and joins
-// the thread.
+// Reads every timeline of `from` page by page on its own thread, so that reading
+// overlaps with writing. The texts are not parsed: the target reads texts in stored form
+// directly (put_status_texts). The destructor stops and joins the thread.
 class source_reader {
 public:
   source_reader(status_storage& from, std::size_t page_size)
@@ -61,19 +60,8 @@ private:
         while (true) {
           const auto& texts = cursor.next_page();
           if (texts.empty()) break;
-          source_page page{name, {}};
-          page.statuses.reserve(texts.size());
-          for (const auto& text : texts) {
-            copied.digest.add(text);
-            try {
-              page.statuses.push_back(nlohmann::json::parse(text));
-              check_status(page.statuses.back());  // here, in parallel with the writes
-            } catch (const std::exception& e) {  // not JSON, or not a valid status
-              throw std::runtime_error("a stored status of timeline \"" + name +
-                                       "\" is damaged: " + e.what());
-            }
-          }
-          if (!queue_.push(std::move(page))) return;
+          for (const auto& text : texts) copied.digest.add(text);
+          if (!queue_.push({name, texts})) return;
         }
         if (!queue_.push({name, {}, true, cursor.unchanged(), copied})) return;
       }
@@ -122,13 +110,16 @@ migrate_result migrate_statuses(status_storage& from, status_storage& to,
         position = 0;
         continue;
       }
-      result.read += page->statuses.size();
-      for (auto& s : page->statuses) {
-        if (!writer.add_checked(page->timeline, std::move(s), ++position))
+      const auto count = page->texts.size();
+      try {
+        if (!writer.write_texts(page->timeline, std::move(page->texts), position + 1))
           return finish(run_outcome::aborted, "the target refused a status of the source");
+      } catch (const invalid_request& e) {  // a stored text that is not a valid status
+        throw std::runtime_error("a stored status of timeline \"" + page->timeline +
+                                 "\" is damaged: " + e.what());
       }
-      if (!writer.flush())
-        return finish(run_outcome::aborted, "the target refused a status of the source");
+      position += count;
+      result.read += count;
       hooks.advance(result.read, fraction());
     }
   } catch (const storage_failure& e) {

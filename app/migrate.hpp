@@ -50,8 +50,9 @@ struct migrate_result {
 };
 
 /// Copies every timeline of `from` into `to`, page by page, each page one batch written
-/// as it is read (no temporary file). A second thread reads and parses the source while
-/// the calling thread writes. A store failure ends the run with run_outcome::failed.
+/// as it is read (no temporary file). A second thread reads the source while the
+/// calling thread writes; stored texts pass from store to store without being parsed
+/// into JSON trees (put_status_texts). A store failure ends the run with run_outcome::failed.
 /// Throws std::runtime_error when a source timeline changed while it was copied (the
 /// copy is then not one consistent state: run it again once nothing writes to the
 /// source) or a stored status is damaged.

@@ -25,6 +25,10 @@ std::size_t put_statuses(status_storage& s, put_request request) {
   return wait_for<std::size_t>([&](auto cb) { s.put_statuses(std::move(request), cb); });
 }
 
+std::size_t put_status_texts(status_storage& s, put_texts_request request) {
+  return wait_for<std::size_t>([&](auto cb) { s.put_status_texts(std::move(request), cb); });
+}
+
 std::vector<status> get_statuses(status_storage& s, get_request request) {
   return wait_for<std::vector<status>>([&](auto cb) { s.get_statuses(std::move(request), cb); });
 }

@@ -1,6 +1,8 @@
-// prepare_status and with_acked_at: the one place a status is checked and serialized on
-// its way into a backend, and re-serialized when a backend acks a stored document.
+// prepare_status, prepare_status_text and with_acked_at: the one place a status is
+// checked and serialized on its way into a backend, and re-serialized when a backend acks
+// a stored document.
 #include "compact_json.hpp"
+#include "stored_form.hpp"
 #include "status_validation.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status_storage.hpp"
@@ -12,7 +14,10 @@ void validate_id(const std::string& id, const char* what) {
   if (!detail::is_valid_utf8(id)) throw invalid_request(std::string(what) + " is not valid UTF-8");
 }
 
-prepared_status prepare_status(const status& s) {
+namespace {
+
+// Everything of a prepared status but its text, from the fields the order reads.
+prepared_status prepare_order(const status& s) {
   if (!s.is_object()) throw invalid_request("a status must be a JSON object");
   auto id = status_id(s);
   if (!id) throw invalid_request("a status must have an id");
@@ -24,6 +29,13 @@ prepared_status prepare_status(const status& s) {
   out.acked = acked_at.has_value();
   out.order_key = encode_order_key({acked_at, created_at, *id});
   out.id = std::move(*id);
+  return out;
+}
+
+}  // namespace
+
+prepared_status prepare_status(const status& s) {
+  auto out = prepare_order(s);
   try {
     out.json = detail::compact_json(s);
   } catch (const detail::invalid_utf8_in_json& e) {
@@ -31,6 +43,23 @@ prepared_status prepare_status(const status& s) {
     throw invalid_request(std::string("status is not valid UTF-8 JSON: ") + e.what());
   }
   return out;
+}
+
+prepared_status prepare_status_text(std::string text) {
+  nlohmann::json fields;
+  if (detail::read_stored_form(text, fields)) {
+    // Already in stored form: what dump() would write is the text itself.
+    auto out = prepare_order(fields);
+    out.json = std::move(text);
+    return out;
+  }
+  status document;
+  try {
+    document = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw invalid_request(std::string("a status text is not JSON: ") + e.what());
+  }
+  return prepare_status(document);
 }
 
 std::string with_acked_at(const std::string& json_text, const std::string& acked_at) {

@@ -69,14 +69,36 @@ count_callback status_storage::notifying(const std::string& timeline, count_call
   };
 }
 
-void status_storage::put_statuses(put_request request, count_callback done) {
-  validate_timeline_name(request.timeline);
-  if (request.mode != put_mode::insert && request.mode != put_mode::update &&
-      request.mode != put_mode::upsert)
+namespace {
+
+// A put with its timeline and mode checked and room for `size` statuses.
+prepared_put start_put(std::string timeline, put_mode mode, std::size_t size) {
+  validate_timeline_name(timeline);
+  if (mode != put_mode::insert && mode != put_mode::update && mode != put_mode::upsert)
     throw invalid_request("put mode must be insert, update or upsert");
-  prepared_put prepared{std::move(request.timeline), request.mode, {}};
-  prepared.statuses.reserve(request.statuses.size());
+  prepared_put prepared{std::move(timeline), mode, {}};
+  prepared.statuses.reserve(size);
+  return prepared;
+}
+
+}  // namespace
+
+void status_storage::put_statuses(put_request request, count_callback done) {
+  auto prepared = start_put(std::move(request.timeline), request.mode, request.statuses.size());
   for (const auto& s : request.statuses) prepared.statuses.push_back(prepare_status(s));
+  auto notify = notifying(prepared.timeline, std::move(done));
+  do_put_statuses(std::move(prepared), std::move(notify));
+}
+
+void status_storage::put_status_texts(put_texts_request request, count_callback done) {
+  auto prepared = start_put(std::move(request.timeline), request.mode, request.texts.size());
+  for (std::size_t i = 0; i < request.texts.size(); ++i) {
+    try {
+      prepared.statuses.push_back(prepare_status_text(std::move(request.texts[i])));
+    } catch (const invalid_request& e) {
+      throw invalid_request("status text " + std::to_string(i) + " of the request: " + e.what());
+    }
+  }
   auto notify = notifying(prepared.timeline, std::move(done));
   do_put_statuses(std::move(prepared), std::move(notify));
 }

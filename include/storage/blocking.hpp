@@ -19,6 +19,8 @@ namespace roost::blocking {
 
 /// put_statuses; returns the number inserted or replaced.
 std::size_t put_statuses(status_storage& s, put_request request);
+/// put_status_texts; returns the number inserted or replaced.
+std::size_t put_status_texts(status_storage& s, put_texts_request request);
 /// get_statuses; returns the page, newest first.
 std::vector<status> get_statuses(status_storage& s, get_request request);
 /// get_status_texts; returns each status's JSON text, newest first.

@@ -83,6 +83,14 @@ struct put_request {
   std::vector<status> statuses;  ///< each an object with an id
 };
 
+/// put_status_texts: put_statuses with each status as JSON text (one object per text),
+/// e.g. as read from another store with get_status_texts or received in a request body.
+struct put_texts_request {
+  std::string timeline;            ///< non-empty UTF-8 name
+  put_mode mode{};                 ///< must be set
+  std::vector<std::string> texts;  ///< each a JSON object with an id
+};
+
 /// get_statuses: a page of a timeline, newest first.
 struct get_request {
   std::string timeline;

@@ -74,6 +74,13 @@ public:
   /// non-object, a status without id, or a field of the wrong type or format.
   void put_statuses(put_request request, count_callback done);
 
+  /// put_statuses for statuses given as JSON texts: stores what put_statuses would store
+  /// for the parsed documents, but reads a text that is already in stored form (as every
+  /// store's get_status_texts returns) without building a JSON tree. Throws
+  /// invalid_request as put_statuses does, and for a text that is not JSON; the message
+  /// names the text's position in the request.
+  void put_status_texts(put_texts_request request, count_callback done);
+
   /// Completes with a page of statuses, newest first, as parsed JSON objects.
   /// Throws invalid_request for an empty timeline name or an unset ack state.
   void get_statuses(get_request request, statuses_callback done);
@@ -158,6 +165,11 @@ void validate_timeline_name(const std::string& timeline);
 
 /// Validates and serializes one status as put_statuses does; throws invalid_request.
 prepared_status prepare_status(const status& s);
+
+/// prepare_status for a status given as JSON text: the same result as
+/// prepare_status(nlohmann::json::parse(text)), faster when the text is already in the
+/// stored (dump()) form. Throws invalid_request, also when the text is not JSON.
+prepared_status prepare_status_text(std::string text);
 
 /// Returns `json_text` with busybird.acked_at set to `acked_at`, for backends that ack
 /// a stored document. Throws nlohmann::json::parse_error when the text is not JSON.

@@ -8,6 +8,8 @@
 #include "ndjson_export.hpp"
 #include "ndjson_import.hpp"
 #include "storage/blocking.hpp"
+#include "storage/memory_storage.hpp"
+#include "storage/storage_wrapper.hpp"
 
 using namespace roost;
 using namespace roost::app;
@@ -145,6 +147,44 @@ TEST_CASE("migrate copies every pair of backends and the check agrees", "[migrat
       }
     }
   }
+}
+
+namespace {
+
+// A source whose store returns one damaged text: the third status of timeline "bad".
+class damaging_storage : public storage_wrapper {
+public:
+  using storage_wrapper::storage_wrapper;
+
+protected:
+  void do_get_statuses(prepared_get request, texts_callback done) override {
+    const bool bad = request.timeline == "bad";
+    storage_wrapper::do_get_statuses(
+        std::move(request), [bad, done = std::move(done)](const storage_error& error,
+                                                          std::vector<std::string> texts) {
+          if (bad && texts.size() > 2) texts[2] = texts[2].substr(0, texts[2].size() / 2);
+          done(error, std::move(texts));
+        });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("migrate stops at a damaged source status and writes none of its batch",
+          "[migrate][errors]") {
+  auto inner = make_memory_storage();
+  std::vector<status> statuses;
+  for (int i = 0; i < 5; ++i) statuses.push_back({{"id", "s" + std::to_string(i)}});
+  blocking::put_statuses(*inner, {"bad", put_mode::insert, statuses});
+  blocking::put_statuses(*inner, {"a-good", put_mode::insert, statuses});
+  damaging_storage source(*inner);
+  auto target = make_memory_storage();
+  CHECK_THROWS_WITH(migrate_statuses(source, *target, {}, {}),
+                    Catch::Contains("timeline \"bad\" is damaged") &&
+                        Catch::Contains("status text 2 of the request") &&
+                        Catch::Contains("not JSON"));
+  // "a-good" comes first and was copied whole; nothing of "bad" was written.
+  CHECK(blocking::timeline_names(*target) == std::vector<std::string>{"a-good"});
 }
 
 TEST_CASE("a stopped migration resumes without duplicates", "[migrate]") {

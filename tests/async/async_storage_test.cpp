@@ -157,6 +157,9 @@ TEST_CASE("use_future: results, and store failures as system_error") {
   SECTION("success") {
     async_storage api(io.executor(), memory);
     CHECK(api.async_put_statuses(insert({make_status("1", 2)}), net::use_future).get() == 1);
+    CHECK(api.async_put_status_texts({"home", put_mode::insert, {make_status("1", 2).dump()}},
+                                     net::use_future)
+              .get() == 0);  // there already
     auto counts = api.async_get_unacked_counts("home", net::use_future).get();
     CHECK(counts.at_level(2) == 1);
     auto page = api.async_get_statuses({.timeline = "home"}, net::use_future).get();

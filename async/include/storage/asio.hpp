@@ -341,6 +341,17 @@ public:
     return put(std::move(request), &error_out, std::forward<Token>(token));
   }
 
+  /// status_storage::put_status_texts; completes with the number inserted or replaced.
+  template <detail::not_error_out Token = default_token>
+  auto async_put_status_texts(put_texts_request request, Token&& token = default_token()) {
+    return put_texts(std::move(request), nullptr, std::forward<Token>(token));
+  }
+  template <typename Token = default_token>
+  auto async_put_status_texts(put_texts_request request, storage_error& error_out,
+                              Token&& token = default_token()) {
+    return put_texts(std::move(request), &error_out, std::forward<Token>(token));
+  }
+
   /// status_storage::get_statuses; completes with the page, newest first.
   template <detail::not_error_out Token = default_token>
   auto async_get_statuses(get_request request, Token&& token = default_token()) {
@@ -449,6 +460,16 @@ private:
         detail::stage<std::size_t>(
             *storage_,
             [&](status_storage& s, auto cb) { s.put_statuses(std::move(request), std::move(cb)); }),
+        std::forward<Token>(token));
+  }
+  template <typename Token>
+  auto put_texts(put_texts_request request, storage_error* out, Token&& token) {
+    return detail::run<std::size_t>(
+        executor_, out,
+        detail::stage<std::size_t>(*storage_,
+                                   [&](status_storage& s, auto cb) {
+                                     s.put_status_texts(std::move(request), std::move(cb));
+                                   }),
         std::forward<Token>(token));
   }
   template <typename Token>

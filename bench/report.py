@@ -17,21 +17,23 @@ from collections import defaultdict
 
 # Operations in workload.md order; extras (the -text variants) right after their kin.
 OPERATIONS = [
-    "put", "put-one", "get-newest", "get-newest-text", "get-middle", "get-middle-text",
+    "put", "put-text", "put-one", "get-newest", "get-newest-text", "get-middle", "get-middle-text",
     "get-unacked-middle", "counts", "contains", "ack-ids", "ack-max", "ack-all",
     "delete-all", "reopen",
 ]
 # Operations reported in statuses/s (so that the slowdown column shows the cost per
 # status); the others in operations (calls)/s.
-PER_STATUS = {"put", "put-one", "ack-max", "ack-all", "delete-all"}
+PER_STATUS = {"put", "put-text", "put-one", "ack-max", "ack-all", "delete-all"}
 # The raw-engine operation each library operation is compared with.
 RAW_OF = {
-    "put": "put", "put-one": "put-one", "get-newest": "get-newest",
+    "put": "put", "put-text": "put", "put-one": "put-one", "get-newest": "get-newest",
     "get-newest-text": "get-newest", "get-middle": "get-middle",
     "get-middle-text": "get-middle", "contains": "contains", "delete-all": "delete-all",
     "reopen": "reopen",
 }
 NOTES = {
+    "put": "JSON objects: put_statuses",
+    "put-text": "stored-form texts: put_status_texts",
     "get-newest": "parsed: get_statuses",
     "get-newest-text": "stored text: get_status_texts",
     "get-middle": "parsed",

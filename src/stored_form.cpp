@@ -35,8 +35,8 @@ place place_of(place container, std::string_view key) {
   return place::other;
 }
 
-// One pass over the text with an explicit stack (no recursion: a hostile text
-// may nest deeply; past max_depth the general path takes over).
+// One pass over the text with an explicit stack (no recursion: a hostile text may nest deeply; past
+// max_depth the general path takes over).
 class reader {
 public:
   reader(std::string_view text, nlohmann::json& fields)
@@ -44,6 +44,9 @@ public:
 
   bool read() {
     fields_ = nlohmann::json::object();
+    // Outside strings a JSON text is ASCII, so checking the whole text once checks every string
+    // (escapes are ASCII too): cheaper than a check per string.
+    if (!is_valid_utf8(std::string_view(p_, static_cast<std::size_t>(end_ - p_)))) return false;
     if (!at('{')) return false;
     ++p_;
     push(true, place::top);
@@ -97,8 +100,7 @@ private:
     return true;
   }
 
-  // One value at p_; a container is opened (its members follow in read()'s
-  // loop).
+  // One value at p_; a container is opened (its members follow in read()'s loop).
   bool value(place where) {
     if (p_ == end_) return false;
     switch (*p_) {
@@ -162,9 +164,8 @@ private:
   // True when from_chars read a number up to p_ that fits its type.
   bool whole(std::from_chars_result r) const { return r.ec == std::errc() && r.ptr == p_; }
 
-  // An integer as dump() writes it: no '+', no leading zeros, no "-0", in the
-  // range parse() keeps as an integer; a fraction or exponent is a float
-  // (general path).
+  // An integer as dump() writes it: no '+', no leading zeros, no "-0", in the range parse() keeps
+  // as an integer; a fraction or exponent is a float (general path).
   bool integer(place where) {
     const char* const start = p_;
     const bool negative = at('-');
@@ -191,8 +192,8 @@ private:
     return true;
   }
 
-  // A string at p_ with exactly dump()'s escapes; `text` is its raw contents
-  // between the quotes, `escaped` whether it holds an escape.
+  // A string at p_ with exactly dump()'s escapes; `text` is its raw contents between the quotes,
+  // `escaped` whether it holds an escape.
   bool string(std::string_view& text, bool& escaped) {
     if (!at('"')) return false;
     const char* const start = ++p_;
@@ -214,21 +215,17 @@ private:
     }
     text = std::string_view(start, static_cast<std::size_t>(p_ - start));
     ++p_;  // the closing quote
-    // Escapes are ASCII, so the raw contents are UTF-8 exactly when the string
-    // is.
-    return is_valid_utf8(text);
+    return true;
   }
 
-  // After a backslash: one of the escapes dump() writes for the character it
-  // stands for.
+  // After a backslash: one of the escapes dump() writes for the character it stands for.
   bool escape() {
     if (p_ == end_) return false;
     const char kind = *p_++;
     if (kind == '"' || kind == '\\') return true;
     // dump() writes these five control characters in short form.
     if (kind != 'u') return kind == 'b' || kind == 'f' || kind == 'n' || kind == 'r' || kind == 't';
-    // \u00XX with lowercase hex, only for a control character without a short
-    // form.
+    // \u00XX with lowercase hex, only for a control character without a short form.
     if (end_ - p_ < 4 || p_[0] != '0' || p_[1] != '0') return false;
     const auto hex = [](char h) {
       if (h >= '0' && h <= '9') return h - '0';

@@ -49,6 +49,11 @@ inline std::size_t put(status_storage& store, put_request request) {
       [&](auto done) { store.put_statuses(std::move(request), std::move(done)); });
 }
 
+inline std::size_t put_texts(status_storage& store, put_texts_request request) {
+  return detail::complete<std::size_t>(
+      [&](auto done) { store.put_status_texts(std::move(request), std::move(done)); });
+}
+
 inline std::vector<status> get(status_storage& store, get_request request) {
   return detail::complete<std::vector<status>>(
       [&](auto done) { store.get_statuses(std::move(request), std::move(done)); });

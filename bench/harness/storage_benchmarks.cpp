@@ -26,18 +26,31 @@ std::size_t middle(std::size_t n) { return n / 2; }
 // timelines are filled, untimed), 100 per call. Each batch is copied from the pool just
 // before its call, as a caller would build it (so it is warm in the cache); only the
 // calls are timed. The store it leaves is the filled store the later benchmarks use.
-void bm_put(benchmark::State& state, const backend* b, std::size_t n) {
+// put-text: the same with the statuses as stored-form JSON texts (put_status_texts), the
+// bytes the raw baselines insert.
+void bm_put(benchmark::State& state, const backend* b, std::size_t n, bool as_text) {
   stopwatch watch;
   const auto& pool = statuses();
+  const auto& pool_texts = texts();
   for (auto _ : state) {
     auto& fx = unfilled_store(*b, n);
     double elapsed = 0;
     std::size_t inserted = 0;
     for (std::size_t i = 0; i < n; i += put_batch) {
-      put_request request{.timeline = measured_timeline,
-                          .mode = put_mode::insert,
-                          .statuses = std::vector<status>(
-                              pool.begin() + i, pool.begin() + std::min(n, i + put_batch))};
+      const std::size_t end = std::min(n, i + put_batch);
+      if (as_text) {
+        put_texts_request request{
+            .timeline = measured_timeline,
+            .mode = put_mode::insert,
+            .texts = std::vector<std::string>(pool_texts.begin() + i, pool_texts.begin() + end)};
+        elapsed +=
+            watch.time([&] { inserted += calls::put_texts(*fx.store, std::move(request)); });
+        continue;
+      }
+      put_request request{
+          .timeline = measured_timeline,
+          .mode = put_mode::insert,
+          .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)};
       elapsed += watch.time([&] { inserted += calls::put(*fx.store, std::move(request)); });
     }
     state.SetIterationTime(elapsed);
@@ -240,7 +253,8 @@ void register_storage_benchmarks(const backend& b, std::size_t n) {
   auto name = [&](const char* op) { return b.name + "/" + op + suffix; };
   // put first (it makes the filled store), then reads, then writes that restore what
   // they change.
-  add(name("put"), bm_put, p, n);
+  add(name("put"), bm_put, p, n, false);
+  add(name("put-text"), bm_put, p, n, true);
   add(name("get-newest"), bm_get, p, n, ack_state::any, false, false);
   add(name("get-newest-text"), bm_get, p, n, ack_state::any, false, true);
   add(name("get-middle"), bm_get, p, n, ack_state::any, true, false);

@@ -1,10 +1,10 @@
-// prepare_status_text and put_status_texts: a status given as JSON text must come out
-// exactly as prepare_status(parse(text)) would make it (same id, order key, level, acked
-// state and stored bytes, or the same refusal), whatever form the text is in: the stored
-// form (read without a tree), or indented, reordered, with repeated keys or \u escapes
-// (the general path).
-#include <algorithm>
+// prepare_status_text and put_status_texts: a status given as JSON text must come out exactly as
+// prepare_status(parse(text)) would make it (same id, order key, level, acked state and stored
+// bytes, or the same refusal), whatever form the text is in: the stored form (read without a tree),
+// or indented, reordered, with repeated keys or \u escapes (the general path).
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <optional>
 #include <random>
 #include <string>
@@ -23,8 +23,8 @@ using nlohmann::json;
 using roost::test::random_text;
 using roost::test::random_value;
 
-// A value for one of the fields the order reads: mostly valid, sometimes of a wrong
-// type or format, so that both the accepted and the refused cases are compared.
+// A value for one of the fields the order reads: mostly valid, sometimes of a wrong type or format,
+// so that both the accepted and the refused cases are compared.
 json random_field(std::mt19937& rng, const char* field) {
   const auto pick = std::uniform_int_distribution<int>(0, 9)(rng);
   if (pick == 9) return random_value(rng, 2);  // anything, often invalid
@@ -36,8 +36,8 @@ json random_field(std::mt19937& rng, const char* field) {
   return times[pick % 4];
 }
 
-// A key without characters dump() escapes, so that a status built of them can be in
-// stored form (the reader leaves escaped keys to the general path).
+// A key without characters dump() escapes, so that a status built of them can be in stored form
+// (the reader leaves escaped keys to the general path).
 std::string plain_key(std::mt19937& rng) {
   static const char* const parts[] = {"a", "b", "Z",           "_",
                                       " ", "0", "caf\xc3\xa9", "\xf0\x9f\x90\xa6"};
@@ -47,8 +47,7 @@ std::string plain_key(std::mt19937& rng) {
   return out;
 }
 
-// Any value but a float (a float is never read in stored form); strings hold every
-// escape.
+// Any value but a float (a float is never read in stored form); strings hold every escape.
 json value_without_floats(std::mt19937& rng, int depth) {
   switch (std::uniform_int_distribution<int>(0, depth > 2 ? 3 : 5)(rng)) {
     case 0:
@@ -74,8 +73,8 @@ json value_without_floats(std::mt19937& rng, int depth) {
   }
 }
 
-// Half of the statuses can be in stored form (plain keys, no floats); the others have
-// any keys and values.
+// Half of the statuses can be in stored form (plain keys, no floats); the others have any keys and
+// values.
 json random_status(std::mt19937& rng) {
   const bool plain = std::uniform_int_distribution<int>(0, 1)(rng);
   auto s = json::object();
@@ -101,9 +100,9 @@ json random_status(std::mt19937& rng) {
   return s;
 }
 
-// `value` as JSON text in a form chosen by `style`: 0 the stored form, 1 indented,
-// 2 non-ASCII as \u escapes, 3 object members in random order, 4 a member repeated
-// (an earlier, different value that parse() discards), 5 spaces around every token.
+// `value` as JSON text in a form chosen by `style`: 0 the stored form, 1 indented, 2 non-ASCII as
+// \u escapes, 3 object members in random order, 4 a member repeated (an earlier, different value
+// that parse() discards), 5 spaces around every token.
 std::string render(const json& value, int style, std::mt19937& rng) {
   if (style == 0) return value.dump();
   if (style == 1) return value.dump(2);

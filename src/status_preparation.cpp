@@ -53,9 +53,18 @@ prepared_status prepare_status_text(std::string text) {
     out.json = std::move(text);
     return out;
   }
+  // Texts may come from anywhere: refuse absurd nesting before it reaches the recursive
+  // serializer (a few hundred bytes of stack per level).
+  const nlohmann::json::parser_callback_t limit_depth = [](int depth, nlohmann::json::parse_event_t,
+                                                           nlohmann::json&) {
+    if (depth >= max_status_text_depth)  // depth: the containers around this one
+      throw invalid_request("a status text nests deeper than " +
+                            std::to_string(max_status_text_depth) + " levels");
+    return true;
+  };
   status document;
   try {
-    document = nlohmann::json::parse(text);
+    document = nlohmann::json::parse(text, limit_depth);
   } catch (const nlohmann::json::parse_error& e) {
     throw invalid_request(std::string("a status text is not JSON: ") + e.what());
   }

@@ -313,3 +313,20 @@ TEST_CASE("the stored-form reader takes exactly dump()'s output") {
     CHECK_FALSE(roost::detail::read_stored_form(other, fields));
   }
 }
+
+TEST_CASE("deep nesting: read on the general path, refused beyond the limit, never a crash") {
+  json deep = json::array();
+  for (int i = 0; i < 40; ++i) deep = json::array({deep});
+  const json s = {{"id", "deep"}, {"tree", deep}};
+  json fields;
+  CHECK_FALSE(roost::detail::read_stored_form(s.dump(), fields));  // past the reader's stack
+  CHECK(roost::prepare_status_text(s.dump()).json == s.dump());
+
+  const auto depth = static_cast<std::size_t>(roost::max_status_text_depth);
+  const auto nested = [](std::size_t levels) {
+    return R"({"id":"x","t":)" + std::string(levels, '[') + std::string(levels, ']') + "}";
+  };
+  CHECK(roost::prepare_status_text(nested(depth - 1)).id == "x");
+  CHECK_THROWS_WITH(roost::prepare_status_text(nested(depth)), Catch::Contains("nests deeper"));
+  CHECK_THROWS_AS(roost::prepare_status_text(nested(200000)), roost::invalid_request);
+}

@@ -72,6 +72,9 @@ prepared_status prepare_status_text(std::string text) {
 }
 
 std::string with_acked_at(const std::string& json_text, const std::string& acked_at) {
+  // A stored text is in stored form: the member is spliced in, no parse.
+  std::string spliced;
+  if (detail::set_acked_at_in_stored_form(json_text, acked_at, spliced)) return spliced;
   auto doc = nlohmann::json::parse(json_text);
   set_acked_at(doc, acked_at);
   return detail::compact_json(doc);

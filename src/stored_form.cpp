@@ -39,8 +39,25 @@ place place_of(place container, std::string_view key) {
 // max_depth the general path takes over).
 class reader {
 public:
-  reader(std::string_view text, nlohmann::json& fields)
-      : p_(text.data()), end_(text.data() + text.size()), fields_(fields) {}
+  /// Where busybird.acked_at is, or where it would go, as offsets into the text; npos when
+  /// not found. An insertion point is the opening quote of the first member whose key sorts
+  /// after the one to insert, or the object's closing brace when none does.
+  struct acked_at_spots {
+    static constexpr std::size_t npos = std::string_view::npos;
+    std::size_t top_insert = npos;  // where "busybird" goes in the top-level object
+    bool top_empty = true;
+    bool has_busybird = false;
+    std::size_t busybird_insert = npos;  // where "acked_at" goes in busybird's object
+    bool busybird_empty = true;
+    std::size_t acked_at_begin = npos, acked_at_end = npos;  // the value's span, quotes included
+  };
+
+  reader(std::string_view text, nlohmann::json& fields, acked_at_spots* spots = nullptr)
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        fields_(fields),
+        spots_(spots) {}
 
   bool read() {
     fields_ = nlohmann::json::object();
@@ -54,6 +71,7 @@ public:
       auto& f = stack_[depth_ - 1];
       if (p_ == end_) return false;
       if (*p_ == (f.object ? '}' : ']')) {
+        if (spots_) note_close(f);
         ++p_;
         --depth_;
         continue;
@@ -67,8 +85,10 @@ public:
       if (f.object) {
         std::string_view key;
         bool escaped = false;
+        const std::size_t key_at = offset();
         // A key with escapes is rare; the general path compares it decoded.
         if (!string(key, escaped) || escaped) return false;
+        if (spots_) note_key(f, key, key_at);
         if (f.has_key && !(f.last_key < key)) return false;  // dump()'s order, no repeats
         f.last_key = key;
         f.has_key = true;
@@ -83,6 +103,8 @@ public:
 
 private:
   static constexpr int max_depth = 32;
+
+  std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
 
   struct frame {
     bool object;
@@ -108,6 +130,7 @@ private:
         ++p_;
         if (where == place::busybird) {
           fields_["busybird"] = nlohmann::json::object();
+          if (spots_) spots_->has_busybird = true;
           return push(true, place::in_busybird);
         }
         return where == place::other && push(true, place::other);
@@ -117,10 +140,15 @@ private:
       case '"': {
         std::string_view text;
         bool escaped = false;
+        const std::size_t value_at = offset();
         if (!string(text, escaped)) return false;
         if (where == place::other) return true;
         if (escaped || where == place::busybird) return false;
         record(where, nlohmann::json(std::string(text)));
+        if (spots_ && where == place::acked_at) {
+          spots_->acked_at_begin = value_at;
+          spots_->acked_at_end = offset();
+        }
         return true;
       }
       case 't':
@@ -131,6 +159,28 @@ private:
         return literal("null") && where == place::other;
       default:
         return integer(where);
+    }
+  }
+
+  // The first key of the top-level (busybird's) object sorting after "busybird"
+  // ("acked_at") is where that member would be inserted.
+  void note_key(const frame& f, std::string_view key, std::size_t key_at) {
+    if (f.where == place::top && spots_->top_insert == acked_at_spots::npos &&
+        std::string_view("busybird") < key)
+      spots_->top_insert = key_at;
+    if (f.where == place::in_busybird && spots_->busybird_insert == acked_at_spots::npos &&
+        std::string_view("acked_at") < key)
+      spots_->busybird_insert = key_at;
+  }
+
+  // At an object's closing brace: the insertion point when no key sorted after.
+  void note_close(const frame& f) {
+    if (f.where == place::top) {
+      if (spots_->top_insert == acked_at_spots::npos) spots_->top_insert = offset();
+      spots_->top_empty = f.first;
+    } else if (f.where == place::in_busybird) {
+      if (spots_->busybird_insert == acked_at_spots::npos) spots_->busybird_insert = offset();
+      spots_->busybird_empty = f.first;
     }
   }
 
@@ -238,9 +288,11 @@ private:
     return c < 0x20 && escape_table[c] == 'u';
   }
 
+  const char* const begin_;
   const char* p_;
   const char* const end_;
   nlohmann::json& fields_;
+  acked_at_spots* const spots_;
   frame stack_[max_depth];
   int depth_ = 0;
 };
@@ -249,6 +301,38 @@ private:
 
 bool read_stored_form(std::string_view text, nlohmann::json& fields) {
   return reader(text, fields).read();
+}
+
+bool set_acked_at_in_stored_form(std::string_view text, std::string_view acked_at,
+                                 std::string& out) {
+  nlohmann::json fields;
+  reader::acked_at_spots at;
+  if (!reader(text, fields, &at).read()) return false;
+  const std::string value = nlohmann::json(acked_at).dump();
+  out.clear();
+  out.reserve(text.size() + value.size() + 24);
+  // Inserts `member` at `where` (a key or the closing brace) of an object.
+  const auto insert = [&](std::size_t where, bool empty, const std::string& member) {
+    out.append(text.substr(0, where));
+    if (text[where] == '}') {
+      if (!empty) out.push_back(',');
+      out.append(member);
+    } else {
+      out.append(member);
+      out.push_back(',');
+    }
+    out.append(text.substr(where));
+  };
+  if (at.acked_at_begin != reader::acked_at_spots::npos) {
+    out.append(text.substr(0, at.acked_at_begin));
+    out.append(value);
+    out.append(text.substr(at.acked_at_end));
+  } else if (at.has_busybird) {
+    insert(at.busybird_insert, at.busybird_empty, "\"acked_at\":" + value);
+  } else {
+    insert(at.top_insert, at.top_empty, "\"busybird\":{\"acked_at\":" + value + "}");
+  }
+  return true;
 }
 
 }  // namespace roost::detail

@@ -9,6 +9,7 @@
 // a text means.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -22,5 +23,12 @@ namespace roost::detail {
 /// value this reader leaves to the general path (an escaped string, a literal, an array, an object
 /// other than busybird's).
 bool read_stored_form(std::string_view text, nlohmann::json& fields);
+
+/// When `text` is in stored form (read_stored_form would return true), writes to `out`
+/// the stored form of the same document with busybird.acked_at set to `acked_at` (busybird
+/// created when missing), by splicing, and returns true. False otherwise (`out`
+/// unspecified): the caller takes the general path.
+bool set_acked_at_in_stored_form(std::string_view text, std::string_view acked_at,
+                                 std::string& out);
 
 }  // namespace roost::detail

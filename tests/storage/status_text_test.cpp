@@ -330,3 +330,36 @@ TEST_CASE("deep nesting: read on the general path, refused beyond the limit, nev
   CHECK_THROWS_WITH(roost::prepare_status_text(nested(depth)), Catch::Contains("nests deeper"));
   CHECK_THROWS_AS(roost::prepare_status_text(nested(200000)), roost::invalid_request);
 }
+
+TEST_CASE("acking a stored text splices acked_at in exactly where dump() puts it") {
+  std::mt19937 rng(1123);
+  const std::string at = "Mon Nov 23 01:02:03 +0000 2026";
+  int spliced = 0;
+  for (int i = 0; i < 3000; ++i) {
+    // Busybird missing, empty, with other members around where acked_at goes, or with
+    // acked_at set already; top-level members before and after "busybird".
+    auto s = json::object();
+    for (int n = std::uniform_int_distribution<int>(0, 4)(rng); n > 0; --n)
+      s[plain_key(rng) + (n % 2 ? "~" : "")] = value_without_floats(rng, 2);
+    s["id"] = "s" + std::to_string(i);
+    const int shape = std::uniform_int_distribution<int>(0, 3)(rng);
+    if (shape > 0) {
+      auto b = json::object();
+      for (int n = std::uniform_int_distribution<int>(0, 3)(rng); n > 0; --n)
+        b[std::string(1, "aby_"[std::uniform_int_distribution<int>(0, 3)(rng)]) +
+          plain_key(rng)] = value_without_floats(rng, 3);
+      if (shape == 3) b["acked_at"] = "Sun Nov 22 01:02:03 +0000 2026";
+      s["busybird"] = b;
+    }
+    auto expected = s;
+    roost::set_acked_at(expected, at);
+    INFO("stored: " << s.dump());
+    std::string out;
+    if (roost::detail::set_acked_at_in_stored_form(s.dump(), at, out)) {
+      ++spliced;
+      REQUIRE(out == expected.dump());
+    }
+    REQUIRE(roost::with_acked_at(s.dump(), at) == expected.dump());
+  }
+  CHECK(spliced == 3000);  // every status above is in stored form: the splice was tested
+}

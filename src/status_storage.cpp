@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "status_validation.hpp"
+#include "stored_form.hpp"
 #include "utf8.hpp"
 
 namespace roost {
@@ -124,7 +125,7 @@ void status_storage::get_statuses(get_request request, statuses_callback done) {
                     if (!error) {
                       statuses.reserve(texts.size());
                       try {
-                        for (const auto& t : texts) statuses.push_back(nlohmann::json::parse(t));
+                        for (const auto& t : texts) statuses.push_back(detail::parse_stored_text(t));
                       } catch (const nlohmann::json::exception& e) {
                         done(storage_error(errc::corrupt,
                                            std::string("stored status is not JSON: ") + e.what()),

@@ -35,173 +35,22 @@ place place_of(place container, std::string_view key) {
   return place::other;
 }
 
-// One pass over the text with an explicit stack (no recursion: a hostile text may nest deeply; past
-// max_depth the general path takes over).
-class reader {
-public:
-  /// Where busybird.acked_at is, or where it would go, as offsets into the text; npos when
-  /// not found. An insertion point is the opening quote of the first member whose key sorts
-  /// after the one to insert, or the object's closing brace when none does.
-  struct acked_at_spots {
-    static constexpr std::size_t npos = std::string_view::npos;
-    std::size_t top_insert = npos;  // where "busybird" goes in the top-level object
-    bool top_empty = true;
-    bool has_busybird = false;
-    std::size_t busybird_insert = npos;  // where "acked_at" goes in busybird's object
-    bool busybird_empty = true;
-    std::size_t acked_at_begin = npos, acked_at_end = npos;  // the value's span, quotes included
-  };
+// The tokens of the stored form, read at p_. Each returns false when the text is not exactly
+// what dump() writes there.
+class token_scanner {
+protected:
+  explicit token_scanner(std::string_view text)
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
 
-  reader(std::string_view text, nlohmann::json& fields, acked_at_spots* spots = nullptr)
-      : begin_(text.data()),
-        p_(text.data()),
-        end_(text.data() + text.size()),
-        fields_(fields),
-        spots_(spots) {}
-
-  bool read() {
-    fields_ = nlohmann::json::object();
-    // Outside strings a JSON text is ASCII, so checking the whole text once checks every string
-    // (escapes are ASCII too): cheaper than a check per string.
-    if (!is_valid_utf8(std::string_view(p_, static_cast<std::size_t>(end_ - p_)))) return false;
-    if (!at('{')) return false;
-    ++p_;
-    push(true, place::top);
-    while (depth_ > 0) {
-      auto& f = stack_[depth_ - 1];
-      if (p_ == end_) return false;
-      if (*p_ == (f.object ? '}' : ']')) {
-        if (spots_) note_close(f);
-        ++p_;
-        --depth_;
-        continue;
-      }
-      if (!f.first) {
-        if (*p_ != ',') return false;
-        ++p_;
-      }
-      f.first = false;
-      place where = place::other;
-      if (f.object) {
-        std::string_view key;
-        bool escaped = false;
-        const std::size_t key_at = offset();
-        // A key with escapes is rare; the general path compares it decoded.
-        if (!string(key, escaped) || escaped) return false;
-        if (spots_) note_key(f, key, key_at);
-        if (f.has_key && !(f.last_key < key)) return false;  // dump()'s order, no repeats
-        f.last_key = key;
-        f.has_key = true;
-        if (!at(':')) return false;
-        ++p_;
-        where = place_of(f.where, key);
-      }
-      if (!value(where)) return false;
-    }
-    return p_ == end_;
+  // Outside strings a JSON text is ASCII, so checking the whole text once checks every string
+  // (escapes are ASCII too): cheaper than a check per string.
+  bool valid_utf8() const {
+    return is_valid_utf8(std::string_view(begin_, static_cast<std::size_t>(end_ - begin_)));
   }
-
-private:
-  static constexpr int max_depth = 32;
-
-  std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
-
-  struct frame {
-    bool object;
-    bool first;    // no member or element yet
-    bool has_key;  // last_key is set
-    place where;
-    std::string_view last_key;
-  };
 
   bool at(char c) const { return p_ != end_ && *p_ == c; }
 
-  bool push(bool object, place where) {
-    if (depth_ == max_depth) return false;
-    stack_[depth_++] = {object, true, false, where, {}};
-    return true;
-  }
-
-  // One value at p_; a container is opened (its members follow in read()'s loop).
-  bool value(place where) {
-    if (p_ == end_) return false;
-    switch (*p_) {
-      case '{':
-        ++p_;
-        if (where == place::busybird) {
-          fields_["busybird"] = nlohmann::json::object();
-          if (spots_) spots_->has_busybird = true;
-          return push(true, place::in_busybird);
-        }
-        return where == place::other && push(true, place::other);
-      case '[':
-        ++p_;
-        return where == place::other && push(false, place::other);
-      case '"': {
-        std::string_view text;
-        bool escaped = false;
-        const std::size_t value_at = offset();
-        if (!string(text, escaped)) return false;
-        if (where == place::other) return true;
-        if (escaped || where == place::busybird) return false;
-        record(where, nlohmann::json(std::string(text)));
-        if (spots_ && where == place::acked_at) {
-          spots_->acked_at_begin = value_at;
-          spots_->acked_at_end = offset();
-        }
-        return true;
-      }
-      case 't':
-        return literal("true") && where == place::other;
-      case 'f':
-        return literal("false") && where == place::other;
-      case 'n':
-        return literal("null") && where == place::other;
-      default:
-        return integer(where);
-    }
-  }
-
-  // The first key of the top-level (busybird's) object sorting after "busybird"
-  // ("acked_at") is where that member would be inserted.
-  void note_key(const frame& f, std::string_view key, std::size_t key_at) {
-    if (f.where == place::top && spots_->top_insert == acked_at_spots::npos &&
-        std::string_view("busybird") < key)
-      spots_->top_insert = key_at;
-    if (f.where == place::in_busybird && spots_->busybird_insert == acked_at_spots::npos &&
-        std::string_view("acked_at") < key)
-      spots_->busybird_insert = key_at;
-  }
-
-  // At an object's closing brace: the insertion point when no key sorted after.
-  void note_close(const frame& f) {
-    if (f.where == place::top) {
-      if (spots_->top_insert == acked_at_spots::npos) spots_->top_insert = offset();
-      spots_->top_empty = f.first;
-    } else if (f.where == place::in_busybird) {
-      if (spots_->busybird_insert == acked_at_spots::npos) spots_->busybird_insert = offset();
-      spots_->busybird_empty = f.first;
-    }
-  }
-
-  void record(place where, nlohmann::json value) {
-    switch (where) {
-      case place::id:
-        fields_["id"] = std::move(value);
-        break;
-      case place::created_at:
-        fields_["created_at"] = std::move(value);
-        break;
-      case place::level:
-        fields_["busybird"]["level"] = std::move(value);
-        break;
-      case place::acked_at:
-        fields_["busybird"]["acked_at"] = std::move(value);
-        break;
-      default:
-        break;
-    }
-  }
+  std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
 
   bool literal(std::string_view word) {
     if (static_cast<std::size_t>(end_ - p_) < word.size() ||
@@ -215,8 +64,9 @@ private:
   bool whole(std::from_chars_result r) const { return r.ec == std::errc() && r.ptr == p_; }
 
   // An integer as dump() writes it: no '+', no leading zeros, no "-0", in the range parse() keeps
-  // as an integer; a fraction or exponent is a float (general path).
-  bool integer(place where) {
+  // as an integer, as parse() would type it (negative: signed, otherwise unsigned). False for
+  // anything else; a fraction or exponent is a float, left to the general path.
+  bool number(nlohmann::json& value) {
     const char* const start = p_;
     const bool negative = at('-');
     if (negative) ++p_;
@@ -225,19 +75,14 @@ private:
     const auto count = p_ - digits;
     if (count == 0 || (digits[0] == '0' && (count > 1 || negative))) return false;
     if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
-    // parse() reads non-negative integers as unsigned, negative ones as signed.
     if (negative) {
       std::int64_t n = 0;
       if (!whole(std::from_chars(start, p_, n))) return false;  // out of range
-      if (where == place::other) return true;
-      if (where == place::busybird) return false;
-      record(where, nlohmann::json(n));
+      value = n;
     } else {
       std::uint64_t n = 0;
       if (!whole(std::from_chars(start, p_, n))) return false;
-      if (where == place::other) return true;
-      if (where == place::busybird) return false;
-      record(where, nlohmann::json(n));
+      value = n;
     }
     return true;
   }
@@ -291,8 +136,297 @@ private:
   const char* const begin_;
   const char* p_;
   const char* const end_;
+};
+
+// One pass over the text with an explicit stack (no recursion: a hostile text may nest deeply; past
+// max_depth the general path takes over).
+class reader : token_scanner {
+public:
+  /// Where busybird.acked_at is, or where it would go, as offsets into the text; npos when
+  /// not found. An insertion point is the opening quote of the first member whose key sorts
+  /// after the one to insert, or the object's closing brace when none does.
+  struct acked_at_spots {
+    static constexpr std::size_t npos = std::string_view::npos;
+    std::size_t top_insert = npos;  // where "busybird" goes in the top-level object
+    bool top_empty = true;
+    bool has_busybird = false;
+    std::size_t busybird_insert = npos;  // where "acked_at" goes in busybird's object
+    bool busybird_empty = true;
+    std::size_t acked_at_begin = npos, acked_at_end = npos;  // the value's span, quotes included
+  };
+
+  reader(std::string_view text, nlohmann::json& fields, acked_at_spots* spots = nullptr)
+      : token_scanner(text), fields_(fields), spots_(spots) {}
+
+  bool read() {
+    fields_ = nlohmann::json::object();
+    if (!valid_utf8() || !at('{')) return false;
+    ++p_;
+    push(true, place::top);
+    while (depth_ > 0) {
+      auto& f = stack_[depth_ - 1];
+      if (p_ == end_) return false;
+      if (*p_ == (f.object ? '}' : ']')) {
+        if (spots_) note_close(f);
+        ++p_;
+        --depth_;
+        continue;
+      }
+      if (!f.first) {
+        if (*p_ != ',') return false;
+        ++p_;
+      }
+      f.first = false;
+      place where = place::other;
+      if (f.object) {
+        std::string_view key;
+        bool escaped = false;
+        const std::size_t key_at = offset();
+        // A key with escapes is rare; the general path compares it decoded.
+        if (!string(key, escaped) || escaped) return false;
+        if (spots_) note_key(f, key, key_at);
+        if (f.has_key && !(f.last_key < key)) return false;  // dump()'s order, no repeats
+        f.last_key = key;
+        f.has_key = true;
+        if (!at(':')) return false;
+        ++p_;
+        where = place_of(f.where, key);
+      }
+      if (!value(where)) return false;
+    }
+    return p_ == end_;
+  }
+
+private:
+  static constexpr int max_depth = 32;
+
+  struct frame {
+    bool object;
+    bool first;    // no member or element yet
+    bool has_key;  // last_key is set
+    place where;
+    std::string_view last_key;
+  };
+
+  bool push(bool object, place where) {
+    if (depth_ == max_depth) return false;
+    stack_[depth_++] = {object, true, false, where, {}};
+    return true;
+  }
+
+  // One value at p_; a container is opened (its members follow in read()'s loop).
+  bool value(place where) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        ++p_;
+        if (where == place::busybird) {
+          fields_["busybird"] = nlohmann::json::object();
+          if (spots_) spots_->has_busybird = true;
+          return push(true, place::in_busybird);
+        }
+        return where == place::other && push(true, place::other);
+      case '[':
+        ++p_;
+        return where == place::other && push(false, place::other);
+      case '"': {
+        std::string_view text;
+        bool escaped = false;
+        const std::size_t value_at = offset();
+        if (!string(text, escaped)) return false;
+        if (where == place::other) return true;
+        if (escaped || where == place::busybird) return false;
+        record(where, nlohmann::json(std::string(text)));
+        if (spots_ && where == place::acked_at) {
+          spots_->acked_at_begin = value_at;
+          spots_->acked_at_end = offset();
+        }
+        return true;
+      }
+      case 't':
+        return literal("true") && where == place::other;
+      case 'f':
+        return literal("false") && where == place::other;
+      case 'n':
+        return literal("null") && where == place::other;
+      default: {
+        nlohmann::json n;
+        if (!number(n)) return false;
+        if (where == place::other) return true;
+        if (where == place::busybird) return false;
+        record(where, std::move(n));
+        return true;
+      }
+    }
+  }
+
+  // The first key of the top-level (busybird's) object sorting after "busybird"
+  // ("acked_at") is where that member would be inserted.
+  void note_key(const frame& f, std::string_view key, std::size_t key_at) {
+    if (f.where == place::top && spots_->top_insert == acked_at_spots::npos &&
+        std::string_view("busybird") < key)
+      spots_->top_insert = key_at;
+    if (f.where == place::in_busybird && spots_->busybird_insert == acked_at_spots::npos &&
+        std::string_view("acked_at") < key)
+      spots_->busybird_insert = key_at;
+  }
+
+  // At an object's closing brace: the insertion point when no key sorted after.
+  void note_close(const frame& f) {
+    if (f.where == place::top) {
+      if (spots_->top_insert == acked_at_spots::npos) spots_->top_insert = offset();
+      spots_->top_empty = f.first;
+    } else if (f.where == place::in_busybird) {
+      if (spots_->busybird_insert == acked_at_spots::npos) spots_->busybird_insert = offset();
+      spots_->busybird_empty = f.first;
+    }
+  }
+
+  void record(place where, nlohmann::json value) {
+    switch (where) {
+      case place::id:
+        fields_["id"] = std::move(value);
+        break;
+      case place::created_at:
+        fields_["created_at"] = std::move(value);
+        break;
+      case place::level:
+        fields_["busybird"]["level"] = std::move(value);
+        break;
+      case place::acked_at:
+        fields_["busybird"]["acked_at"] = std::move(value);
+        break;
+      default:
+        break;
+    }
+  }
+
   nlohmann::json& fields_;
   acked_at_spots* const spots_;
+  frame stack_[max_depth];
+  int depth_ = 0;
+};
+
+// Builds the JSON tree of a text in stored form exactly as parse() would, without parse()'s
+// character-at-a-time lexer: runs of plain characters are copied at once, and since keys
+// arrive in the map's own order each member is appended at the end of its object.
+class builder : token_scanner {
+public:
+  explicit builder(std::string_view text) : token_scanner(text) {}
+
+  bool build(nlohmann::json& out) {
+    if (!valid_utf8() || !at('{')) return false;
+    ++p_;
+    out = nlohmann::json::object();
+    push(out, true);
+    while (depth_ > 0) {
+      auto& f = stack_[depth_ - 1];
+      if (p_ == end_) return false;
+      if (*p_ == (f.object ? '}' : ']')) {
+        ++p_;
+        --depth_;
+        continue;
+      }
+      if (!f.first) {
+        if (*p_ != ',') return false;
+        ++p_;
+      }
+      nlohmann::json* slot = nullptr;
+      if (f.object) {
+        std::string_view key;
+        bool escaped = false;
+        if (!string(key, escaped) || escaped) return false;
+        if (!f.first && !(f.last_key < key)) return false;  // dump()'s order, no repeats
+        f.last_key = key;
+        if (!at(':')) return false;
+        ++p_;
+        auto& members = f.container->get_ref<nlohmann::json::object_t&>();
+        slot = &members.emplace_hint(members.end(), std::string(key), nullptr)->second;
+      } else {
+        // Growing the array moves its elements: none of them is an open container now.
+        slot = &f.container->get_ref<nlohmann::json::array_t&>().emplace_back();
+      }
+      f.first = false;
+      if (!value(*slot)) return false;
+    }
+    return p_ == end_;
+  }
+
+private:
+  static constexpr int max_depth = 32;
+
+  struct frame {
+    nlohmann::json* container;
+    bool object;
+    bool first;  // no member or element yet
+    std::string_view last_key;
+  };
+
+  bool push(nlohmann::json& container, bool object) {
+    if (depth_ == max_depth) return false;
+    stack_[depth_++] = {&container, object, true, {}};
+    return true;
+  }
+
+  bool value(nlohmann::json& slot) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        ++p_;
+        slot = nlohmann::json::object();
+        return push(slot, true);
+      case '[':
+        ++p_;
+        slot = nlohmann::json::array();
+        return push(slot, false);
+      case '"': {
+        std::string_view text;
+        bool escaped = false;
+        if (!string(text, escaped)) return false;
+        slot = escaped ? unescape(text) : std::string(text);
+        return true;
+      }
+      case 't':
+        slot = true;
+        return literal("true");
+      case 'f':
+        slot = false;
+        return literal("false");
+      case 'n':
+        slot = nullptr;
+        return literal("null");
+      default:
+        return number(slot);
+    }
+  }
+
+  // The characters of a string whose escapes string() accepted (dump()'s only).
+  static std::string unescape(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] != '\\') {
+        out.push_back(raw[i]);
+        continue;
+      }
+      switch (raw[++i]) {
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'u': {  // \u00XX, lowercase hex
+          const auto hex = [](char h) { return h <= '9' ? h - '0' : h - 'a' + 10; };
+          out.push_back(static_cast<char>(hex(raw[i + 3]) * 16 + hex(raw[i + 4])));
+          i += 4;
+          break;
+        }
+        default: out.push_back(raw[i]); break;  // '"' or '\\'
+      }
+    }
+    return out;
+  }
+
   frame stack_[max_depth];
   int depth_ = 0;
 };
@@ -301,6 +435,16 @@ private:
 
 bool read_stored_form(std::string_view text, nlohmann::json& fields) {
   return reader(text, fields).read();
+}
+
+bool build_stored_form(std::string_view text, nlohmann::json& out) {
+  return builder(text).build(out);
+}
+
+nlohmann::json parse_stored_text(std::string_view text) {
+  nlohmann::json out;
+  if (build_stored_form(text, out)) return out;
+  return nlohmann::json::parse(text);
 }
 
 bool set_acked_at_in_stored_form(std::string_view text, std::string_view acked_at,

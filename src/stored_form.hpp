@@ -24,6 +24,15 @@ namespace roost::detail {
 /// other than busybird's).
 bool read_stored_form(std::string_view text, nlohmann::json& fields);
 
+/// When `text` is in stored form (read_stored_form would return true), sets `out` to
+/// the document, exactly as nlohmann::json::parse(text) would make it (the same types,
+/// signed or unsigned integers included), and returns true. False otherwise (`out`
+/// unspecified), also for a document nesting deeper than this reader's stack.
+bool build_stored_form(std::string_view text, nlohmann::json& out);
+
+/// nlohmann::json::parse(text), faster for a text in stored form. Throws what parse() throws.
+nlohmann::json parse_stored_text(std::string_view text);
+
 /// When `text` is in stored form (read_stored_form would return true), writes to `out`
 /// the stored form of the same document with busybird.acked_at set to `acked_at` (busybird
 /// created when missing), by splicing, and returns true. False otherwise (`out`

@@ -363,3 +363,48 @@ TEST_CASE("acking a stored text splices acked_at in exactly where dump() puts it
   }
   CHECK(spliced == 3000);  // every status above is in stored form: the splice was tested
 }
+
+namespace {
+
+// True when both trees are equal with the same types throughout (json's == treats 1 and
+// 1u as equal; parse() types non-negative integers unsigned).
+bool same_tree(const json& a, const json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y)
+      if (x.key() != y.key() || !same_tree(*x, *y)) return false;
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_tree(a[i], b[i])) return false;
+    return true;
+  }
+  return a == b;
+}
+
+}  // namespace
+
+TEST_CASE("a stored text is read into the very tree parse() builds") {
+  std::mt19937 rng(2311);
+  int built = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const auto document = random_status(rng);
+    for (int style = 0; style < 6; ++style) {
+      const auto text = render(document, style, rng);
+      INFO("text: " << json(text).dump());
+      const auto expected = json::parse(text);
+      json tree;
+      if (roost::detail::build_stored_form(text, tree)) {
+        ++built;
+        REQUIRE(text == expected.dump());  // only the stored form is read this way
+        REQUIRE(same_tree(tree, expected));
+      }
+      REQUIRE(same_tree(roost::detail::parse_stored_text(text), expected));
+    }
+  }
+  CHECK(built > 1000);  // the plain half of the statuses, in stored form
+  CHECK_THROWS_AS(roost::detail::parse_stored_text("{\"a\":"), json::parse_error);
+}

@@ -1,6 +1,5 @@
 #include "compact_json.hpp"
 
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <system_error>
 
 #include "json_escape.hpp"
@@ -51,6 +52,39 @@ protected:
   bool at(char c) const { return p_ != end_ && *p_ == c; }
 
   std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
+
+  // What follows inside an open container: its closing bracket (consumed), or one more
+  // member or element (the comma before it consumed).
+  enum class next { closed, item, bad };
+
+  // `first`: nothing read in the container yet; cleared when an item follows. The position
+  // of a consumed closing bracket is offset() - 1.
+  next next_in(bool object, bool& first) {
+    if (p_ == end_) return next::bad;
+    if (*p_ == (object ? '}' : ']')) {
+      ++p_;
+      return next::closed;
+    }
+    if (!first) {
+      if (*p_ != ',') return next::bad;
+      ++p_;
+    }
+    first = false;
+    return next::item;
+  }
+
+  // A member's key and its colon. dump() writes the keys of an object in ascending byte
+  // order, once each: `last` is the object's previous key (empty optional: none yet). A key
+  // with escapes is rare and left to the general path, which compares keys decoded.
+  bool member_key(std::optional<std::string_view>& last, std::string_view& key) {
+    bool escaped = false;
+    if (!string(key, escaped) || escaped) return false;
+    if (last && !(*last < key)) return false;
+    last = key;
+    if (!at(':')) return false;
+    ++p_;
+    return true;
+  }
 
   bool literal(std::string_view word) {
     if (static_cast<std::size_t>(end_ - p_) < word.size() ||
@@ -165,31 +199,20 @@ public:
     push(true, place::top);
     while (depth_ > 0) {
       auto& f = stack_[depth_ - 1];
-      if (p_ == end_) return false;
-      if (*p_ == (f.object ? '}' : ']')) {
-        if (spots_) note_close(f);
-        ++p_;
+      const bool empty = f.first;
+      const auto step = next_in(f.object, f.first);
+      if (step == next::bad) return false;
+      if (step == next::closed) {
+        if (spots_) note_close(f.where, empty);
         --depth_;
         continue;
       }
-      if (!f.first) {
-        if (*p_ != ',') return false;
-        ++p_;
-      }
-      f.first = false;
       place where = place::other;
       if (f.object) {
         std::string_view key;
-        bool escaped = false;
         const std::size_t key_at = offset();
-        // A key with escapes is rare; the general path compares it decoded.
-        if (!string(key, escaped) || escaped) return false;
-        if (spots_) note_key(f, key, key_at);
-        if (f.has_key && !(f.last_key < key)) return false;  // dump()'s order, no repeats
-        f.last_key = key;
-        f.has_key = true;
-        if (!at(':')) return false;
-        ++p_;
+        if (!member_key(f.last_key, key)) return false;
+        if (spots_) note_key(f.where, key, key_at);
         where = place_of(f.where, key);
       }
       if (!value(where)) return false;
@@ -202,15 +225,14 @@ private:
 
   struct frame {
     bool object;
-    bool first;    // no member or element yet
-    bool has_key;  // last_key is set
+    bool first;  // no member or element yet
     place where;
-    std::string_view last_key;
+    std::optional<std::string_view> last_key;
   };
 
   bool push(bool object, place where) {
     if (depth_ == max_depth) return false;
-    stack_[depth_++] = {object, true, false, where, {}};
+    stack_[depth_++] = {object, true, where, {}};
     return true;
   }
 
@@ -262,23 +284,24 @@ private:
 
   // The first key of the top-level (busybird's) object sorting after "busybird"
   // ("acked_at") is where that member would be inserted.
-  void note_key(const frame& f, std::string_view key, std::size_t key_at) {
-    if (f.where == place::top && spots_->top_insert == acked_at_spots::npos &&
+  void note_key(place container, std::string_view key, std::size_t key_at) {
+    if (container == place::top && spots_->top_insert == acked_at_spots::npos &&
         std::string_view("busybird") < key)
       spots_->top_insert = key_at;
-    if (f.where == place::in_busybird && spots_->busybird_insert == acked_at_spots::npos &&
+    if (container == place::in_busybird && spots_->busybird_insert == acked_at_spots::npos &&
         std::string_view("acked_at") < key)
       spots_->busybird_insert = key_at;
   }
 
-  // At an object's closing brace: the insertion point when no key sorted after.
-  void note_close(const frame& f) {
-    if (f.where == place::top) {
-      if (spots_->top_insert == acked_at_spots::npos) spots_->top_insert = offset();
-      spots_->top_empty = f.first;
-    } else if (f.where == place::in_busybird) {
-      if (spots_->busybird_insert == acked_at_spots::npos) spots_->busybird_insert = offset();
-      spots_->busybird_empty = f.first;
+  // After an object's closing brace: the insertion point when no key sorted after.
+  void note_close(place container, bool empty) {
+    const std::size_t brace = offset() - 1;
+    if (container == place::top) {
+      if (spots_->top_insert == acked_at_spots::npos) spots_->top_insert = brace;
+      spots_->top_empty = empty;
+    } else if (container == place::in_busybird) {
+      if (spots_->busybird_insert == acked_at_spots::npos) spots_->busybird_insert = brace;
+      spots_->busybird_empty = empty;
     }
   }
 
@@ -321,32 +344,22 @@ public:
     push(out, true);
     while (depth_ > 0) {
       auto& f = stack_[depth_ - 1];
-      if (p_ == end_) return false;
-      if (*p_ == (f.object ? '}' : ']')) {
-        ++p_;
+      const auto step = next_in(f.object, f.first);
+      if (step == next::bad) return false;
+      if (step == next::closed) {
         --depth_;
         continue;
-      }
-      if (!f.first) {
-        if (*p_ != ',') return false;
-        ++p_;
       }
       nlohmann::json* slot = nullptr;
       if (f.object) {
         std::string_view key;
-        bool escaped = false;
-        if (!string(key, escaped) || escaped) return false;
-        if (!f.first && !(f.last_key < key)) return false;  // dump()'s order, no repeats
-        f.last_key = key;
-        if (!at(':')) return false;
-        ++p_;
+        if (!member_key(f.last_key, key)) return false;
         auto& members = f.container->get_ref<nlohmann::json::object_t&>();
         slot = &members.emplace_hint(members.end(), std::string(key), nullptr)->second;
       } else {
         // Growing the array moves its elements: none of them is an open container now.
         slot = &f.container->get_ref<nlohmann::json::array_t&>().emplace_back();
       }
-      f.first = false;
       if (!value(*slot)) return false;
     }
     return p_ == end_;
@@ -359,7 +372,7 @@ private:
     nlohmann::json* container;
     bool object;
     bool first;  // no member or element yet
-    std::string_view last_key;
+    std::optional<std::string_view> last_key;
   };
 
   bool push(nlohmann::json& container, bool object) {

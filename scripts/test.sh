@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache must accept precompiled headers to hit the cache at all.
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
+# Paths relative to the checkout, so a clone elsewhere (CI's) hits the same cache entries;
+# the directory is not hashed into entries with debug info (line tables only, see presets).
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 preset="${1:-ci}"
 
 scripts/setup-deps.sh

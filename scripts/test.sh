@@ -11,6 +11,8 @@ export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_f
 # the directory is not hashed into entries with debug info (line tables only, see presets).
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+# Three build configurations with precompiled headers outgrow ccache's default 5 GB.
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-12G}"
 preset="${1:-ci}"
 
 scripts/setup-deps.sh

@@ -40,6 +40,16 @@ place place_of(place container, std::string_view key) {
 // what dump() writes there.
 class token_scanner {
 protected:
+  // The deepest nesting the readers follow (their stacks are fixed arrays); deeper texts
+  // take the general path.
+  static constexpr int max_depth = 32;
+
+  // The value of a lowercase hex digit (dump()'s \u00XX escapes), -1 for anything else.
+  static int hex_digit(char h) {
+    if (h >= '0' && h <= '9') return h - '0';
+    return h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
+  }
+
   explicit token_scanner(std::string_view text)
       : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
 
@@ -156,11 +166,7 @@ protected:
     if (kind != 'u') return kind == 'b' || kind == 'f' || kind == 'n' || kind == 'r' || kind == 't';
     // \u00XX with lowercase hex, only for a control character without a short form.
     if (end_ - p_ < 4 || p_[0] != '0' || p_[1] != '0') return false;
-    const auto hex = [](char h) {
-      if (h >= '0' && h <= '9') return h - '0';
-      return h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
-    };
-    const int high = hex(p_[2]), low = hex(p_[3]);
+    const int high = hex_digit(p_[2]), low = hex_digit(p_[3]);
     if (high < 0 || low < 0) return false;
     const int c = high * 16 + low;
     p_ += 4;
@@ -221,8 +227,6 @@ public:
   }
 
 private:
-  static constexpr int max_depth = 32;
-
   struct frame {
     bool object;
     bool first;  // no member or element yet
@@ -366,8 +370,6 @@ public:
   }
 
 private:
-  static constexpr int max_depth = 32;
-
   struct frame {
     nlohmann::json* container;
     bool object;
@@ -429,8 +431,7 @@ private:
         case 'r': out.push_back('\r'); break;
         case 't': out.push_back('\t'); break;
         case 'u': {  // \u00XX, lowercase hex
-          const auto hex = [](char h) { return h <= '9' ? h - '0' : h - 'a' + 10; };
-          out.push_back(static_cast<char>(hex(raw[i + 3]) * 16 + hex(raw[i + 4])));
+          out.push_back(static_cast<char>(hex_digit(raw[i + 3]) * 16 + hex_digit(raw[i + 4])));
           i += 4;
           break;
         }

@@ -18,6 +18,7 @@
 #include "harness/backend.hpp"
 #include "harness/fixture.hpp"
 #include "harness/storage_benchmarks.hpp"
+#include "raw/paired_put.hpp"
 #include "raw/raw_benchmarks.hpp"
 #include "workload/workload.hpp"
 
@@ -76,7 +77,10 @@ int main(int argc, char** argv) {
   for (const std::size_t n : sizes) {
     for (const auto& b : backends) {
       register_storage_benchmarks(b, n);
-      if (has_raw(b.name)) register_raw_benchmarks(b.name, n);
+      if (has_raw(b.name)) {
+        register_raw_benchmarks(b.name, n);
+        register_paired_put_benchmark(b, n);
+      }
     }
     for (const auto& engine : engines) {
       const bool has_backend = std::any_of(backends.begin(), backends.end(),

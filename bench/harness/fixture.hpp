@@ -28,6 +28,8 @@ inline constexpr const char* measured_timeline = "home";
 /// Ten timelines exist; one is measured. The others are filled with this many statuses.
 inline constexpr std::size_t other_timelines = 9;
 inline constexpr std::size_t other_timeline_size = 1000;
+/// Statuses per call (per transaction for the raw engines) in the put benchmarks.
+inline constexpr std::size_t put_batch = 100;
 /// Statuses per call when filling or restoring a timeline (untimed): large, so that
 /// backends that flush every commit (LMDB) do not spend the run waiting for the disk.
 inline constexpr std::size_t restore_batch = 5000;

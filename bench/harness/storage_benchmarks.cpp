@@ -15,7 +15,6 @@
 namespace roost::bench {
 namespace {
 
-constexpr std::size_t put_batch = 100;
 constexpr std::size_t page_size = 20;
 constexpr std::size_t ack_id_count = 20;
 constexpr std::size_t contains_count = 100;

@@ -30,6 +30,17 @@ void register_raw_benchmarks([[maybe_unused]] const std::string& engine,
 #endif
 }
 
+std::unique_ptr<raw_inserter> open_raw_inserter([[maybe_unused]] const std::string& engine,
+                                                [[maybe_unused]] const std::filesystem::path& dir) {
+#ifdef ROOST_BENCH_RAW_SQLITE
+  if (engine == "sqlite") return open_raw_sqlite_inserter(dir);
+#endif
+#ifdef ROOST_BENCH_RAW_LMDB
+  if (engine == "lmdb") return open_raw_lmdb_inserter(dir);
+#endif
+  return nullptr;
+}
+
 void add_raw_context() {
 #ifdef ROOST_BENCH_RAW_SQLITE
   add_raw_sqlite_context();

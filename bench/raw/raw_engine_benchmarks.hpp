@@ -21,11 +21,11 @@
 
 #include "harness/fixture.hpp"
 #include "harness/timing.hpp"
+#include "raw/raw_benchmarks.hpp"
 #include "workload/workload.hpp"
 
 namespace roost::bench::raw {
 
-inline constexpr std::size_t put_batch = 100;
 inline constexpr std::size_t page_size = 20;
 inline constexpr std::size_t contains_count = 100;
 
@@ -168,6 +168,19 @@ void register_raw_engine_benchmarks(const std::string& prefix, std::size_t n) {
   add("delete-all", bm_delete_all<Engine>);
   add("reopen", bm_reopen<Engine>);
 }
+
+/// An engine's store as the paired put benchmark's raw half.
+template <typename Engine>
+class engine_inserter final : public raw_inserter {
+public:
+  explicit engine_inserter(const std::filesystem::path& dir) : engine_(dir) {}
+  void insert(std::size_t first, std::size_t count) override {
+    engine_.insert(first, count, count);
+  }
+
+private:
+  Engine engine_;
+};
 
 /// Closes and removes the engine's current store.
 template <typename Engine>

@@ -175,4 +175,8 @@ void add_raw_lmdb_context() {
 
 void release_raw_lmdb_store() { raw::release_raw_engine_store<raw_env>(); }
 
+std::unique_ptr<raw_inserter> open_raw_lmdb_inserter(const std::filesystem::path& dir) {
+  return std::make_unique<raw::engine_inserter<raw_env>>(dir);
+}
+
 }  // namespace roost::bench

@@ -175,4 +175,8 @@ void add_raw_sqlite_context() {
 
 void release_raw_sqlite_store() { raw::release_raw_engine_store<raw_db>(); }
 
+std::unique_ptr<raw_inserter> open_raw_sqlite_inserter(const std::filesystem::path& dir) {
+  return std::make_unique<raw::engine_inserter<raw_db>>(dir);
+}
+
 }  // namespace roost::bench

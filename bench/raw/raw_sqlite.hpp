@@ -2,11 +2,16 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
+#include <memory>
+
+#include "raw/raw_benchmarks.hpp"
 
 namespace roost::bench {
 
 void register_raw_sqlite_benchmarks(std::size_t n);
 void add_raw_sqlite_context();
 void release_raw_sqlite_store();
+std::unique_ptr<raw_inserter> open_raw_sqlite_inserter(const std::filesystem::path& dir);
 
 }  // namespace roost::bench

@@ -68,7 +68,9 @@ int main(int argc, char** argv) {
 
   // Grouped by (backend, N), each backend's raw engine right after it: the group shares
   // one filled store, and the library and its raw baseline run minutes apart at most, so
-  // both see the same machine (disk and CPU contention change over a run).
+  // both see a similar machine (disk and CPU contention change over a run). Minutes are
+  // still too far apart for put, whose rate follows the disk's: put-paired runs the two
+  // batch by batch in turn (raw/paired_put.hpp).
   static const std::vector<backend> backends = available_backends();
   const auto engines = raw_engines();
   auto has_raw = [&](const std::string& name) {

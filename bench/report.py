@@ -26,7 +26,10 @@ OPERATIONS = [
 PER_STATUS = {"put", "put-text", "put-one", "ack-max", "ack-all", "delete-all", "put-paired"}
 # put-paired (bench/raw/paired_put.hpp) also reports its raw half and the library's share;
 # load() files them as these two pseudo-operations of the library backend.
-PAIRED_EXTRAS = {"put-paired-raw": "raw_items_per_second", "put-paired-share": "library_share"}
+PAIRED_EXTRAS = {
+    "put-paired-raw": "raw_items_per_second", "put-paired-share": "library_share",
+    "put-paired-schema": "schema_items_per_second", "put-paired-schema-share": "schema_share",
+}
 # Shown in their own table (paired_table), not among the backend's operations.
 PAIRED = {"put-paired", *PAIRED_EXTRAS}
 # The raw-engine operation each library operation is compared with.
@@ -162,19 +165,31 @@ def raw_table(name, ops, raw_name, raw_ops, sizes):
 
 
 def paired_table(name, ops, sizes):
+    schema = "put-paired-schema" in ops
     lines = [f"### {name}: put paired with raw-{name}", "",
              "Library and raw engine in turn, batch by batch, in one benchmark "
              "(`put-paired`): the same disk conditions for both. library / raw is the median "
-             "over the repetitions of each one's ratio.", "",
-             f"| N | {name} (statuses/s) | raw-{name} (statuses/s) | library / raw |",
-             "|---:|---:|---:|---:|"]
+             "over the repetitions of each one's ratio."]
+    head = f"| N | {name} (statuses/s) | raw-{name} (statuses/s) | library / raw |"
+    rule = "|---:|---:|---:|---:|"
+    if schema:
+        lines[-1] += (" \"schema\" is a third turn in each round: the backend's own tables "
+                      "and statements, written with plain SQL (what the schema costs without "
+                      "the library's code).")
+        head += " schema (statuses/s) | schema / raw |"
+        rule += "---:|---:|"
+    lines += ["", head, rule]
     for n in sizes:
         lib = median(ops.get("put-paired", {}).get(n, []))
-        raw = median(ops.get("put-paired-raw", {}).get(n, []))
-        share = median(ops.get("put-paired-share", {}).get(n, []))
         if lib is None:
             continue
-        lines.append(f"| {n:,} | {fmt_rate(lib)} | {fmt_rate(raw)} | {fmt_ratio(share)} |")
+        raw = median(ops.get("put-paired-raw", {}).get(n, []))
+        share = median(ops.get("put-paired-share", {}).get(n, []))
+        row = f"| {n:,} | {fmt_rate(lib)} | {fmt_rate(raw)} | {fmt_ratio(share)} |"
+        if schema:
+            row += (f" {fmt_rate(median(ops['put-paired-schema'].get(n, [])))} | "
+                    f"{fmt_ratio(median(ops.get('put-paired-schema-share', {}).get(n, [])))} |")
+        lines.append(row)
     lines.append("")
     return lines
 

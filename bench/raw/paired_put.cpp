@@ -20,13 +20,16 @@ namespace roost::bench {
 namespace {
 
 void bm_put_paired(benchmark::State& state, const backend* b, std::size_t n) {
-  stopwatch library_watch, raw_watch;
-  double library_seconds = 0, raw_seconds = 0;
+  stopwatch library_watch, raw_watch, schema_watch;
+  double library_seconds = 0, raw_seconds = 0, schema_seconds = 0;
+  bool has_schema = false;
   const auto& pool = statuses();
   for (auto _ : state) {
     auto& fx = unfilled_store(*b, n);
-    temp_dir raw_dir;
+    temp_dir raw_dir, schema_dir;
     const auto raw = open_raw_inserter(b->name, raw_dir.path());
+    const auto schema = open_schema_inserter(b->name, schema_dir.path());
+    has_schema = schema != nullptr;
     double elapsed = 0;
     std::size_t inserted = 0;
     for (std::size_t i = 0; i < n; i += put_batch) {
@@ -38,6 +41,7 @@ void bm_put_paired(benchmark::State& state, const backend* b, std::size_t n) {
       elapsed += library_watch.time(
           [&] { inserted += calls::put(*fx.store, std::move(request)); });
       raw_seconds += raw_watch.time([&] { raw->insert(i, end - i); });
+      if (schema) schema_seconds += schema_watch.time([&] { schema->insert(i, end - i); });
     }
     library_seconds += elapsed;
     state.SetIterationTime(elapsed);
@@ -49,11 +53,16 @@ void bm_put_paired(benchmark::State& state, const backend* b, std::size_t n) {
   const double statuses_put = static_cast<double>(n) * static_cast<double>(state.iterations());
   report_rates(state, library_watch, static_cast<double>((n + put_batch - 1) / put_batch),
                static_cast<double>(n));
+  // Rates over the same statuses: the ratio of two rates is the inverse ratio of the times.
   state.counters["raw_items_per_second"] = statuses_put / raw_seconds;
   state.counters["cpu_raw_items_per_second"] = statuses_put / raw_watch.cpu_seconds();
-  // Rates over the same statuses: the ratio of the rates is the inverse ratio of the times.
   state.counters["library_share"] = raw_seconds / library_seconds;
   state.counters["cpu_library_share"] = raw_watch.cpu_seconds() / library_watch.cpu_seconds();
+  if (!has_schema) return;
+  state.counters["schema_items_per_second"] = statuses_put / schema_seconds;
+  state.counters["cpu_schema_items_per_second"] = statuses_put / schema_watch.cpu_seconds();
+  state.counters["schema_share"] = raw_seconds / schema_seconds;
+  state.counters["cpu_schema_share"] = raw_watch.cpu_seconds() / schema_watch.cpu_seconds();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #ifdef ROOST_BENCH_RAW_SQLITE
 #include "raw/raw_sqlite.hpp"
+#include "raw/raw_sqlite_schema.hpp"
 #endif
 #ifdef ROOST_BENCH_RAW_LMDB
 #include "raw/raw_lmdb.hpp"
@@ -37,6 +38,14 @@ std::unique_ptr<raw_inserter> open_raw_inserter([[maybe_unused]] const std::stri
 #endif
 #ifdef ROOST_BENCH_RAW_LMDB
   if (engine == "lmdb") return open_raw_lmdb_inserter(dir);
+#endif
+  return nullptr;
+}
+
+std::unique_ptr<raw_inserter> open_schema_inserter([[maybe_unused]] const std::string& engine,
+                                                   [[maybe_unused]] const std::filesystem::path& dir) {
+#ifdef ROOST_BENCH_RAW_SQLITE
+  if (engine == "sqlite") return open_raw_sqlite_schema_inserter(dir);
 #endif
   return nullptr;
 }

@@ -31,6 +31,11 @@ public:
 std::unique_ptr<raw_inserter> open_raw_inserter(const std::string& engine,
                                                 const std::filesystem::path& dir);
 
+/// A new store in `dir` with the backend's own schema written with plain statements, for
+/// the engines that have such a baseline ("sqlite"); nullptr for the others.
+std::unique_ptr<raw_inserter> open_schema_inserter(const std::string& engine,
+                                                   const std::filesystem::path& dir);
+
 /// Adds the engines' versions and settings to the benchmark context.
 void add_raw_context();
 

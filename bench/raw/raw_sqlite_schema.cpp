@@ -1,0 +1,190 @@
+// The SQLite backend's schema written with plain statements: the put baseline that shows
+// what the schema itself costs, apart from the library's code.
+//
+// The tables, indexes and statements are those of backends/sqlite/src/sql.hpp (version 3)
+// as a put in insert mode uses them: per status an insert into `statuses` (two unique
+// indexes) and a change row logged by reference; per transaction the unacked counts (one
+// upsert per level) and the timeline's size and revision. Order keys and levels are
+// computed when the store opens, untimed, so the inserts get ready-made values as the raw
+// baseline does. Like the library's store, the file holds the nine other timelines'
+// statuses before the measured puts start, and it is reopened after filling them.
+#include "raw/raw_sqlite_schema.hpp"
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include "harness/fixture.hpp"
+#include "storage/order_key.hpp"
+#include "storage/status.hpp"
+#include "workload/workload.hpp"
+
+namespace roost::bench {
+namespace {
+
+constexpr const char* schema = R"sql(
+PRAGMA auto_vacuum = INCREMENTAL;
+PRAGMA journal_mode = WAL;
+CREATE TABLE timelines (
+  id INTEGER PRIMARY KEY, name BLOB NOT NULL, revision INTEGER NOT NULL, size INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX timelines_by_name ON timelines (name);
+CREATE TABLE statuses (
+  timeline INTEGER NOT NULL, id BLOB NOT NULL, order_key BLOB NOT NULL,
+  level INTEGER NOT NULL, json TEXT NOT NULL, change_rev INTEGER
+) STRICT;
+CREATE UNIQUE INDEX statuses_by_id ON statuses (timeline, id);
+CREATE UNIQUE INDEX statuses_by_order ON statuses (timeline, order_key);
+CREATE TABLE unacked_counts (
+  timeline INTEGER NOT NULL, level INTEGER NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (timeline, level)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE changes (
+  timeline INTEGER NOT NULL, revision INTEGER NOT NULL, op INTEGER NOT NULL,
+  id BLOB NOT NULL, json TEXT, acked_at TEXT
+);
+CREATE UNIQUE INDEX changes_by_revision ON changes (timeline, revision);
+)sql";
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw std::runtime_error("raw sqlite schema: " + what + ": " + sqlite3_errmsg(db));
+}
+
+void exec(sqlite3* db, const std::string& sql) {
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
+}
+
+// A prepared statement, reset after each run.
+class statement {
+public:
+  statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, sql);
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+  }
+  // SQLITE_STATIC: every bound string outlives the run.
+  statement& bind_blob(int index, const std::string& bytes) {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+    return *this;
+  }
+  statement& bind_text(int index, const std::string& text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+  }
+  void run() {
+    if (sqlite3_step(stmt_) != SQLITE_DONE) fail(db_, "step");
+    sqlite3_reset(stmt_);
+  }
+
+private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// What each workload status needs besides its text, computed once.
+struct status_columns {
+  std::vector<std::string> ids, order_keys;
+  std::vector<std::int64_t> levels;
+};
+
+const status_columns& columns() {
+  static status_columns c;
+  const auto& pool = statuses();
+  for (std::size_t k = c.ids.size(); k < pool.size(); ++k) {
+    const auto& s = pool[k];
+    c.ids.push_back(*status_id(s));
+    c.order_keys.push_back(encode_order_key({status_acked_at(s), status_created_at(s), c.ids.back()}));
+    c.levels.push_back(status_level(s));
+  }
+  return c;
+}
+
+class schema_db final : public raw_inserter {
+public:
+  explicit schema_db(const std::filesystem::path& dir) : file_(dir / "schema.sqlite3") {
+    open(true);
+    for (std::int64_t t = 0; t <= static_cast<std::int64_t>(other_timelines); ++t)
+      exec(db_, "INSERT INTO timelines (id, name, revision, size) VALUES (" + std::to_string(t) +
+                    ", CAST('timeline-" + std::to_string(t) + "' AS BLOB), 0, 0)");
+    for (std::int64_t t = 1; t <= static_cast<std::int64_t>(other_timelines); ++t)
+      put(t, 0, other_timeline_size);
+    // As the library's fixture does: start from the file at rest, not from the fill's WAL.
+    close();
+    open(false);
+  }
+  ~schema_db() override { close(); }
+
+  void insert(std::size_t first, std::size_t count) override { put(0, first, count); }
+
+private:
+  // Opens the file, first creating the tables when `create`, and prepares the statements.
+  void open(bool create) {
+    if (sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK)
+      fail(db_, "open " + file_.string());
+    if (create) exec(db_, schema);
+    exec(db_, "PRAGMA synchronous = NORMAL");
+    insert_ = std::make_unique<statement>(
+        db_, "INSERT INTO statuses (timeline, id, order_key, level, json, change_rev) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (timeline, id) DO NOTHING");
+    log_ = std::make_unique<statement>(
+        db_, "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
+             "VALUES (?1, ?2, 0, ?3, NULL, NULL)");
+    count_ = std::make_unique<statement>(
+        db_, "INSERT INTO unacked_counts (timeline, level, count) VALUES (?1, ?2, ?3) "
+             "ON CONFLICT (timeline, level) DO UPDATE SET count = count + excluded.count");
+    timeline_ = std::make_unique<statement>(
+        db_, "UPDATE timelines SET size = size + ?2, revision = ?3 WHERE id = ?1");
+  }
+
+  void close() {
+    insert_.reset();
+    log_.reset();
+    count_.reset();
+    timeline_.reset();
+    sqlite3_close(db_);
+    db_ = nullptr;
+  }
+
+  // Statuses first .. first + count - 1 into `timeline`, one transaction.
+  void put(std::int64_t timeline, std::size_t first, std::size_t count) {
+    const auto& c = columns();
+    const auto& text = texts();
+    std::int64_t& revision = revisions_[timeline];
+    std::map<std::int64_t, std::int64_t> per_level;
+    exec(db_, "BEGIN IMMEDIATE");
+    for (std::size_t k = first; k < first + count; ++k) {
+      ++revision;
+      insert_->bind(1, timeline).bind_blob(2, c.ids[k]).bind_blob(3, c.order_keys[k]);
+      insert_->bind(4, c.levels[k]).bind_text(5, text[k]).bind(6, revision).run();
+      log_->bind(1, timeline).bind(2, revision).bind_blob(3, c.ids[k]).run();
+      ++per_level[c.levels[k]];
+    }
+    for (const auto& [level, n] : per_level) count_->bind(1, timeline).bind(2, level).bind(3, n).run();
+    timeline_->bind(1, timeline).bind(2, static_cast<std::int64_t>(count)).bind(3, revision).run();
+    exec(db_, "COMMIT");
+  }
+
+  std::filesystem::path file_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<statement> insert_, log_, count_, timeline_;
+  std::map<std::int64_t, std::int64_t> revisions_;
+};
+
+}  // namespace
+
+std::unique_ptr<raw_inserter> open_raw_sqlite_schema_inserter(const std::filesystem::path& dir) {
+  return std::make_unique<schema_db>(dir);
+}
+
+}  // namespace roost::bench

@@ -18,6 +18,7 @@
 #include "harness/backend.hpp"
 #include "harness/fixture.hpp"
 #include "harness/storage_benchmarks.hpp"
+#include "machine/first_touch.hpp"
 #include "raw/paired_put.hpp"
 #include "raw/raw_benchmarks.hpp"
 #include "workload/workload.hpp"
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
+  register_machine_benchmarks();
   const std::size_t largest = *std::max_element(sizes.begin(), sizes.end());
   generate_statuses(std::max(largest, other_timeline_size) + put_one_count);
 

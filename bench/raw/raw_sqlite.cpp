@@ -6,67 +6,22 @@
 #include "raw/raw_sqlite.hpp"
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <sqlite3.h>
 
 #include "raw/raw_engine_benchmarks.hpp"
+#include "raw/sqlite_statement.hpp"
 #include "workload/workload.hpp"
 
 namespace roost::bench {
 namespace {
 
 using raw::page_size;
-
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw std::runtime_error("raw sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "no db"));
-}
-
-class statement {
-public:
-  statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, sql);
-  }
-  ~statement() { sqlite3_finalize(stmt_); }
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-
-  statement& bind(int index, const std::string& text) {
-    // SQLITE_STATIC: the text outlives the step; the library copies nothing either.
-    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_STATIC) != SQLITE_OK)
-      fail(db_, "bind");
-    return *this;
-  }
-
-  // Steps once; true when a row is available.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) fail(db_, "step");
-    return false;
-  }
-
-  std::string column_text(int index) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
-    return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
-  }
-
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
-}
+using raw_sql::exec;
+using raw_sql::fail;
+using raw_sql::statement;
 
 // One open database with its prepared statements.
 class raw_db {
@@ -110,7 +65,7 @@ public:
       if (batch > 1) exec(db_, "BEGIN");
       for (std::size_t k = i; k < end; ++k) {
         const std::string id = workload::id_of(k);
-        insert_->bind(1, id).bind(2, all[k]).step();
+        insert_->bind_text(1, id).bind_text(2, all[k]).step();
         insert_->reset();
       }
       if (batch > 1) exec(db_, "COMMIT");
@@ -119,7 +74,7 @@ public:
 
   std::vector<std::string> page(const std::string* max_id) {
     statement& s = max_id ? *older_ : *newest_;
-    if (max_id) s.bind(1, *max_id);
+    if (max_id) s.bind_text(1, *max_id);
     std::vector<std::string> docs;
     docs.reserve(page_size);
     while (s.step()) docs.push_back(s.column_text(0));
@@ -131,7 +86,7 @@ public:
     std::size_t found = 0;
     exec(db_, "BEGIN");
     for (const auto& id : ids) {
-      if (exists_->bind(1, id).step()) ++found;
+      if (exists_->bind_text(1, id).step()) ++found;
       exists_->reset();
     }
     exec(db_, "COMMIT");
@@ -151,7 +106,7 @@ public:
     exec(db_, "BEGIN");
     for (std::size_t k = first; k < first + count; ++k) {
       const std::string id = workload::id_of(k);
-      delete_one_->bind(1, id).step();
+      delete_one_->bind_text(1, id).step();
       delete_one_->reset();
     }
     exec(db_, "COMMIT");

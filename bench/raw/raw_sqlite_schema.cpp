@@ -12,13 +12,13 @@
 
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <sqlite3.h>
 
 #include "harness/fixture.hpp"
+#include "raw/sqlite_statement.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status.hpp"
 #include "workload/workload.hpp"
@@ -50,46 +50,9 @@ CREATE TABLE changes (
 CREATE UNIQUE INDEX changes_by_revision ON changes (timeline, revision);
 )sql";
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw std::runtime_error("raw sqlite schema: " + what + ": " + sqlite3_errmsg(db));
-}
-
-void exec(sqlite3* db, const std::string& sql) {
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
-}
-
-// A prepared statement, reset after each run.
-class statement {
-public:
-  statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, sql);
-  }
-  ~statement() { sqlite3_finalize(stmt_); }
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-
-  statement& bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(stmt_, index, value);
-    return *this;
-  }
-  // SQLITE_STATIC: every bound string outlives the run.
-  statement& bind_blob(int index, const std::string& bytes) {
-    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
-    return *this;
-  }
-  statement& bind_text(int index, const std::string& text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-    return *this;
-  }
-  void run() {
-    if (sqlite3_step(stmt_) != SQLITE_DONE) fail(db_, "step");
-    sqlite3_reset(stmt_);
-  }
-
-private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
+using raw_sql::exec;
+using raw_sql::fail;
+using raw_sql::statement;
 
 // What each workload status needs besides its text, computed once.
 struct status_columns {
@@ -165,13 +128,17 @@ private:
     exec(db_, "BEGIN IMMEDIATE");
     for (std::size_t k = first; k < first + count; ++k) {
       ++revision;
-      insert_->bind(1, timeline).bind_blob(2, c.ids[k]).bind_blob(3, c.order_keys[k]);
-      insert_->bind(4, c.levels[k]).bind_text(5, text[k]).bind(6, revision).run();
-      log_->bind(1, timeline).bind(2, revision).bind_blob(3, c.ids[k]).run();
+      insert_->bind_int64(1, timeline).bind_blob(2, c.ids[k]).bind_blob(3, c.order_keys[k]);
+      insert_->bind_int64(4, c.levels[k]).bind_text(5, text[k]).bind_int64(6, revision).run();
+      log_->bind_int64(1, timeline).bind_int64(2, revision).bind_blob(3, c.ids[k]).run();
       ++per_level[c.levels[k]];
     }
-    for (const auto& [level, n] : per_level) count_->bind(1, timeline).bind(2, level).bind(3, n).run();
-    timeline_->bind(1, timeline).bind(2, static_cast<std::int64_t>(count)).bind(3, revision).run();
+    for (const auto& [level, n] : per_level)
+      count_->bind_int64(1, timeline).bind_int64(2, level).bind_int64(3, n).run();
+    timeline_->bind_int64(1, timeline)
+        .bind_int64(2, static_cast<std::int64_t>(count))
+        .bind_int64(3, revision)
+        .run();
     exec(db_, "COMMIT");
   }
 

@@ -24,8 +24,9 @@ OPERATIONS = [
 # Operations reported in statuses/s (so that the slowdown column shows the cost per
 # status); the others in operations (calls)/s.
 PER_STATUS = {"put", "put-text", "put-one", "ack-max", "ack-all", "delete-all", "put-paired"}
-# put-paired (bench/raw/paired_put.hpp) also reports its raw half and the library's share;
-# load() files them as these two pseudo-operations of the library backend.
+# put-paired (bench/raw/paired_put.hpp) also reports its raw turn, the library's share
+# and, for SQLite, the schema baseline's turn and share; load() files them as these
+# pseudo-operations of the library backend.
 PAIRED_EXTRAS = {
     "put-paired-raw": "raw_items_per_second", "put-paired-share": "library_share",
     "put-paired-schema": "schema_items_per_second", "put-paired-schema-share": "schema_share",
@@ -186,15 +187,15 @@ def paired_table(name, ops, sizes):
         rule += "---:|---:|"
     lines += ["", head, rule]
     for n in sizes:
-        lib = median(ops.get("put-paired", {}).get(n, []))
-        if lib is None:
+        def med(op):
+            return median(ops.get(op, {}).get(n, []))
+        if med("put-paired") is None:
             continue
-        raw = median(ops.get("put-paired-raw", {}).get(n, []))
-        share = median(ops.get("put-paired-share", {}).get(n, []))
-        row = f"| {n:,} | {fmt_rate(lib)} | {fmt_rate(raw)} | {fmt_ratio(share)} |"
+        row = (f"| {n:,} | {fmt_rate(med('put-paired'))} | {fmt_rate(med('put-paired-raw'))} | "
+               f"{fmt_ratio(med('put-paired-share'))} |")
         if schema:
-            row += (f" {fmt_rate(median(ops['put-paired-schema'].get(n, [])))} | "
-                    f"{fmt_ratio(median(ops.get('put-paired-schema-share', {}).get(n, [])))} |")
+            row += (f" {fmt_rate(med('put-paired-schema'))} | "
+                    f"{fmt_ratio(med('put-paired-schema-share'))} |")
         lines.append(row)
     lines.append("")
     return lines

@@ -2,7 +2,7 @@
 // first time (one page fault per 4 KiB page), the cost that dominates a memory-backend
 // put into a large timeline (docs/performance.md, "Memory backend"). Reported as
 // page_fault_us, the microseconds per 4 KiB page, so the report can say how the machine
-// compares with the 0.1-0.5 us of typical hardware.
+// compares with typical hardware (well under 1 us).
 #include "machine/first_touch.hpp"
 
 #include <sys/mman.h>

@@ -3,12 +3,13 @@
 //
 // The tables, indexes and statements are those of backends/sqlite/src/sql.hpp (version 3),
 // copied rather than included so the baseline stays apart from the library's internals:
-// a schema migration must update them here too. As a put in insert mode uses them: per status an insert into `statuses` (two unique
-// indexes) and a change row logged by reference; per transaction the unacked counts (one
-// upsert per level) and the timeline's size and revision. Order keys and levels are
-// computed when the store opens, untimed, so the inserts get ready-made values as the raw
-// baseline does. Like the library's store, the file holds the nine other timelines'
-// statuses before the measured puts start, and it is reopened after filling them.
+// a schema migration must update them here too. They are used as a put in insert mode
+// uses them: per status an insert into `statuses` (two unique indexes) and a change row
+// logged by reference; per transaction the unacked counts (one upsert per level) and the
+// timeline's size and revision. Order keys and levels are computed when the store opens,
+// untimed, so the inserts get ready-made values as the raw baseline does. Like the
+// library's store, the file holds the nine other timelines' statuses before the measured
+// puts start, and it is reopened after filling them.
 #include "raw/raw_sqlite_schema.hpp"
 
 #include <map>

@@ -23,7 +23,8 @@ void bm_first_touch(benchmark::State& state) {
   stopwatch watch;
   double seconds = 0;
   for (auto _ : state) {
-    void* mapped = mmap(nullptr, region, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* mapped =
+        mmap(nullptr, region, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (!check(state, mapped != MAP_FAILED, "mmap failed")) return;
     auto* bytes = static_cast<volatile char*>(mapped);
     const double elapsed = watch.time([&] {

@@ -68,7 +68,8 @@ const status_columns& columns() {
   for (std::size_t k = c.ids.size(); k < pool.size(); ++k) {
     const auto& s = pool[k];
     c.ids.push_back(*status_id(s));
-    c.order_keys.push_back(encode_order_key({status_acked_at(s), status_created_at(s), c.ids.back()}));
+    c.order_keys.push_back(
+        encode_order_key({status_acked_at(s), status_created_at(s), c.ids.back()}));
     c.levels.push_back(status_level(s));
   }
   return c;

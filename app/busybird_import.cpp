@@ -8,6 +8,7 @@
 #include "busybird_time.hpp"
 #include "ndjson.hpp"
 #include "storage/errors.hpp"
+#include "storage/json_input.hpp"
 #include "utf8_text.hpp"
 
 namespace roost::app {
@@ -37,9 +38,10 @@ std::optional<std::string> timestamp_of(const std::string& utc, const std::strin
 status busybird_status(const busybird_row& row, std::vector<std::string>* warnings) {
   status s;
   try {
-    s = nlohmann::json::parse(row.content);
-  } catch (const nlohmann::json::exception& e) {
-    throw busybird_error("content is not JSON: " + json_error_text(e));
+    // The one input rule of every way in: what this accepts, import accepts again.
+    s = parse_json_input(row.content, max_status_depth, "content");
+  } catch (const invalid_request& e) {
+    throw busybird_error(e.what());
   }
   if (!s.is_object()) throw busybird_error("content is not a JSON object");
   if (row.status_id.empty() || !is_valid_utf8(row.status_id))

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "storage/errors.hpp"
+#include "storage/json_input.hpp"
 #include "storage/status.hpp"
 
 namespace roost::app {
@@ -38,22 +39,15 @@ struct ndjson_entry {
 };
 
 /// Parses one line: an object with a non-empty UTF-8 string "timeline" and an object
-/// "status" (checked as a status later, by check_status). Refuses nesting deeper than
-/// `max_depth` levels inside the status before building anything. Throws ndjson_error
-/// with the reason.
-ndjson_entry parse_ndjson_line(std::string_view line, std::size_t max_depth = 64);
-
-/// The message of a JSON parser error without the library's prefix, for people.
-std::string json_error_text(const nlohmann::json::exception& e);
+/// "status" (checked as a status later, by check_status), under the one input rule
+/// (json_input.hpp): nesting deeper than `max_depth` levels inside the line's object is
+/// refused before building anything. Throws ndjson_error with the reason.
+ndjson_entry parse_ndjson_line(std::string_view line, std::size_t max_depth = max_status_depth);
 
 /// Checks what put_statuses would refuse in a status whose strings are valid UTF-8 (as
 /// every parsed JSON string is): a missing id, an id that is not UTF-8, a level or a
 /// timestamp of the wrong type or format. So a bad status is caught with its line or
 /// row before its batch is written. Throws invalid_request.
 void check_status(const status& s);
-
-/// The deepest nesting of arrays and objects in `json` (strings skipped), counting the
-/// outermost value as 1; stops counting once `limit` is exceeded.
-std::size_t json_depth(std::string_view json, std::size_t limit);
 
 }  // namespace roost::app

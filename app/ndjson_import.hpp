@@ -10,6 +10,7 @@
 #include "batch_writer.hpp"
 #include "line_reader.hpp"
 #include "run_hooks.hpp"
+#include "storage/json_input.hpp"
 #include "storage/status_storage.hpp"
 
 namespace roost::app {
@@ -18,7 +19,7 @@ struct import_options {
   put_mode mode = put_mode::insert;
   error_policy on_error = error_policy::abort;
   std::size_t batch_size = 1000;  ///< statuses per transaction; REQUIRES > 0
-  std::size_t max_depth = 64;     ///< deepest nesting accepted inside a status
+  std::size_t max_depth = max_status_depth;  ///< deepest nesting accepted in a status
   /// Size of the input in bytes when known (a regular file), for the progress fraction.
   std::uint64_t input_bytes = 0;
 };

@@ -1,19 +1,14 @@
-// UTF-8 checks for text that comes from outside (input lines, BusyBird columns) and for
-// messages that quote it on a terminal.
+// Terminal output of text that comes from outside: widths for tables, and messages that
+// quote it. The UTF-8 rule itself is the library's (storage/utf8.hpp).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "storage/utf8.hpp"
+
 namespace roost::app {
-
-/// The length of the valid UTF-8 sequence starting at text[i] (1 for ASCII), or 0 when
-/// the bytes there are not one (overlong forms and surrogates included).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
-
-/// True when the whole of `text` is valid UTF-8.
-bool is_valid_utf8(std::string_view text);
 
 /// Roughly how many terminal columns `text` takes: one per code point, two for East
 /// Asian wide characters and emoji. For aligning tables, not for typesetting.

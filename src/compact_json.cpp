@@ -5,7 +5,8 @@
 #include <cstring>
 
 #include "json_escape.hpp"
-#include "utf8.hpp"
+#include "storage/json_input.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost::detail {
 namespace {
@@ -42,6 +43,10 @@ void append_string(std::string& out, const std::string& text) {
   out.push_back('"');
 }
 
+[[noreturn]] void throw_too_deep() {
+  throw json_too_deep("nests deeper than " + std::to_string(max_status_depth) + " levels");
+}
+
 template <typename Integer>
 void append_integer(std::string& out, Integer value) {
   char buffer[24];
@@ -49,12 +54,12 @@ void append_integer(std::string& out, Integer value) {
   out.append(buffer, end);
 }
 
-}  // namespace
-
-void append_compact_json(std::string& out, const nlohmann::json& value) {
+// `depth`: the containers around `value`.
+void append_value(std::string& out, const nlohmann::json& value, std::size_t depth) {
   using type = nlohmann::json::value_t;
   switch (value.type()) {
     case type::object: {
+      if (depth >= max_status_depth) throw_too_deep();
       out.push_back('{');
       bool first = true;
       for (const auto& [key, member] : value.get_ref<const nlohmann::json::object_t&>()) {
@@ -62,18 +67,19 @@ void append_compact_json(std::string& out, const nlohmann::json& value) {
         first = false;
         append_string(out, key);
         out.push_back(':');
-        append_compact_json(out, member);
+        append_value(out, member, depth + 1);
       }
       out.push_back('}');
       return;
     }
     case type::array: {
+      if (depth >= max_status_depth) throw_too_deep();
       out.push_back('[');
       bool first = true;
       for (const auto& element : value.get_ref<const nlohmann::json::array_t&>()) {
         if (!first) out.push_back(',');
         first = false;
-        append_compact_json(out, element);
+        append_value(out, element, depth + 1);
       }
       out.push_back(']');
       return;
@@ -89,6 +95,12 @@ void append_compact_json(std::string& out, const nlohmann::json& value) {
       out.append(value.dump());
       return;
   }
+}
+
+}  // namespace
+
+void append_compact_json(std::string& out, const nlohmann::json& value) {
+  append_value(out, value, 0);
 }
 
 std::string compact_json(const nlohmann::json& value) {

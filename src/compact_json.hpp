@@ -21,10 +21,18 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-/// Appends `value`, serialized exactly as value.dump() would, to `out`.
+/// Thrown when the document nests deeper than max_status_depth: the writer recurses once per
+/// level, and a tree built in memory (not parsed from a checked text) can be of any depth.
+class json_too_deep : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Appends `value`, serialized exactly as value.dump() would, to `out`. Throws
+/// invalid_utf8_in_json or json_too_deep.
 void append_compact_json(std::string& out, const nlohmann::json& value);
 
-/// value.dump(), faster. Throws invalid_utf8_in_json.
+/// value.dump(), faster. Throws invalid_utf8_in_json or json_too_deep.
 std::string compact_json(const nlohmann::json& value);
 
 }  // namespace roost::detail

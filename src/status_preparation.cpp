@@ -4,14 +4,15 @@
 #include "compact_json.hpp"
 #include "stored_form.hpp"
 #include "status_validation.hpp"
+#include "storage/json_input.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status_storage.hpp"
-#include "utf8.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost {
 
 void validate_id(const std::string& id, const char* what) {
-  if (!detail::is_valid_utf8(id)) throw invalid_request(std::string(what) + " is not valid UTF-8");
+  if (!is_valid_utf8(id)) throw invalid_request(std::string(what) + " is not valid UTF-8");
 }
 
 namespace {
@@ -41,6 +42,8 @@ prepared_status prepare_status(const status& s) {
   } catch (const detail::invalid_utf8_in_json& e) {
     // Strings that are not UTF-8 cannot be stored as JSON; that is the caller's data.
     throw invalid_request(std::string("status is not valid UTF-8 JSON: ") + e.what());
+  } catch (const detail::json_too_deep& e) {
+    throw invalid_request(std::string("status ") + e.what());
   }
   return out;
 }
@@ -53,21 +56,8 @@ prepared_status prepare_status_text(std::string text) {
     out.json = std::move(text);
     return out;
   }
-  // Texts may come from anywhere: refuse absurd nesting before it reaches the recursive
-  // serializer (a few hundred bytes of stack per level).
-  const nlohmann::json::parser_callback_t limit_depth = [](int depth, nlohmann::json::parse_event_t,
-                                                           nlohmann::json&) {
-    if (depth >= max_status_text_depth)  // depth: the containers around this one
-      throw invalid_request("a status text nests deeper than " +
-                            std::to_string(max_status_text_depth) + " levels");
-    return true;
-  };
-  status document;
-  try {
-    document = nlohmann::json::parse(text, limit_depth);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw invalid_request(std::string("a status text is not JSON: ") + e.what());
-  }
+  // Texts may come from anywhere: the one rule of every way in (json_input.hpp).
+  const auto document = parse_json_input(text, max_status_depth, "a status text");
   return prepare_status(document);
 }
 

@@ -7,7 +7,7 @@
 
 #include "status_validation.hpp"
 #include "stored_form.hpp"
-#include "utf8.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost {
 namespace {
@@ -20,7 +20,7 @@ void validate_optional_id(const std::optional<std::string>& id, const char* what
 
 void validate_timeline_name(const std::string& timeline) {
   if (timeline.empty()) throw invalid_request("timeline name must not be empty");
-  if (!detail::is_valid_utf8(timeline))
+  if (!is_valid_utf8(timeline))
     throw invalid_request("timeline name is not valid UTF-8");
 }
 

@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "json_escape.hpp"
-#include "utf8.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost::detail {
 namespace {

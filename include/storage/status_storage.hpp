@@ -166,13 +166,10 @@ void validate_timeline_name(const std::string& timeline);
 /// Validates and serializes one status as put_statuses does; throws invalid_request.
 prepared_status prepare_status(const status& s);
 
-/// The deepest nesting of arrays and objects prepare_status_text accepts.
-inline constexpr int max_status_text_depth = 1000;
-
 /// prepare_status for a status given as JSON text: the same result as
 /// prepare_status(nlohmann::json::parse(text)), faster when the text is already in the
 /// stored (dump()) form. Throws invalid_request, also when the text is not JSON or nests
-/// deeper than max_status_text_depth.
+/// deeper than max_status_depth (json_input.hpp).
 prepared_status prepare_status_text(std::string text);
 
 /// Returns `json_text` with busybird.acked_at set to `acked_at`, for backends that ack

@@ -259,7 +259,7 @@ TEST_CASE("bad BusyBird rows abort or are skipped", "[busybird][errors]") {
     CHECK(r.run.outcome == run_outcome::aborted);
     CHECK(r.orphans == 1);
     CHECK(blocking::timeline_names(*store).empty());
-    CHECK_THAT(problems.back(), Catch::Contains("content is not JSON"));
+    CHECK_THAT(problems.back(), Catch::Contains("content is not valid JSON"));
   }
   SECTION("skip") {
     auto store = make_memory_storage({.limits = {.soft_max = 0}});
@@ -269,7 +269,7 @@ TEST_CASE("bad BusyBird rows abort or are skipped", "[busybird][errors]") {
     CHECK(r.run.totals.invalid == 5);
     REQUIRE(problems.size() == 6);
     CHECK_THAT(problems[0], Catch::Contains("no timeline"));
-    CHECK_THAT(problems[1], Catch::Contains("status_id \"2\"") && Catch::Contains("not JSON"));
+    CHECK_THAT(problems[1], Catch::Contains("status_id \"2\"") && Catch::Contains("not valid JSON"));
     CHECK_THAT(problems[2], Catch::Contains("utc_acked_at"));
     CHECK_THAT(problems[3], Catch::Contains("not a JSON object"));
     CHECK_THAT(problems[4], Catch::Contains("level is not an integer"));

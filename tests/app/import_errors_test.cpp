@@ -70,7 +70,7 @@ TEST_CASE("an invalid line aborts before anything of its batch is written", "[im
   CHECK(out.result.totals.written == 4);
   CHECK(out.result.totals.invalid == 1);
   REQUIRE(out.problems.size() == 1);
-  CHECK_THAT(out.problems[0], Catch::StartsWith("line 7: not JSON"));
+  CHECK_THAT(out.problems[0], Catch::StartsWith("line 7: the line is not valid JSON: parse error at column 2"));
   CHECK(count(*store, "t") == 4);
   CHECK(blocking::contains(*store, {.timeline = "t", .query = {"5", "6"}}).contained.empty());
 }

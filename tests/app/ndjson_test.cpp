@@ -34,15 +34,15 @@ TEST_CASE("lines that are not entries are refused with a reason", "[ndjson]") {
     }
     return std::string("accepted");
   };
-  CHECK_THAT(reason("not json"), Catch::Contains("not JSON"));
+  CHECK_THAT(reason("not json"), Catch::Contains("not valid JSON"));
   CHECK_THAT(reason("[1,2]"), Catch::Contains("not a JSON object"));
   CHECK_THAT(reason(R"({"status":{"id":"1"}})"), Catch::Contains("\"timeline\""));
   CHECK_THAT(reason(R"({"timeline":5,"status":{"id":"1"}})"), Catch::Contains("\"timeline\""));
   CHECK_THAT(reason(R"({"timeline":"","status":{"id":"1"}})"), Catch::Contains("empty"));
   CHECK_THAT(reason(R"({"timeline":"a","status":[1]})"), Catch::Contains("\"status\""));
   CHECK_THAT(reason(R"({"timeline":"a"})"), Catch::Contains("\"status\""));
-  CHECK_THAT(reason("{\"timeline\":\"\xff\",\"status\":{}}"), Catch::Contains("not JSON"));
-  CHECK_THAT(reason("{\"timeline\":\"a\0b\",\"status\":{}}"s), Catch::Contains("not JSON"));
+  CHECK_THAT(reason("{\"timeline\":\"\xff\",\"status\":{}}"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(reason("{\"timeline\":\"a\0b\",\"status\":{}}"s), Catch::Contains("not valid JSON"));
   CHECK_THAT(reason(R"({"timeline":"a","status":{"a":[[[[[[[[[1]]]]]]]]]}})"),
              Catch::Contains("deeper than 8"));
   CHECK(reason(R"({"timeline":"a","status":{"a":[[[[[[1]]]]]]},"later":"ignored"})") == "accepted");
@@ -59,14 +59,6 @@ TEST_CASE("check_status catches what put_statuses would refuse", "[ndjson]") {
   CHECK_THROWS_AS(check_status({{"id", "1"}, {"created_at", "yesterday"}}), invalid_request);
   CHECK_THROWS_AS(check_status({{"id", "1"}, {"busybird", {{"acked_at", 5}}}}), invalid_request);
   CHECK_THROWS_AS(check_status({{"id", std::string("\xff")}}), invalid_request);
-}
-
-TEST_CASE("json_depth skips strings and stops at the limit", "[ndjson]") {
-  CHECK(json_depth("1", 10) == 0);
-  CHECK(json_depth("{\"a\":[1,{\"b\":2}]}", 10) == 3);
-  CHECK(json_depth("\"[[[[\"", 10) == 0);
-  CHECK(json_depth("\"\\\"[[\"", 10) == 0);
-  CHECK(json_depth(std::string(1000000, '['), 64) == 65);
 }
 
 namespace {

@@ -182,7 +182,7 @@ TEST_CASE("migrate stops at a damaged source status and writes none of its batch
   CHECK_THROWS_WITH(migrate_statuses(source, *target, {}, {}),
                     Catch::Contains("timeline \"bad\" is damaged") &&
                         Catch::Contains("status text 2 of the request") &&
-                        Catch::Contains("not JSON"));
+                        Catch::Contains("not valid JSON"));
   // "a-good" comes first and was copied whole; nothing of "bad" was written.
   CHECK(blocking::timeline_names(*target) == std::vector<std::string>{"a-good"});
 }

@@ -13,6 +13,7 @@
 #include "random_json.hpp"
 #include "storage/blocking.hpp"
 #include "storage/errors.hpp"
+#include "storage/json_input.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/status_storage.hpp"
 #include "stored_form.hpp"  // white-box: which texts take the fast path
@@ -237,7 +238,7 @@ TEST_CASE("put_status_texts stores what put_statuses stores, or refuses and chan
     texts[0] = R"({"id":"new"})";
     CHECK_THROWS_WITH(
         roost::blocking::put_status_texts(*by_text, {"home", put_mode::upsert, texts}),
-        Catch::Contains("status text 7 of the request") && Catch::Contains("not JSON"));
+        Catch::Contains("status text 7 of the request") && Catch::Contains("not valid JSON"));
     CHECK(roost::blocking::get_status_texts(*by_text, all) ==
           roost::blocking::get_status_texts(*by_tree, all));
   }
@@ -322,7 +323,7 @@ TEST_CASE("deep nesting: read on the general path, refused beyond the limit, nev
   CHECK_FALSE(roost::detail::read_stored_form(s.dump(), fields));  // past the reader's stack
   CHECK(roost::prepare_status_text(s.dump()).json == s.dump());
 
-  const auto depth = static_cast<std::size_t>(roost::max_status_text_depth);
+  const auto depth = roost::max_status_depth;
   const auto nested = [](std::size_t levels) {
     return R"({"id":"x","t":)" + std::string(levels, '[') + std::string(levels, ']') + "}";
   };

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "memory_state.hpp"
+#include "storage/json_input.hpp"
 
 namespace roost {
 namespace {
@@ -108,7 +109,13 @@ void memory_storage::load(const std::filesystem::path& path) {
   // emptied, so a damaged file never leaves a half-loaded store behind.
   decltype(state_->timelines) loaded;
   try {
-    const auto doc = nlohmann::json::parse(read_all(path));
+    // A status sits four levels down: the file's object, "timelines", a timeline, "statuses".
+    nlohmann::json doc;
+    try {
+      doc = parse_json_input(read_all(path), max_status_depth, "the file", 4);
+    } catch (const invalid_request& e) {
+      fail(errc::corrupt, path, e.what());
+    }
     if (!doc.is_object() || doc.value("format", "") != format_name)
       fail(errc::corrupt, path, "not a Roost memory store file");
     if (!doc.contains("version") || !doc["version"].is_number_integer())
@@ -146,7 +153,7 @@ void memory_storage::load(const std::filesystem::path& path) {
   } catch (const nlohmann::json::exception& e) {
     std::unique_lock lock(state_->mutex);
     state_->timelines.clear();
-    fail(errc::corrupt, path, std::string("not valid JSON: ") + e.what());
+    fail(errc::corrupt, path, "not a valid store file: " + json_exception_text(e));
   } catch (...) {
     std::unique_lock lock(state_->mutex);
     state_->timelines.clear();

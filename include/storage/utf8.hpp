@@ -1,0 +1,23 @@
+// UTF-8 checks for text that comes from outside: one rule for every way in (json_input.hpp).
+//
+// Thread safety: free functions on values; safe from any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace roost {
+
+/// True when `text` is well-formed UTF-8: no overlong forms, no surrogates (CESU-8), no
+/// values past U+10FFFF, no truncated sequence.
+bool is_valid_utf8(std::string_view text) noexcept;
+
+/// The length of the well-formed UTF-8 sequence that starts at text[i] (1 for ASCII), or 0
+/// when the bytes there are not one. REQUIRES: i < text.size().
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
+
+/// `text` with every byte that is not part of a well-formed sequence replaced by U+FFFD.
+std::string lossy_utf8(std::string_view text);
+
+}  // namespace roost

@@ -6,6 +6,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <iostream>
 #include <thread>
 
 namespace roost {
@@ -19,6 +20,19 @@ public:
   virtual void fail(const storage_error& error) noexcept = 0;
   std::uint64_t seq = 0;
 };
+
+// Runs a caller's callback on a worker thread. Callbacks must not throw (errors.hpp); one
+// that does anyway is reported on stderr and the worker goes on serving the others.
+template <typename Callback, typename Result>
+void deliver(const Callback& done, const storage_error& error, Result result) noexcept {
+  try {
+    done(error, std::move(result));
+  } catch (const std::exception& e) {
+    std::cerr << "roost: a storage callback threw on a worker thread: " << e.what() << std::endl;
+  } catch (...) {
+    std::cerr << "roost: a storage callback threw on a worker thread" << std::endl;
+  }
+}
 
 template <typename Result, typename Run>
 class job_impl final : public job {
@@ -37,7 +51,7 @@ public:
     auto shared = std::make_shared<state>();
     shared->done = std::move(done_);
     callback once = [shared](const storage_error& error, Result result) {
-      if (!shared->called.exchange(true)) shared->done(error, std::move(result));
+      if (!shared->called.exchange(true)) deliver(shared->done, error, std::move(result));
     };
     try {
       run_(once);
@@ -48,7 +62,7 @@ public:
     }
   }
 
-  void fail(const storage_error& error) noexcept override { done_(error, Result{}); }
+  void fail(const storage_error& error) noexcept override { deliver(done_, error, Result{}); }
 
 private:
   callback done_;
@@ -61,10 +75,21 @@ class offloading_storage::pool {
 public:
   pool(std::size_t threads, std::size_t capacity) : capacity_(capacity) {
     threads_.reserve(threads);
-    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+    try {
+      for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error& e) {
+      // The threads already started are joinable: destroying them unjoined would end the
+      // process, so stop and join them before reporting the failure.
+      stop_and_join();
+      throw storage_failure(storage_error(errc::io_error, "offloading_storage could not start " +
+                                                              std::to_string(threads) +
+                                                              " worker threads: " + e.what()));
+    }
   }
 
-  ~pool() {
+  ~pool() { stop_and_join(); }
+
+  void stop_and_join() {
     std::deque<std::unique_ptr<job>> left;
     {
       std::lock_guard lock(mutex_);

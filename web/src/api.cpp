@@ -8,21 +8,13 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string quoted(const std::string& text) { return json_quoted(text); }
 
-// Parses a request body as JSON, refusing nesting deeper than `max_depth` so that a
-// hostile body cannot exhaust the stack of anything that walks the document later.
+// Parses a request body as JSON under the one input rule (json_input.hpp). `max_depth`
+// counts the levels of a status: an array of statuses is one level more.
 json parse_body(const std::string& body, std::size_t max_depth) {
-  json::parser_callback_t limit_depth = [max_depth](int depth, json::parse_event_t, json&) {
-    if (static_cast<std::size_t>(depth) > max_depth)
-      throw bad_request("request body nests deeper than " + std::to_string(max_depth) + " levels");
-    return true;
-  };
-  try {
-    return json::parse(body, limit_depth);
-  } catch (const json::parse_error& e) {
-    throw bad_request(std::string("request body is not valid JSON: ") + e.what());
-  }
+  const auto first = body.find_first_not_of(" \t\r\n");
+  const bool list = first != std::string::npos && body[first] == '[';
+  return parse_json_input(body, max_depth, "request body", list ? 1 : 0);
 }
 
 bool blank(const std::string& text) {
@@ -43,7 +35,7 @@ std::map<std::string, std::int64_t> stated_counts(const query_params& query) {
   for (const auto& [key, value] : query.all()) {
     if (key != "total" && !parse_integer(key)) continue;
     const auto n = parse_integer(value);
-    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quoted(value));
+    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + json_quoted(value));
     stated[key] = *n;
   }
   return stated;
@@ -65,6 +57,8 @@ auto guarded(respond_fn& respond, F&& f) -> decltype(f()) {
     respond(json_error(400, e.what()));
   } catch (const std::exception& e) {
     respond(json_error(500, std::string("internal error: ") + e.what()));
+  } catch (...) {
+    respond(json_error(500, "internal error: an exception of unknown type"));
   }
   return decltype(f())();
 }
@@ -94,7 +88,7 @@ status_count parse_count(const std::optional<std::string>& text, std::size_t pag
 http_response json_error(int status, const std::string& message) {
   http_response r;
   r.status = status;
-  r.body = "{\"error\":" + quoted(message) + "}";
+  r.body = "{\"error\":" + json_quoted(message) + "}";
   return r;
 }
 
@@ -113,7 +107,7 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
   }
   auto served = [&](const std::string& timeline) {
     if (config_.find_timeline(timeline)) return true;
-    respond(json_error(404, "unknown timeline " + quoted(timeline)));
+    respond(json_error(404, "unknown timeline " + json_quoted(timeline)));
     return false;
   };
   if (const auto* r = std::get_if<route::get_statuses>(&match)) {
@@ -265,13 +259,13 @@ cancel_fn api::multi_counts(const http_request& request, respond_fn& respond) {
   const query_params query(request.target);
   const auto level = query.get("level").value_or("total");
   if (level != "total" && !parse_integer(level))
-    throw bad_request("level must be \"total\" or an integer, not " + quoted(level));
+    throw bad_request("level must be \"total\" or an integer, not " + json_quoted(level));
   std::map<std::string, std::int64_t> stated;
   for (const auto& [key, value] : query.all()) {
     if (key.rfind("tl_", 0) != 0) continue;
     const auto name = key.substr(3);
     const auto n = parse_integer(value);
-    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quoted(value));
+    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + json_quoted(value));
     if (config_.find_timeline(name)) stated[name] = *n;  // unserved timelines are ignored
   }
   if (stated.empty())

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_message.hpp"
+#include "storage/json_input.hpp"
 #include "storage/requests.hpp"
 
 namespace roost::web {
@@ -31,8 +32,9 @@ inline http_response json_ok(std::string body) {
   return r;
 }
 
-/// `text` as a JSON string literal, for messages that quote client input.
-inline std::string json_quoted(const std::string& text) { return nlohmann::json(text).dump(); }
+/// `text` as a JSON string literal, for messages that quote client input: lossy, so that
+/// quoting a client's ill-formed UTF-8 can never throw (json_input.hpp).
+inline std::string json_quoted(std::string_view text) { return quote_lossy(text); }
 
 /// ack_state from the query (absent: any); throws bad_request.
 ack_state parse_ack_state(const std::optional<std::string>& text);

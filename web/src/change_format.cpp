@@ -6,10 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/json_input.hpp"
+
 namespace roost::web {
 namespace {
 
-std::string quoted(const std::string& text) { return nlohmann::json(text).dump(); }
+std::string quoted(const std::string& text) { return quote_lossy(text); }
 
 // Stored statuses are compact JSON, which never holds a raw line break; one would split
 // an SSE data line, so such a text (from a foreign store) is re-serialized.

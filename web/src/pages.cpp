@@ -4,6 +4,7 @@
 
 #include "api.hpp"
 #include "embedded_assets.hpp"
+#include "storage/json_input.hpp"
 
 namespace roost::web {
 namespace {
@@ -58,7 +59,7 @@ std::optional<http_response> serve_page(const server_config& config, const route
   }
   if (const auto* r = std::get_if<route::timeline_page>(&match)) {
     const auto* t = config.find_timeline(r->timeline);
-    if (t == nullptr) return json_error(404, "unknown timeline " + nlohmann::json(r->timeline).dump());
+    if (t == nullptr) return json_error(404, "unknown timeline " + quote_lossy(r->timeline));
     auto s = settings(config);
     s["timeline"] = t->name;
     s["level_threshold"] = t->level_threshold;

@@ -2,9 +2,11 @@
 
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -50,79 +52,155 @@ void stop_when_drained(net::io_context& ioc, session_context& sessions,
   });
 }
 
+// One I/O thread: runs handlers until the io_context stops. A handler that throws is
+// reported and the thread goes on with the next one; its own work (a request's answer) is
+// dropped with it, and the session answers that request with 500 (session.cpp).
+void run_io_thread(net::io_context& ioc) noexcept {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      std::cerr << "roost: a handler on an I/O thread threw (the server goes on): " << e.what()
+                << std::endl;
+    } catch (...) {
+      std::cerr << "roost: a handler on an I/O thread threw (the server goes on)" << std::endl;
+    }
+  }
+}
+
 }  // namespace
 
-int run_server(const server_config& config, status_storage& storage) {
-  net::io_context ioc(static_cast<int>(config.io_threads));
+struct server::state {
+  state(const server_config& config, status_storage& storage)
+      : config(config),
+        ioc(static_cast<int>(config.io_threads)),
+        watch(storage, ioc.get_executor(), config.long_poll_timeout),
+        // Reads of a busy timeline's changes are at least 20 ms apart: 1,000 streams then
+        // get one write per 20 ms each instead of one per change; 5 ms ran the
+        // 1,000-subscriber benchmark at a fifth of the rate (docs/performance.md,
+        // "Change feed fan-out").
+        feed(storage, ioc.get_executor(),
+             {.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(config.sse_heartbeat),
+              .min_read_interval = std::chrono::milliseconds(20)}),
+        log(config.access_log),
+        responses(storage, {.ttl = config.response_cache, .max_bytes = config.response_cache_bytes}),
+        handler(config, services(storage)),
+        sessions{config,
+                 [this](const http_request& r, respond_fn respond) {
+                   return handler.handle(r, std::move(respond));
+                 },
+                 log},
+        server_listener(std::make_shared<listener>(
+            ioc,
+            net::ip::tcp::endpoint(net::ip::make_address(config.listen_address), config.listen_port),
+            sessions)) {
+    for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
+    server_listener->start();
+  }
 
-  std::map<std::string, timeline, std::less<>> timelines;
-  for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
+  api_services services(status_storage& storage) {
+    return {.storage = storage,
+            .add_statuses =
+                [this](const std::string& name, std::vector<status> statuses, count_callback done) {
+                  timelines.at(name).add_statuses(std::move(statuses), std::move(done));
+                },
+            .watch_counts =
+                [this](std::vector<std::string> names,
+                       std::function<bool(const counts_by_timeline&)> differs,
+                       std::function<void(const storage_error&, counts_by_timeline)> done) {
+                  return watch.watch(std::move(names), std::move(differs), std::move(done));
+                },
+            .wait_changes =
+                [this](const std::string& name, std::uint64_t revision,
+                       std::chrono::milliseconds bound, std::function<void(bool)> done) {
+                  return feed.wait(name, revision, bound, std::move(done));
+                },
+            .open_change_stream =
+                [this](const std::string& name, std::uint64_t since, change_stream_ready ready) {
+                  return feed.open_stream(name, since, std::move(ready));
+                },
+            .render_status_html = render_status_html,
+            .serve_page = [this](const route_match& m) { return serve_page(this->config, m); },
+            .responses = config.response_cache.count() > 0 ? &responses : nullptr};
+  }
 
-  count_watch watch(storage, ioc.get_executor(), config.long_poll_timeout);
-  // Reads of a busy timeline's changes are at least 20 ms apart: 1,000 streams then get
-  // one write per 20 ms each instead of one per change; 5 ms ran the 1,000-subscriber
-  // benchmark at a fifth of the rate (docs/performance.md, "Change feed fan-out").
-  change_feed feed(storage, ioc.get_executor(),
-                   {.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(config.sse_heartbeat),
-                    .min_read_interval = std::chrono::milliseconds(20)});
-  access_log log(config.access_log);
-  response_cache responses(storage, {.ttl = config.response_cache,
-                                     .max_bytes = config.response_cache_bytes});
-  api handler(config,
-              {.storage = storage,
-               .add_statuses =
-                   [&timelines](const std::string& name, std::vector<status> statuses,
-                                count_callback done) {
-                     timelines.at(name).add_statuses(std::move(statuses), std::move(done));
-                   },
-               .watch_counts =
-                   [&watch](std::vector<std::string> names,
-                            std::function<bool(const counts_by_timeline&)> differs,
-                            std::function<void(const storage_error&, counts_by_timeline)> done) {
-                     return watch.watch(std::move(names), std::move(differs), std::move(done));
-                   },
-               .wait_changes =
-                   [&feed](const std::string& name, std::uint64_t revision,
-                           std::chrono::milliseconds bound, std::function<void(bool)> done) {
-                     return feed.wait(name, revision, bound, std::move(done));
-                   },
-               .open_change_stream =
-                   [&feed](const std::string& name, std::uint64_t since, change_stream_ready ready) {
-                     return feed.open_stream(name, since, std::move(ready));
-                   },
-               .render_status_html = render_status_html,
-               .serve_page = [&config](const route_match& m) { return serve_page(config, m); },
-               .responses = config.response_cache.count() > 0 ? &responses : nullptr});
-
-  session_context sessions{config,
-                           [&handler](const http_request& r, respond_fn respond) {
-                             return handler.handle(r, std::move(respond));
-                           },
-                           log};
-  const net::ip::tcp::endpoint endpoint(net::ip::make_address(config.listen_address),
-                                        config.listen_port);
-  auto server_listener = std::make_shared<listener>(ioc, endpoint, sessions);
-  server_listener->start();
-  std::cerr << "roost: listening on http://" << config.listen_address << ":"
-            << server_listener->port() << "/ (storage " << config.storage << ")" << std::endl;
-
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    std::cerr << "roost: shutting down" << std::endl;
-    sessions.stopping = true;
+  // On an I/O thread.
+  void shut_down() {
+    if (sessions.stopping.exchange(true)) return;
     server_listener->stop();
     watch.answer_all();
     feed.answer_all();
     sessions.sessions.close_all();
     stop_when_drained(ioc, sessions, std::make_shared<net::steady_timer>(ioc),
                       std::chrono::steady_clock::now() + std::chrono::seconds(10));
-  });
+  }
 
+  const server_config& config;
+  net::io_context ioc;
+  std::map<std::string, timeline, std::less<>> timelines;
+  count_watch watch;
+  change_feed feed;
+  access_log log;
+  response_cache responses;
+  api handler;
+  session_context sessions;
+  std::shared_ptr<listener> server_listener;
+};
+
+server::server(const server_config& config, status_storage& storage)
+    : state_(std::make_unique<state>(config, storage)) {}
+
+server::~server() = default;
+
+std::uint16_t server::port() const { return state_->server_listener->port(); }
+
+void server::stop() {
+  net::post(state_->ioc, [s = state_.get()] { s->shut_down(); });
+}
+
+void server::post(std::function<void()> work) { net::post(state_->ioc, std::move(work)); }
+
+void server::run() {
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  try {
+    for (std::size_t i = 1; i < state_->config.io_threads; ++i)
+      threads.emplace_back([this] { run_io_thread(state_->ioc); });
+  } catch (const std::system_error&) {
+    // Threads already started are joinable; leaving them so would end the process.
+    state_->ioc.stop();
+    for (auto& t : threads) t.join();
+    throw;
+  }
+  run_io_thread(state_->ioc);
   for (auto& t : threads) t.join();
+}
+
+int run_server(const server_config& config, status_storage& storage) {
+  server s(config, storage);
+  std::cerr << "roost: listening on http://" << config.listen_address << ":" << s.port()
+            << "/ (storage " << config.storage << ")" << std::endl;
+  boost::asio::io_context signal_context;
+  net::signal_set signals(signal_context, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    std::cerr << "roost: shutting down" << std::endl;
+    s.stop();
+  });
+  // Signals are waited for on a thread of their own, so that the server's I/O threads only
+  // ever run the server's handlers.
+  std::thread signal_thread([&signal_context] { signal_context.run(); });
+  const auto stop_waiting_for_signals = [&] {
+    net::post(signal_context, [&signals] { signals.cancel(); });
+    signal_thread.join();
+  };
+  try {
+    s.run();
+  } catch (...) {
+    stop_waiting_for_signals();
+    throw;
+  }
+  stop_waiting_for_signals();
   std::cerr << "roost: stopped" << std::endl;
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query.hpp"
+#include "storage/json_input.hpp"
 
 namespace roost::web {
 namespace {
@@ -22,14 +23,23 @@ using json = nlohmann::json;
   throw config_error("config key \"" + key + "\" is unknown (known keys: " + known + ")");
 }
 
-std::size_t count_value(const json& v, const std::string& key, std::size_t min = 0) {
-  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min)
-    bad(key, min == 0 ? "a non-negative integer" : "an integer of at least " + std::to_string(min));
+// Upper bounds keep every setting where the server can still act on it: a thread count it
+// can start, a depth its writers can recurse to, a timeout that does not overflow a clock.
+constexpr std::uint64_t max_threads = 256;
+constexpr std::uint64_t max_statuses = 1'000'000'000'000;  // soft_max + 20% cannot overflow
+constexpr std::uint64_t max_buffer_bytes = std::uint64_t{1} << 30;
+constexpr std::uint64_t max_seconds = 86'400;
+constexpr std::uint64_t max_page_size = 100'000;
+
+std::size_t count_value(const json& v, const std::string& key, std::uint64_t min = 0,
+                        std::uint64_t max = max_statuses) {
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
+    bad(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
   return v.get<std::size_t>();
 }
 
 std::chrono::seconds seconds_value(const json& v, const std::string& key) {
-  return std::chrono::seconds(count_value(v, key, 1));
+  return std::chrono::seconds(count_value(v, key, 1, max_seconds));
 }
 
 std::string string_value(const json& v, const std::string& key) {
@@ -78,8 +88,8 @@ void apply_config_json(server_config& config, const std::string& json_text,
   json doc;
   try {
     doc = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw config_error(origin + " is not valid JSON: " + e.what());
+  } catch (const json::exception& e) {  // parse_error; out_of_range for 1e999
+    throw config_error(origin + " is not valid JSON: " + json_exception_text(e));
   }
   if (!doc.is_object()) throw config_error(origin + ": the configuration must be a JSON object");
   for (const auto& [key, v] : doc.items()) {
@@ -90,30 +100,29 @@ void apply_config_json(server_config& config, const std::string& json_text,
       config.timelines.clear();
       for (std::size_t i = 0; i < v.size(); ++i)
         config.timelines.push_back(timeline_value(v[i], key + "[" + std::to_string(i) + "]"));
-    } else if (key == "io_threads") config.io_threads = count_value(v, key, 1);
-    else if (key == "worker_threads") config.worker_threads = count_value(v, key, 1);
-    else if (key == "worker_queue") config.worker_queue = count_value(v, key, 1);
+    } else if (key == "io_threads") config.io_threads = count_value(v, key, 1, max_threads);
+    else if (key == "worker_threads") config.worker_threads = count_value(v, key, 1, max_threads);
+    else if (key == "worker_queue") config.worker_queue = count_value(v, key, 1, 1'000'000);
     else if (key == "time_zone") config.time_zone = string_value(v, key);
-    else if (key == "page_size") config.page_size = count_value(v, key, 1);
+    else if (key == "page_size") config.page_size = count_value(v, key, 1, max_page_size);
     else if (key == "soft_max") config.soft_max = count_value(v, key);
     else if (key == "hard_max") config.hard_max = count_value(v, key);
-    else if (key == "max_body_bytes") config.max_body_bytes = count_value(v, key, 1);
-    else if (key == "max_connections") config.max_connections = count_value(v, key, 1);
-    else if (key == "max_json_depth") config.max_json_depth = count_value(v, key, 1);
+    else if (key == "max_body_bytes") config.max_body_bytes = count_value(v, key, 1, max_buffer_bytes);
+    else if (key == "max_connections") config.max_connections = count_value(v, key, 1, 1'000'000);
+    else if (key == "max_json_depth") config.max_json_depth = count_value(v, key, 1, max_status_depth);
     else if (key == "read_timeout_seconds") config.read_timeout = seconds_value(v, key);
     else if (key == "idle_timeout_seconds") config.idle_timeout = seconds_value(v, key);
     else if (key == "long_poll_timeout_seconds") config.long_poll_timeout = seconds_value(v, key);
     else if (key == "access_log") config.access_log = bool_value(v, key);
     else if (key == "change_retention") config.change_retention = count_value(v, key);
     else if (key == "sse_heartbeat_seconds") config.sse_heartbeat = seconds_value(v, key);
-    else if (key == "sse_buffer_bytes") config.sse_buffer_bytes = count_value(v, key, 1024);
+    else if (key == "sse_buffer_bytes") config.sse_buffer_bytes = count_value(v, key, 1024, max_buffer_bytes);
     else if (key == "response_cache_ms") {
       // A reused answer hides other processes' changes for this long: minutes at most.
-      const auto ms = count_value(v, key);
-      if (ms > 600'000) bad(key, "milliseconds from 0 to 600000");
+      const auto ms = count_value(v, key, 0, 600'000);
       config.response_cache = std::chrono::milliseconds(ms);
     }
-    else if (key == "response_cache_bytes") config.response_cache_bytes = count_value(v, key, 1024);
+    else if (key == "response_cache_bytes") config.response_cache_bytes = count_value(v, key, 1024, 16 * max_buffer_bytes);
     else
       unknown(key,
               "listen, storage, timelines, io_threads, worker_threads, worker_queue, time_zone, "

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/json_input.hpp"
+
 namespace roost::web {
 
 /// One served timeline.
@@ -37,7 +39,7 @@ struct server_config {
   std::size_t hard_max = 0;       ///< 0: soft_max + 20%
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_connections = 20000;
-  std::size_t max_json_depth = 64;
+  std::size_t max_json_depth = max_status_depth;  ///< at most max_status_depth
   std::chrono::seconds read_timeout{30};       ///< for a whole request, headers and body
   std::chrono::seconds idle_timeout{120};      ///< keep-alive connection without a request
   std::chrono::seconds long_poll_timeout{60};  ///< a held request is answered unchanged after this

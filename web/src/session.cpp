@@ -6,6 +6,8 @@
 #include "session.hpp"
 
 #include <array>
+#include <atomic>
+#include <iostream>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -14,6 +16,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "storage/utf8.hpp"
 
 namespace roost::web {
 
@@ -44,6 +48,31 @@ void session_registry::close_all() {
 
 namespace {
 
+class session;
+
+// The one answer a request gets. Every copy of the request's respond function shares it;
+// when the last copy goes away without having answered, which only happens when an
+// exception unwound the work that held it, the request is answered 500 instead of
+// waiting forever. (A long poll abandoned by its client drops it too; the session then
+// ignores the answer, as it ignores any answer to a request nobody waits for.)
+class pending_answer {
+public:
+  /// `request`: the method and target, for the log line of a dropped answer.
+  pending_answer(std::shared_ptr<session> owner, std::string request)
+      : owner_(std::move(owner)), request_(std::move(request)) {}
+  pending_answer(const pending_answer&) = delete;
+  pending_answer& operator=(const pending_answer&) = delete;
+  ~pending_answer();
+
+  /// Hands `response` to the session's strand; only the first call counts.
+  void send(http_response response);
+
+private:
+  std::shared_ptr<session> owner_;
+  std::string request_;
+  std::atomic<bool> answered_{false};
+};
+
 class session : public std::enable_shared_from_this<session>, public event_sink {
 public:
   session(tcp::socket&& socket, session_context& context)
@@ -67,6 +96,9 @@ public:
     });
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
   }
+
+  /// The strand this session's handlers run on.
+  net::any_io_executor executor() { return stream_.get_executor(); }
 
 private:
   void do_read() {
@@ -101,12 +133,12 @@ private:
     stream_.expires_never();  // a long poll may wait; its own bound answers it
     waiting_ = true;
     auto self = shared_from_this();
-    // Responses may come from any thread; they continue on this session's strand.
-    respond_fn respond = [self](http_response response) {
-      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->on_response(std::move(response));
-      });
-    };
+    // Responses may come from any thread; they continue on this session's strand. An
+    // answer dropped unsent (an exception unwound the work that held it) becomes a 500.
+    // Client bytes, cut and made printable for the log.
+    auto answer = std::make_shared<pending_answer>(
+        self, lossy_utf8(current_.method + " " + current_.target.substr(0, 200)));
+    respond_fn respond = [answer](http_response response) { answer->send(std::move(response)); };
     cancel_ = context_.handle(current_, std::move(respond));
     // Queued behind an immediate answer, this finds waiting_ false and does nothing; only
     // a request that is really held (a long poll) watches for its client leaving.
@@ -120,8 +152,10 @@ private:
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof)
       return do_close();
-    // A request Beast refused to parse: answer it, then close the connection.
+    // A request Beast refused to parse: answer it, then close the connection, after
+    // draining what the client still sends (lingering_close).
     keep_alive_ = false;
+    linger_ = true;
     head_ = false;
     current_ = {"?", "?", {}};
     started_ = std::chrono::steady_clock::now();
@@ -156,6 +190,8 @@ private:
     do_close();
   }
 
+public:
+  /// Writes the answer to the current request (on the strand).
   void on_response(http_response r) {
     if (!waiting_ && current_.method != "?") return;  // abandoned: nobody to answer
     waiting_ = false;
@@ -179,10 +215,37 @@ private:
                       beast::bind_front_handler(&session::on_write, shared_from_this(), keep));
   }
 
+private:
   void on_write(bool keep, beast::error_code ec, std::size_t) {
     response_.reset();
+    if (!ec && linger_) return lingering_close();
     if (ec || !keep) return do_close();
     do_read();
+  }
+
+  // Closing a socket whose receive queue still holds bytes makes the kernel send a reset,
+  // and a client still sending its (too large) body then sees a broken pipe and never
+  // reads the error answer already written. So, as web servers do after an early answer,
+  // stop sending, then read and discard until the client stops: at most lingering_bytes,
+  // within the read timeout, before closing anyway.
+  static constexpr std::size_t lingering_bytes = 64u << 20;
+
+  void lingering_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(context_.config.read_timeout);
+    discard_rest(0);
+  }
+
+  void discard_rest(std::size_t discarded) {
+    if (discarded > lingering_bytes || context_.stopping) return do_close();
+    // Into the request buffer, which holds nothing more that matters.
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(16384), [self = shared_from_this(), discarded](
+                                                        beast::error_code ec, std::size_t n) {
+      if (ec) return self->do_close();  // end of stream, timeout, reset
+      self->discard_rest(discarded + n);
+    });
   }
 
   void close_if_idle() {
@@ -341,6 +404,7 @@ private:
   bool head_ = false;
   bool waiting_ = false;
   bool reading_ = false;
+  bool linger_ = false;  // drain the client's bytes before closing (lingering_close)
 
   // Streamed response. The flags without a lock are touched on the strand only.
   bool streaming_ = false;
@@ -356,6 +420,25 @@ private:
   std::vector<std::shared_ptr<const std::string>> in_flight_;  // being written
   std::vector<std::function<void()>> drained_;
 };
+
+void pending_answer::send(http_response response) {
+  if (answered_.exchange(true)) return;
+  net::post(owner_->executor(), [self = owner_, response = std::move(response)]() mutable {
+    self->on_response(std::move(response));
+  });
+}
+
+pending_answer::~pending_answer() {
+  if (answered_) return;
+  try {
+    std::cerr << "roost: " << request_
+              << " was dropped without an answer (an exception on another thread?): answering 500"
+              << std::endl;
+    send(json_error(500, "internal error: the request's handling failed before it could answer"));
+  } catch (...) {
+    // Out of memory while reporting: the connection times out instead.
+  }
+}
 
 }  // namespace
 

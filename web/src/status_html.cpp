@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/timestamp.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost::web {
 namespace {
@@ -24,42 +25,6 @@ constexpr std::size_t max_text_entities = 1000;
 constexpr std::size_t max_media_images = 16;
 
 constexpr std::string_view replacement_character = "\xEF\xBF\xBD";
-
-// Length of the well-formed UTF-8 sequence at text[i], or 0 when there is none.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    if (b0 == 0xE0) low = 0xA0;
-    if (b0 == 0xED) high = 0x9F;  // no surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    if (b0 == 0xF0) low = 0x90;
-    if (b0 == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return length;
-}
-
-bool is_valid_utf8(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_sequence_length(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
 
 // Byte offsets where each code point of `text` starts, then text.size(). A byte that
 // starts no well-formed sequence counts as one code point (shown as U+FFFD).

@@ -9,6 +9,10 @@
 #include "app_support.hpp"
 #include "busybird_import.hpp"
 #include "busybird_time.hpp"
+#include "line_reader.hpp"
+#include "migrate.hpp"
+#include "ndjson_export.hpp"
+#include "ndjson_import.hpp"
 #include "storage/blocking.hpp"
 
 using namespace roost;
@@ -308,4 +312,53 @@ TEST_CASE("roost import-busybird runs from the command line", "[busybird][proces
   const auto missing = run_roost({"import-busybird", "--from", (dir / "nope").string(), "--storage", uri});
   CHECK(missing.code() == 1);
   CHECK_THAT(missing.err, Catch::Contains("is not a file"));
+}
+
+TEST_CASE("every way in accepts a status at the depth limit and refuses one level more",
+          "[busybird][errors]") {
+  // A status `depth` levels deep: the object around `depth - 1` nested arrays.
+  const auto nested = [](const std::string& id, std::size_t depth) {
+    return R"({"id":")" + id + R"(","t":)" + std::string(depth - 1, '[') +
+           std::string(depth - 1, ']') + "}";
+  };
+  temp_dir dir;
+  const auto path = dir / "deep.sqlite3";
+  {
+    busybird_db db(path);
+    const auto t = db.timeline("t");
+    db.status(t, "at", absent, "UTC", absent, "UTC", 0, nested("at", max_status_depth));
+    db.status(t, "past", absent, "UTC", absent, "UTC", 0, nested("past", max_status_depth + 1));
+    // Deep enough to overflow any stack through a recursive writer.
+    db.status(t, "abyss", absent, "UTC", absent, "UTC", 0, nested("abyss", 300'000));
+  }
+  std::vector<std::string> problems;
+  run_hooks hooks;
+  hooks.problem = [&](const std::string& m) { problems.push_back(m); };
+  auto busybird = open_store(store_kind::sqlite, dir, "from-busybird");
+  const auto r = import_busybird(path, *busybird, {.on_error = error_policy::skip}, hooks);
+  CHECK(r.run.totals.written == 1);
+  CHECK(r.run.totals.invalid == 2);
+  REQUIRE(problems.size() == 2);
+  for (const auto& p : problems) CHECK_THAT(p, Catch::Contains("nests deeper than 512 levels"));
+
+  // What import-busybird accepted, export writes, import reads, and migrate copies.
+  const auto exported = export_ndjson_string(*busybird);
+  CHECK(exported.find(R"("id":"at")") != std::string::npos);
+  auto imported = open_store(store_kind::lmdb, dir, "imported");
+  line_reader reader(exported, 1 << 24);
+  CHECK(import_ndjson(*imported, reader, {}, {}).totals.written == 1);
+  auto migrated = open_store(store_kind::memory, dir, "migrated");
+  migrate_statuses(*imported, *migrated, {}, {});
+  CHECK(export_ndjson_string(*migrated) == exported);
+
+  // And the import of NDJSON refuses one level more, as import-busybird did.
+  std::string past_line = R"({"timeline":"t","status":)" + nested("past", max_status_depth + 1) + "}\n";
+  line_reader past_reader(past_line, 1 << 24);
+  std::vector<std::string> import_problems;
+  run_hooks import_hooks;
+  import_hooks.problem = [&](const std::string& m) { import_problems.push_back(m); };
+  const auto refused = import_ndjson(*migrated, past_reader, {}, import_hooks);
+  CHECK(refused.totals.written == 0);
+  REQUIRE(import_problems.size() == 1);
+  CHECK_THAT(import_problems[0], Catch::Contains("nests deeper than 512 levels"));
 }

@@ -3,8 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+
 #include "../support/temp_dir.hpp"
 #include "storage/blocking.hpp"
+#include "storage/json_input.hpp"
 #include "storage/memory_storage.hpp"
 
 using namespace roost;
@@ -112,6 +114,27 @@ TEST_CASE("memory store load rejects damaged and foreign files and leaves the st
       R"({"format": "roost-memory", "version": 1, "timelines": [
             {"name": "t", "revision": "seven", "statuses": []}]})",
       errc::corrupt);
+}
+
+TEST_CASE("memory store load holds statuses to the one input rule: depth, UTF-8, NUL") {
+  const auto file = [](const std::string& statuses) {
+    return R"({"format": "roost-memory", "version": 1, "timelines": [{"name": "t", "statuses": [)" +
+           statuses + "]}]}";
+  };
+  const auto deep = [](std::size_t depth) {  // a status `depth` levels deep
+    return R"({"id":"d","t":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+  };
+  {
+    testing::temp_dir dir;
+    write_file(dir / "store.json", file(deep(max_status_depth)));
+    memory_storage s;
+    s.load(dir / "store.json");
+    CHECK(everything(s, "t").size() == 1);
+  }
+  expect_load_fails(file(deep(max_status_depth + 1)), errc::corrupt);
+  expect_load_fails(file(deep(300'000)), errc::corrupt);
+  expect_load_fails(file("{\"id\":\"\xff\"}"), errc::corrupt);
+  expect_load_fails(file(R"({"id":"a"})") + std::string(1, '\0') + "garbage", errc::corrupt);
 }
 
 TEST_CASE("memory store load of a missing file is an I/O error naming the path") {

@@ -35,7 +35,7 @@ std::map<std::string, std::int64_t> stated_counts(const query_params& query) {
   for (const auto& [key, value] : query.all()) {
     if (key != "total" && !parse_integer(key)) continue;
     const auto n = parse_integer(value);
-    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + json_quoted(value));
+    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
     stated[key] = *n;
   }
   return stated;
@@ -75,20 +75,20 @@ ack_state parse_ack_state(const std::optional<std::string>& text) {
   if (!text || *text == "any") return ack_state::any;
   if (*text == "acked") return ack_state::acked;
   if (*text == "unacked") return ack_state::unacked;
-  throw bad_request("ack_state must be any, acked or unacked, not " + json_quoted(*text));
+  throw bad_request("ack_state must be any, acked or unacked, not " + quote_lossy(*text));
 }
 
 status_count parse_count(const std::optional<std::string>& text, std::size_t page_size) {
   if (!text) return status_count::of(page_size);
   const auto n = parse_integer(*text);
-  if (!n || *n <= 0) throw bad_request("count must be a positive integer, not " + json_quoted(*text));
+  if (!n || *n <= 0) throw bad_request("count must be a positive integer, not " + quote_lossy(*text));
   return status_count::of(static_cast<std::size_t>(*n));
 }
 
 http_response json_error(int status, const std::string& message) {
   http_response r;
   r.status = status;
-  r.body = "{\"error\":" + json_quoted(message) + "}";
+  r.body = "{\"error\":" + quote_lossy(message) + "}";
   return r;
 }
 
@@ -107,7 +107,7 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
   }
   auto served = [&](const std::string& timeline) {
     if (config_.find_timeline(timeline)) return true;
-    respond(json_error(404, "unknown timeline " + json_quoted(timeline)));
+    respond(json_error(404, "unknown timeline " + quote_lossy(timeline)));
     return false;
   };
   if (const auto* r = std::get_if<route::get_statuses>(&match)) {
@@ -259,13 +259,13 @@ cancel_fn api::multi_counts(const http_request& request, respond_fn& respond) {
   const query_params query(request.target);
   const auto level = query.get("level").value_or("total");
   if (level != "total" && !parse_integer(level))
-    throw bad_request("level must be \"total\" or an integer, not " + json_quoted(level));
+    throw bad_request("level must be \"total\" or an integer, not " + quote_lossy(level));
   std::map<std::string, std::int64_t> stated;
   for (const auto& [key, value] : query.all()) {
     if (key.rfind("tl_", 0) != 0) continue;
     const auto name = key.substr(3);
     const auto n = parse_integer(value);
-    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + json_quoted(value));
+    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
     if (config_.find_timeline(name)) stated[name] = *n;  // unserved timelines are ignored
   }
   if (stated.empty())

@@ -32,10 +32,6 @@ inline http_response json_ok(std::string body) {
   return r;
 }
 
-/// `text` as a JSON string literal, for messages that quote client input: lossy, so that
-/// quoting a client's ill-formed UTF-8 can never throw (json_input.hpp).
-inline std::string json_quoted(std::string_view text) { return quote_lossy(text); }
-
 /// ack_state from the query (absent: any); throws bad_request.
 ack_state parse_ack_state(const std::optional<std::string>& text);
 

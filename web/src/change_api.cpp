@@ -16,7 +16,7 @@ std::uint64_t revision_param(const query_params& query, const std::string& key) 
   if (!text) return 0;
   const auto revision = parse_revision(*text);
   if (!revision)
-    throw bad_request(key + " must be a revision (a non-negative integer), not " + json_quoted(*text));
+    throw bad_request(key + " must be a revision (a non-negative integer), not " + quote_lossy(*text));
   return *revision;
 }
 
@@ -26,7 +26,7 @@ std::size_t limit_param(const query_params& query) {
   const auto n = parse_integer(*text);
   if (!n || *n < 1 || static_cast<std::uint64_t>(*n) > max_change_limit)
     throw bad_request("limit must be an integer from 1 to " + std::to_string(max_change_limit) +
-                      ", not " + json_quoted(*text));
+                      ", not " + quote_lossy(*text));
   return static_cast<std::size_t>(*n);
 }
 
@@ -35,7 +35,7 @@ std::chrono::seconds wait_param(const query_params& query) {
   if (!text) return std::chrono::seconds(0);
   const auto n = parse_integer(*text);
   if (!n || *n < 0)
-    throw bad_request("wait must be a non-negative number of seconds, not " + json_quoted(*text));
+    throw bad_request("wait must be a non-negative number of seconds, not " + quote_lossy(*text));
   return std::chrono::seconds(std::min<std::int64_t>(*n, 1'000'000));
 }
 
@@ -50,7 +50,7 @@ void respond_changes_error(status_storage& storage, const std::string& timeline,
       "last_rev. " + error.message();
   storage.get_revision(timeline, [message, respond](const storage_error& e, std::uint64_t last) {
     auto r = json_error(410, message);
-    if (!e) r.body = "{\"error\":" + json_quoted(message) + ",\"last_rev\":" + std::to_string(last) + "}";
+    if (!e) r.body = "{\"error\":" + quote_lossy(message) + ",\"last_rev\":" + std::to_string(last) + "}";
     respond(std::move(r));
   });
 }
@@ -114,7 +114,7 @@ cancel_fn api::change_stream(const std::string& timeline, const http_request& re
     const auto parsed = parse_revision(*last_event_id);
     if (!parsed)
       throw bad_request("Last-Event-ID must be a revision (a non-negative integer), not " +
-                        json_quoted(std::string(*last_event_id)));
+                        quote_lossy(std::string(*last_event_id)));
     since = *parsed;
   } else {
     since = revision_param(query_params(request.target), "since");

@@ -11,8 +11,6 @@
 namespace roost::web {
 namespace {
 
-std::string quoted(const std::string& text) { return quote_lossy(text); }
-
 // Stored statuses are compact JSON, which never holds a raw line break; one would split
 // an SSE data line, so such a text (from a foreign store) is re-serialized.
 std::string one_line(const std::string& json_text) {
@@ -31,13 +29,13 @@ std::string change_json(const status_change& change) {
   out += ",\"op\":\"";
   out += change_op_name(change.op);
   out += "\",\"id\":";
-  out += quoted(change.id);
+  out += quote_lossy(change.id);
   if (change.op == change_op::insert || change.op == change_op::update) {
     out += ",\"status\":";
     out += one_line(change.status_json);
   } else if (change.op == change_op::ack) {
     out += ",\"acked_at\":";
-    out += quoted(change.acked_at);
+    out += quote_lossy(change.acked_at);
   }
   out += '}';
   return out;

@@ -30,14 +30,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from server_process import RoostServer  # noqa: E402  (the tests' starter of the real binary)
 
 def post(path, body):
-    return (b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (path, len(body))) + body
+    return (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % (path, len(body))) + body
 
 
 HOSTILE = [
-    b"GET /updates/unacked_counts.json?tl_%FF=x HTTP/1.1\r\nHost: x\r\n\r\n",
-    b"GET /timelines/%FF/statuses.json HTTP/1.1\r\nHost: x\r\n\r\n",
-    b"GET /timelines/home/statuses.json?count=\xff HTTP/1.1\r\nHost: x\r\n\r\n",
-    b"GET /timelines/home/changes HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nLast-Event-ID: \xff\r\n\r\n",
+    b"GET /updates/unacked_counts.json?tl_%FF=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"GET /timelines/%FF/statuses.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"GET /timelines/home/statuses.json?count=\xff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"GET /timelines/home/changes HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nLast-Event-ID: \xff\r\n\r\n",
     post(b"/timelines/home/statuses.json", b'{"id":"c4","text":"\xff\xfe"}'),
     post(b"/timelines/home/statuses.json", b'{"id":"a"}\x00{"id":"b"}'),
     post(b"/timelines/home/statuses.json", b'{"id":"s","text":"\xed\xa0\x80"}'),
@@ -45,7 +45,7 @@ HOSTILE = [
     post(b"/timelines/home/statuses.json", b"[" * 1005 + b"]" * 1005),
     post(b"/timelines/home/statuses.json", b"x" * (2 << 20)),  # over max_body_bytes
     b"THIS IS NOT HTTP\r\n\r\n",
-    b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Long: " + b"a" * 20000 + b"\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Long: " + b"a" * 20000 + b"\r\n\r\n",
 ]
 
 
@@ -180,7 +180,7 @@ def run(args):
     def sse_follower():
         def body():
             with socket.create_connection(("127.0.0.1", server.port), timeout=15) as s:
-                s.sendall(b"GET /timelines/home/changes HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+                s.sendall(b"GET /timelines/home/changes HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                 until = min(deadline, time.monotonic() + random.uniform(5, 30))
                 buffer, last = b"", None
                 while time.monotonic() < until:

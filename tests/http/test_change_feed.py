@@ -130,7 +130,7 @@ class ChangeFeedTest(unittest.TestCase):
     def test_long_poll_returns_when_a_change_is_posted_from_another_connection(self):
         rev = self.last_rev("home")
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
-            s.sendall(("GET /timelines/home/changes.json?since=%d&wait=60 HTTP/1.1\r\nHost: x\r\n"
+            s.sendall(("GET /timelines/home/changes.json?since=%d&wait=60 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        "Connection: close\r\n\r\n" % rev).encode())
             s.settimeout(0.3)
             with self.assertRaises(socket.timeout):  # held: nothing changed yet

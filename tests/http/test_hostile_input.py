@@ -114,9 +114,9 @@ class HostileRequests:
 
     def test_invalid_utf8_in_raw_request_bytes(self):
         cases = [
-            b"GET /timelines/home/statuses.json?count=\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-            b"GET /timelines/\xff/statuses.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-            b"GET /timelines/home/changes HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+            b"GET /timelines/home/statuses.json?count=\xff HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            b"GET /timelines/\xff/statuses.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            b"GET /timelines/home/changes HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
             b"Last-Event-ID: \xff\xfe\r\nConnection: close\r\n\r\n",
             b"GET /timelines/home/statuses.json HTTP/1.1\r\nHost: \xff\r\nX-\xff: \xfe\r\n"
             b"Connection: close\r\n\r\n",
@@ -161,7 +161,7 @@ class HostileRequests:
         # W8: the 413 used to be written and the socket closed at once, so a client still
         # sending saw a broken pipe and never the answer.
         body = b"[" + b'{"id":"x"},' * 400000 + b'{"id":"y"}]'  # 4.4 MB against 64 KiB
-        head = (b"POST /timelines/home/statuses.json HTTP/1.1\r\nHost: x\r\n"
+        head = (b"POST /timelines/home/statuses.json HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body))
         status, reply = raw_request(self.server.port, head + body)
         self.assertEqual(status, 413)

@@ -188,7 +188,7 @@ class WebApiTest(unittest.TestCase):
 
     def test_a_client_that_disconnects_while_waiting_is_freed(self):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
-            s.sendall(b"GET /timelines/home/updates/unacked_counts.json?total=0&x=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.sendall(b"GET /timelines/home/updates/unacked_counts.json?total=0&x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             s.settimeout(0.3)
             with self.assertRaises(socket.timeout):  # the server holds the request...
                 s.recv(1)

@@ -47,7 +47,7 @@ struct fixture {
   // A request answered at once (the memory backend is synchronous).
   http_response call(const std::string& method, const std::string& target, const std::string& body = "") {
     std::optional<http_response> got;
-    handler->handle({method, target, body}, [&](http_response r) { got = std::move(r); });
+    handler->handle({method, target, body, {{"Host", "127.0.0.1"}}}, [&](http_response r) { got = std::move(r); });
     REQUIRE(got.has_value());
     return *got;
   }
@@ -171,7 +171,7 @@ TEST_CASE_METHOD(fixture, "the counts long poll answers at once when the stated 
 TEST_CASE_METHOD(fixture, "the counts long poll waits for a change made through another request") {
   put("home", numbered(1, 2));
   std::optional<http_response> got;
-  handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=2&_=123", ""},
+  handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=2&_=123", "", {{"Host", "127.0.0.1"}}},
                   [&](http_response r) { got = std::move(r); });
   CHECK_FALSE(got.has_value());
   CHECK(watch->waiting() == 1);
@@ -184,7 +184,7 @@ TEST_CASE_METHOD(fixture, "the counts long poll waits for a change made through 
 TEST_CASE_METHOD(fixture, "a cancelled long poll never answers; an idle one answers unchanged") {
   put("home", numbered(1, 2));
   int answers = 0;
-  auto cancel = handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=2", ""},
+  auto cancel = handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=2", "", {{"Host", "127.0.0.1"}}},
                                 [&](http_response) { ++answers; });
   REQUIRE(cancel);
   cancel();
@@ -193,7 +193,7 @@ TEST_CASE_METHOD(fixture, "a cancelled long poll never answers; an idle one answ
   CHECK(answers == 0);
 
   std::optional<http_response> idle;
-  handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=0", ""},
+  handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=0", "", {{"Host", "127.0.0.1"}}},
                   [&](http_response r) { idle = std::move(r); });
   CHECK_FALSE(idle.has_value());
   // Run handlers (the cancelled poll's aborted timer, then the idle bound's) until answered.
@@ -212,7 +212,7 @@ TEST_CASE_METHOD(fixture, "the multi-timeline long poll compares one level acros
   REQUIRE(r["unacked_counts"].size() == 1);
   CHECK(r["unacked_counts"]["home"] == json{{"total", 3}, {"0", 1}, {"1", 1}, {"2", 1}});
   std::optional<http_response> got;
-  handler->handle({"GET", "/updates/unacked_counts.json?tl_home=3&" + other_name + "=0", ""},
+  handler->handle({"GET", "/updates/unacked_counts.json?tl_home=3&" + other_name + "=0", "", {{"Host", "127.0.0.1"}}},
                   [&](http_response resp) { got = std::move(resp); });
   CHECK_FALSE(got.has_value());
   put("a/b \xf0\x9f\x90\xa6", numbered(1, 1));

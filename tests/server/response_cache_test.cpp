@@ -122,7 +122,7 @@ TEST_CASE("through the api a write is visible to the next read, and repeats are 
   const auto call = [&](const std::string& method, const std::string& target,
                         const std::string& body = "") {
     std::optional<http_response> got;
-    handler.handle({method, target, body}, [&](http_response r) { got = std::move(r); });
+    handler.handle({method, target, body, {{"Host", "127.0.0.1"}}}, [&](http_response r) { got = std::move(r); });
     REQUIRE(got.has_value());
     return *got;
   };

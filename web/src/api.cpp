@@ -93,13 +93,18 @@ http_response json_error(int status, const std::string& message) {
 }
 
 api::api(const server_config& config, api_services services)
-    : config_(config), services_(std::move(services)) {}
+    : config_(config), guard_{.public_hosts = config.public_hosts}, services_(std::move(services)) {}
 
 cancel_fn api::handle(const http_request& request, respond_fn respond) {
   return guarded(respond, [&] { return dispatch(request, respond); });
 }
 
 cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
+  // Before anything is read or changed: a foreign Host, a cross-site write.
+  if (auto refused = refuse_request(request, guard_)) {
+    respond(std::move(*refused));
+    return {};
+  }
   const auto match = match_route(request.method, request.target);
   if (auto page = services_.serve_page(match)) {
     respond(std::move(*page));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http_message.hpp"
+#include "request_guard.hpp"
 #include "response_cache.hpp"
 #include "routes.hpp"
 #include "server_config.hpp"
@@ -96,6 +97,7 @@ private:
   std::string base_url(const http_request& request) const;
 
   const server_config& config_;
+  const request_guard_settings guard_;
   api_services services_;
 };
 

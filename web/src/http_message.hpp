@@ -20,6 +20,7 @@ struct http_request {
   std::string body;
   /// The header fields as received (name, value); names in any case.
   std::vector<std::pair<std::string, std::string>> headers;
+  unsigned version = 11;  ///< HTTP version times ten: 10 or 11
 
   /// The value of the first header field called `name` (case-insensitive), if any.
   std::optional<std::string_view> header(std::string_view name) const;

@@ -109,7 +109,17 @@ void apply_config_json(server_config& config, const std::string& json_text,
     else if (key == "hard_max") config.hard_max = count_value(v, key);
     else if (key == "max_body_bytes") config.max_body_bytes = count_value(v, key, 1, max_buffer_bytes);
     else if (key == "max_connections") config.max_connections = count_value(v, key, 1, 1'000'000);
-    else if (key == "max_json_depth") config.max_json_depth = count_value(v, key, 1, max_status_depth);
+    else if (key == "public_hosts") {
+      if (!v.is_array()) bad(key, "an array of host names");
+      config.public_hosts.clear();
+      for (const auto& host : v) {
+        const auto name = host.is_string() ? host.get<std::string>() : std::string();
+        // A host, optionally with a port: no scheme, path, user or wildcard.
+        if (name.empty() || name.find_first_of("/@ *") != std::string::npos)
+          bad(key, "host names such as \"roost.example.com\" or \"roost.example.com:8443\"");
+        config.public_hosts.push_back(name);
+      }
+    } else if (key == "max_json_depth") config.max_json_depth = count_value(v, key, 1, max_status_depth);
     else if (key == "read_timeout_seconds") config.read_timeout = seconds_value(v, key);
     else if (key == "idle_timeout_seconds") config.idle_timeout = seconds_value(v, key);
     else if (key == "long_poll_timeout_seconds") config.long_poll_timeout = seconds_value(v, key);
@@ -127,7 +137,7 @@ void apply_config_json(server_config& config, const std::string& json_text,
       unknown(key,
               "listen, storage, timelines, io_threads, worker_threads, worker_queue, time_zone, "
               "page_size, "
-              "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, "
+              "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, public_hosts, "
               "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log, "
               "change_retention, sse_heartbeat_seconds, sse_buffer_bytes, response_cache_ms, "
               "response_cache_bytes");

@@ -40,6 +40,9 @@ struct server_config {
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_connections = 20000;
   std::size_t max_json_depth = max_status_depth;  ///< at most max_status_depth
+  /// Host names requests may name besides IP literals and localhost (request_guard.hpp):
+  /// "name" or "name:port".
+  std::vector<std::string> public_hosts;
   std::chrono::seconds read_timeout{30};       ///< for a whole request, headers and body
   std::chrono::seconds idle_timeout{120};      ///< keep-alive connection without a request
   std::chrono::seconds long_poll_timeout{60};  ///< a held request is answered unchanged after this

@@ -127,7 +127,7 @@ private:
     keep_alive_ = request.keep_alive();
     head_ = request.method() == http::verb::head;
     current_ = {std::string(request.method_string()), std::string(request.target()),
-                std::move(request.body()), {}};
+                std::move(request.body()), {}, request.version()};
     for (const auto& field : request)
       current_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     stream_.expires_never();  // a long poll may wait; its own bound answers it

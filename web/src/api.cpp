@@ -1,6 +1,7 @@
 #include "api.hpp"
 
 #include "api_support.hpp"
+#include "ascii_json.hpp"
 #include "query.hpp"
 
 namespace roost::web {
@@ -88,7 +89,8 @@ status_count parse_count(const std::optional<std::string>& text, std::size_t pag
 http_response json_error(int status, const std::string& message) {
   http_response r;
   r.status = status;
-  r.body = "{\"error\":" + quote_lossy(message) + "}";
+  // ASCII on every endpoint, as BusyBird answers (ascii_json.hpp).
+  r.body = "{\"error\":" + ascii_json(quote_lossy(message)) + "}";
   return r;
 }
 
@@ -182,14 +184,15 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
           }
           return answer(std::move(r));
         }
-        // Stored texts go out as they are: no parse, no re-serialization.
+        // Stored texts go out as they are, but for the escaping of non-ASCII characters:
+        // no parse, no re-serialization.
         std::size_t size = 32;
         for (const auto& t : texts) size += t.size() + 1;
         r.body.reserve(size);
         r.body += bare ? "[" : "{\"error\":null,\"statuses\":[";
         for (std::size_t i = 0; i < texts.size(); ++i) {
           if (i != 0) r.body += ',';
-          r.body += texts[i];
+          append_ascii_json(r.body, texts[i]);  // BusyBird's bytes: ASCII
         }
         r.body += bare ? "]" : "]}";
         answer(std::move(r));
@@ -292,7 +295,8 @@ cancel_fn api::multi_counts(const http_request& request, respond_fn& respond) {
         const bool any = differs(now);
         for (const auto& [name, n] : stated)
           if (!any || count_at(now.at(name), level) != n) counts[name] = now.at(name).to_json();
-        respond(json_ok(json{{"error", nullptr}, {"unacked_counts", counts}}.dump()));
+        // Timeline names as keys, escaped to ASCII as BusyBird's encoder does.
+        respond(json_ok(json{{"error", nullptr}, {"unacked_counts", counts}}.dump(-1, ' ', true)));
       });
 }
 

@@ -1,0 +1,75 @@
+#include "ascii_json.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+#include "storage/utf8.hpp"
+
+namespace roost::web {
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+void append_escape(std::string& out, std::uint32_t unit) {
+  const char escape[6] = {'\\', 'u', hex_digits[(unit >> 12) & 0xF], hex_digits[(unit >> 8) & 0xF],
+                          hex_digits[(unit >> 4) & 0xF], hex_digits[unit & 0xF]};
+  out.append(escape, sizeof escape);
+}
+
+// The code point of the well-formed sequence of `length` bytes at `p`.
+std::uint32_t decode(const unsigned char* p, std::size_t length) {
+  switch (length) {
+    case 2: return (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+    case 3: return (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+    default: return (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+  }
+}
+
+}  // namespace
+
+void append_ascii_json(std::string& out, std::string_view text) {
+  const std::size_t n = text.size();
+  std::size_t copied = 0, i = 0;
+  while (i < n) {
+    // Eight ASCII bytes at a time: most of a status is ASCII even in Japanese timelines
+    // (keys, numbers, URLs).
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    out.append(text.data() + copied, i - copied);
+    const auto length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      append_escape(out, 0xFFFD);
+      ++i;
+    } else {
+      const auto code = decode(reinterpret_cast<const unsigned char*>(text.data() + i), length);
+      if (code >= 0x10000) {
+        append_escape(out, 0xD800 + ((code - 0x10000) >> 10));
+        append_escape(out, 0xDC00 + ((code - 0x10000) & 0x3FF));
+      } else {
+        append_escape(out, code);
+      }
+      i += length;
+    }
+    copied = i;
+  }
+  out.append(text.data() + copied, n - copied);
+}
+
+std::string ascii_json(std::string_view json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  append_ascii_json(out, json_text);
+  return out;
+}
+
+}  // namespace roost::web

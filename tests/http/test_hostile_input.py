@@ -79,7 +79,10 @@ class HostileRequests:
     def assert_client_error(self, method, path, body=None, codes=(400,), headers=None):
         status, headers_out, data = self.server.request(method, path, body, headers=headers)
         self.assertIn(status, codes, data)
-        if data != b"[]":
+        if headers_out["content-type"].startswith("text/html"):
+            self.assertIn(b'class="error"', data)  # statuses.html answers errors as HTML
+            data.decode("utf-8")  # strict: must be UTF-8
+        elif data != b"[]":
             message = json.loads(data.decode("utf-8"))["error"]  # strict: must be UTF-8
             self.assertTrue(message)
         self.assert_alive()

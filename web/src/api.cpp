@@ -3,6 +3,7 @@
 #include "api_support.hpp"
 #include "ascii_json.hpp"
 #include "query.hpp"
+#include "status_html.hpp"
 
 namespace roost::web {
 namespace {
@@ -64,6 +65,24 @@ auto guarded(respond_fn& respond, F&& f) -> decltype(f()) {
   return decltype(f())();
 }
 
+// statuses.html answers its errors as HTML too, as BusyBird does (its error page), so that
+// a page inserting the answer shows the message rather than a JSON text.
+respond_fn html_errors(respond_fn inner) {
+  return [inner = std::move(inner)](http_response r) {
+    if (r.status != 200 && r.content_type.rfind("application/json", 0) == 0) {
+      std::string message = "error";
+      try {
+        message = json::parse(r.body).at("error").get<std::string>();
+      } catch (const json::exception&) {
+        // Not one of our error bodies: the generic word stands.
+      }
+      r.content_type = "text/html; charset=utf-8";
+      r.body = "<p class=\"error\">" + escape_html(message) + "</p>\n";
+    }
+    inner(std::move(r));
+  };
+}
+
 }  // namespace
 
 // Shared with the other handler files (api_support.hpp).
@@ -118,6 +137,7 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     return false;
   };
   if (const auto* r = std::get_if<route::get_statuses>(&match)) {
+    if (r->html) respond = html_errors(std::move(respond));
     if (served(r->timeline)) get_statuses(r->timeline, r->html, request, respond);
   } else if (const auto* r = std::get_if<route::post_statuses>(&match)) {
     if (served(r->timeline)) post_statuses(r->timeline, request, respond);

@@ -1,4 +1,7 @@
-"""BusyBird clients read JSON answers as bytes: every BusyBird endpoint answers ASCII.
+"""The wire format as BusyBird 0.12's clients expect it (docs/design.md, "BusyBird's wire
+format").
+
+BusyBird clients read JSON answers as bytes: every BusyBird endpoint answers ASCII.
 
 A client built on HTTP::Message takes a JSON body as bytes, which works with BusyBird only
 because its encoder escapes every non-ASCII character. This client does the same: it reads
@@ -8,6 +11,7 @@ get back exactly the ids, texts and timeline names it posted. The stored texts s
 """
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -94,6 +98,59 @@ class BusyBirdBytesTest(unittest.TestCase):
         self.assertIn("日本語のテキスト".encode("utf-8"), out)
         self.assertIn("🐦🎉".encode("utf-8"), out)
         self.assertNotIn(b"\\u65e5", out)
+
+
+class BusyBirdRequestsTest(unittest.TestCase):
+    """Requests as BusyBird's tutorial and scripts send them."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = RoostServer(BINARY, ["home"])
+        cls.server.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+
+    def test_curl_d_posts_json_as_a_form_body(self):
+        # `curl -d '{"id":...}'` sends Content-Type: application/x-www-form-urlencoded;
+        # BusyBird decodes the body as JSON whatever its type, and so does Roost.
+        status, _, data = self.server.request(
+            "POST", "/timelines/home/statuses.json", '{"id":"form-1","text":"from curl -d"}',
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual((status, json.loads(data)), (200, {"error": None, "count": 1}))
+
+    def test_an_empty_ack_body_acks_everything(self):
+        self.server.request("POST", "/timelines/home/statuses.json", [{"id": "e1"}, {"id": "e2"}])
+        status, _, data = self.server.request("POST", "/timelines/home/ack.json", "",
+                                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 200)
+        self.assertGreaterEqual(json.loads(data)["count"], 2)
+        counts = self.server.json("GET", "/timelines/home/updates/unacked_counts.json")[1]
+        self.assertEqual(counts["unacked_counts"], {"total": 0})
+
+    def test_http_1_0_gets_a_whole_answer_and_a_closed_connection(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=30) as s:
+            s.sendall(b"GET /timelines/home/statuses.json?count=1 HTTP/1.0\r\n\r\n")
+            reply = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break  # the server closed: HTTP/1.0 without keep-alive
+                reply += chunk
+        head, _, body = reply.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 200"), head)
+        self.assertIn(b"Content-Length: %d" % len(body), head)
+        self.assertIsNone(json.loads(body)["error"])
+
+    def test_statuses_html_answers_its_errors_as_html(self):
+        status, headers, data = self.server.request("GET", "/timelines/nope/statuses.html")
+        self.assertEqual(status, 404)
+        self.assertTrue(headers["content-type"].startswith("text/html"))
+        self.assertIn(b'<p class="error">unknown timeline &quot;nope&quot;</p>', data)
+        status, headers, data = self.server.request("GET", "/timelines/home/statuses.html?count=x")
+        self.assertEqual(status, 400)
+        self.assertIn(b"count must be a positive integer", data)
 
 
 if __name__ == "__main__":

@@ -26,19 +26,21 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   return 0;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
 }
 
-bool is_valid_utf8(std::string_view text) noexcept {
+std::size_t ascii_prefix_length(std::string_view text) noexcept {
   std::size_t i = 0;
   const std::size_t n = text.size();
-  while (i < n) {
-    // Eight ASCII bytes at a time: most text in statuses is ASCII.
-    if (n - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
+  for (; n - i >= 8; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < n && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
+
+bool is_valid_utf8(std::string_view text) noexcept {
+  for (std::size_t i = ascii_prefix_length(text); i < text.size();
+       i += ascii_prefix_length(text.substr(i))) {
     const auto length = utf8_sequence_length(text, i);
     if (length == 0) return false;
     i += length;

@@ -17,6 +17,10 @@ bool is_valid_utf8(std::string_view text) noexcept;
 /// when the bytes there are not one. REQUIRES: i < text.size().
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
 
+/// The length of the run of ASCII bytes at the start of `text`, read eight bytes at a
+/// time: the fast path of every scan over mostly-ASCII statuses.
+std::size_t ascii_prefix_length(std::string_view text) noexcept;
+
 /// `text` with every byte that is not part of a well-formed sequence replaced by U+FFFD.
 std::string lossy_utf8(std::string_view text);
 

@@ -1,7 +1,6 @@
 #include "ascii_json.hpp"
 
 #include <cstdint>
-#include <cstring>
 
 #include "storage/utf8.hpp"
 
@@ -29,22 +28,10 @@ std::uint32_t decode(const unsigned char* p, std::size_t length) {
 
 void append_ascii_json(std::string& out, std::string_view text) {
   const std::size_t n = text.size();
-  std::size_t copied = 0, i = 0;
-  while (i < n) {
-    // Eight ASCII bytes at a time: most of a status is ASCII even in Japanese timelines
-    // (keys, numbers, URLs).
-    if (n - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+  std::size_t copied = 0;
+  // Runs of ASCII are skipped eight bytes at a time and copied at once: most of a status
+  // is ASCII even in Japanese timelines (keys, numbers, URLs).
+  for (std::size_t i = ascii_prefix_length(text); i < n; i += ascii_prefix_length(text.substr(i))) {
     out.append(text.data() + copied, i - copied);
     const auto length = utf8_sequence_length(text, i);
     if (length == 0) {

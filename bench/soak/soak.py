@@ -6,8 +6,8 @@
 For the whole run, paced client threads (all on loopback, every loop bounded by the run's
 deadline) post statuses, ack, read JSON, HTML and Atom pages over keep-alive connections
 that reconnect every few dozen requests, hold long polls on the unacked counts, follow the
-change feed over Server-Sent Events (checking that revisions arrive in order without gaps)
-and reconnect, and mix in hostile requests: invalid UTF-8, NUL bytes, deep nesting,
+change feed over Server-Sent Events from the current revision (checking that revisions
+arrive in order without gaps) and reconnect, and mix in hostile requests: invalid UTF-8, NUL bytes, deep nesting,
 oversized bodies, malformed HTTP, and half-sent requests abandoned mid-header.
 
 Each minute it samples the server's resident memory and open descriptors from /proc, and
@@ -56,7 +56,7 @@ class Stats:
         self.lock = threading.Lock()
         self.latencies = {}
         self.counts = {"requests": 0, "5xx": 0, "client_errors": 0, "sse_events": 0,
-                       "sse_gaps": 0, "long_polls": 0, "hostile": 0, "reconnects": 0}
+                       "sse_gaps": 0, "sse_refused": 0, "long_polls": 0, "hostile": 0, "reconnects": 0}
 
     def record(self, kind, seconds, status):
         with self.lock:
@@ -178,14 +178,25 @@ def run(args):
         paced(deadline, 0.0, body)
 
     def sse_follower():
+        client = Client(server, stats)
+
         def body():
+            # As a client does: learn the current revision, then follow from it. (Without
+            # a cursor the stream starts at revision 0, which the log no longer holds once
+            # it has been pruned: 410.)
+            status, data = client.request("get", "GET", "/timelines/home/changes.json?limit=1&since=0")
+            since = json.loads(data)["last_rev"]
             with socket.create_connection(("127.0.0.1", server.port), timeout=15) as s:
-                s.sendall(b"GET /timelines/home/changes HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                s.sendall(b"GET /timelines/home/changes?since=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Accept: text/event-stream\r\n\r\n" % since)
                 until = min(deadline, time.monotonic() + random.uniform(5, 30))
-                buffer, last = b"", None
+                buffer, last = b"", since
                 while time.monotonic() < until:
                     chunk = s.recv(65536)
                     if not chunk:
+                        break
+                    if buffer == b"" and last == since and not chunk.startswith(b"HTTP/1.1 200"):
+                        stats.add("sse_refused")
                         break
                     buffer += chunk
                     *events, buffer = buffer.split(b"\n\n")
@@ -240,7 +251,8 @@ def run(args):
             "p99_ms": 1000 * (percentile(plain, 0.99) or 0),
         }
         with stats.lock:
-            sample.update({k: stats.counts[k] for k in ("5xx", "sse_events", "sse_gaps", "long_polls", "hostile")})
+            sample.update({k: stats.counts[k] for k in ("5xx", "sse_events", "sse_gaps", "sse_refused",
+                                                         "long_polls", "hostile")})
         samples.append(sample)
         print(json.dumps(sample), flush=True)
         next_sample += 60
@@ -259,6 +271,8 @@ def verdict(alive, samples, counts, warmup):
         problems.append("the server process ended")
     if counts["5xx"]:
         problems.append("%d answers were 5xx" % counts["5xx"])
+    if counts["sse_refused"]:
+        problems.append("%d event streams were refused" % counts["sse_refused"])
     if counts["sse_gaps"]:
         problems.append("%d SSE events skipped or repeated a revision" % counts["sse_gaps"])
     after = [s for s in samples if s["minute"] > warmup]

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "lmdb_environment.hpp"
+#include "page_walk.hpp"
+#include "record_check.hpp"
 #include "timeline_reader.hpp"
 #include "timeline_writer.hpp"
 
@@ -34,6 +36,29 @@ lmdb_storage::~lmdb_storage() = default;
 std::size_t lmdb_storage::map_size() const { return env_->map_size(); }
 
 std::size_t lmdb_storage::clear_stale_readers() { return env_->clear_stale_readers(); }
+
+store_check_report lmdb_storage::check() {
+  store_check_report report;
+  for (int attempt = 1;; ++attempt) {
+    bool moved = false;
+    const storage_error error = env_->read([&](MDB_txn* txn) {
+      report = {};
+      const auto walk = detail::walk_pages(env_->handle(), txn, detail::walk_depth::full);
+      moved = walk.snapshot_moved;
+      report.pages = walk.pages;
+      for (const auto& p : walk.problems) report.add(p);
+      report.unlisted += walk.unlisted;
+      // LMDB trusts its pages: read records through it only when they are sound.
+      if (!moved && report.ok()) detail::check_records(txn, env_->tables(), report);
+    });
+    if (error) throw storage_failure(error);
+    if (!moved) return report;
+    if (attempt == 8) {
+      report.add("the store kept changing during the check (busy writers); run it again");
+      return report;
+    }
+  }
+}
 
 void lmdb_storage::do_put_statuses(prepared_put request, count_callback done) {
   std::size_t changed = 0;

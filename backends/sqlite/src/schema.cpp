@@ -92,7 +92,39 @@ void migrate(connection& db, const sqlite_options& options) {
   tx.commit();
 }
 
+bool is_read_only_failure(const sqlite_error& e) {
+  const int primary = e.code() & 0xFF;
+  return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+}
+
 }  // namespace
+
+void check_read_only_schema(connection& db, const sqlite_options& options) {
+  found f;
+  try {
+    f = inspect(db, options);
+  } catch (const sqlite_error& e) {
+    // A WAL database opened without immutable needs its -shm file, which a reader on
+    // read-only media can neither create nor lock.
+    if (is_read_only_failure(e))
+      refuse(errc::io_error, options,
+             "cannot read its write-ahead log (" + options.path.string() +
+                 "-wal) without write access to the directory (" + e.engine_message() +
+                 "). Open the store once where it is writable (any roost command that writes, "
+                 "or sqlite3 FILE 'PRAGMA wal_checkpoint(TRUNCATE)') to fold the log into the "
+                 "file, then read it here");
+    throw;
+  }
+  if (f.is_empty())
+    refuse(errc::corrupt, options, "not a Roost store: the database is empty (no schema)");
+  check_acceptable(f, options);
+  if (f.version < sqlite_storage::schema_version)
+    refuse(errc::unsupported, options,
+           "schema version " + std::to_string(f.version) + " must be migrated to version " +
+               std::to_string(sqlite_storage::schema_version) +
+               " before it is read: open it once for writing (roost serve or import)");
+  check_tables(db, options);
+}
 
 void ensure_schema(connection& db, const sqlite_options& options) {
   const bool in_memory = options.path == sqlite_storage::in_memory;

@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "sql.hpp"
+#include "statement.hpp"
 #include "sqlite_error.hpp"
 #include "transaction.hpp"
 
@@ -124,6 +126,30 @@ void check_read_only_schema(connection& db, const sqlite_options& options) {
                std::to_string(sqlite_storage::schema_version) +
                " before it is read: open it once for writing (roost serve or import)");
   check_tables(db, options);
+}
+
+void verify_file(connection& db, const sqlite_options& options) {
+  std::string problems;
+  try {
+    statement check(db, "PRAGMA quick_check(3)", statement::lifetime::once);
+    auto q = check.start();
+    while (q.step()) {
+      const auto line = q.column_text(0);
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      problems += nlohmann::json(std::string(line))
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  } catch (const sqlite_error& e) {
+    const int primary = e.code() & 0xFF;
+    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) throw;
+    problems = e.engine_message();
+  }
+  if (!problems.empty())
+    refuse(errc::corrupt, options,
+           "the file is damaged (PRAGMA quick_check: " + problems +
+               "). Nothing was changed. Run roost check for the whole report; restore it from a "
+               "backup or an export");
 }
 
 void ensure_schema(connection& db, const sqlite_options& options) {

@@ -29,4 +29,8 @@ void ensure_schema(connection& db, const sqlite_options& options);
 /// naming options.path, or sqlite_error for other engine failures.
 void check_read_only_schema(connection& db, const sqlite_options& options);
 
+/// Runs PRAGMA quick_check and throws storage_failure (errc::corrupt) naming options.path
+/// and the first problems when the file is damaged. Reads the whole file; writes nothing.
+void verify_file(connection& db, const sqlite_options& options);
+
 }  // namespace roost::sqlite

@@ -27,6 +27,7 @@ session::setup::setup(connection& db, const sqlite_options& options, role r) {
   // page of statuses walks the order index and fetches rows scattered over the file, and
   // the 2 MiB page cache of a connection holds little of a large store.
   db.exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
+  if (r == role::writer && options.verify_at_open) verify_file(db, options);
   if (options.read_only) {
     if (r == role::writer) check_read_only_schema(db, options);
     db.exec("PRAGMA query_only = ON");

@@ -84,6 +84,11 @@ struct sqlite_options {
   /// which needs its -shm file (docs/sqlite.md, "Read-only opening"). A missing or empty
   /// file, or one that would need a migration, is refused.
   bool read_only = false;
+  /// Run PRAGMA quick_check when opening, before anything else reads or writes the file,
+  /// and refuse a damaged one with errc::corrupt. SQLite finds damage by itself as it
+  /// reads (the operation fails with errc::corrupt, the process never faults); this turns
+  /// it away at the door instead, at the cost of reading the whole file once.
+  bool verify_at_open = false;
 };
 
 /// The SQLite backend. Non-copyable; see the top of this header for its threading rules.

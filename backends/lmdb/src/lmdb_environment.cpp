@@ -105,7 +105,7 @@ void check_data_file(const lmdb_options& options) {
                 data.string() +
                     " is empty (0 bytes): the store was lost or cut short. Restore the "
                     "directory from a backup or import an export into a new one; delete the "
-                    "empty data.mdb to start an empty store here.");
+                    "empty data.mdb to start an empty store here");
     ::usleep(25000);
   }
 }
@@ -126,7 +126,7 @@ void check_pages(MDB_env* env, const lmdb_options& options) {
     const std::size_t more = walk.problems.size() + walk.unlisted - std::min<std::size_t>(walk.problems.size(), 3);
     if (more > 0) what += "; and " + std::to_string(more) + " more problems";
     what += ". Nothing was changed. Run roost check for the whole report; restore the store "
-            "from a backup or an export.";
+            "from a backup or an export";
     throw lmdb_backend_error(errc::corrupt, what);
   }
 }

@@ -68,8 +68,9 @@ int check_command(const std::vector<std::string>& args) {
   const std::size_t total = report.problems.size() + report.unlisted;
   std::cout << total << " problem" << (total == 1 ? "" : "s")
             << (report.unlisted > 0 ? " (" + std::to_string(report.unlisted) + " not listed)" : "")
-            << ": the store is damaged. Export what is readable (roost export), restore the "
-               "store from a backup, or import the export into a new store.\n";
+            << ": the store is damaged. Restore it from a backup, or import an earlier export "
+               "into a new store (when only records are damaged, roost export still reads "
+               "the rest).\n";
   return 1;
 }
 

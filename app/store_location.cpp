@@ -74,8 +74,11 @@ std::unique_ptr<status_storage> open_store_for_moving(const store_location& wher
   limits.soft_max = 0;  // truncation off: moving data must not lose any
   if (must_exist && where.scheme == "lmdb")
     return make_lmdb_storage({.directory = where.path, .limits = limits, .read_only = true});
+  // A damaged store is refused before anything is read or created (a migration's
+  // target): LMDB walks its pages at open anyway, SQLite gets PRAGMA quick_check.
   if (must_exist && where.scheme == "sqlite")
-    return make_sqlite_storage({.path = where.path, .limits = limits, .read_only = true});
+    return make_sqlite_storage(
+        {.path = where.path, .limits = limits, .read_only = true, .verify_at_open = true});
   if (where.scheme == "lmdb") {
     // Bulk writes: no fsync per batch (a killed process still loses nothing, and LMDB is
     // never corrupted); sync_to_disk() flushes once at the end.

@@ -105,7 +105,9 @@ TEST_CASE("reading commands and serve refuse damaged stores without crashing",
         for (const std::vector<std::string>& args :
              {std::vector<std::string>{"stats", "--storage", uri},
               std::vector<std::string>{"export", "--storage", uri, "--output", (dir / "out").string()},
-              std::vector<std::string>{"check", "--storage", uri}}) {
+              std::vector<std::string>{"check", "--storage", uri},
+              std::vector<std::string>{"migrate", "--from", uri, "--to",
+                                       store_uri(store_kind::sqlite, dir, "target")}}) {
           INFO("roost " << args[0]);
           const auto r = run_roost(args);
           INFO(r.out << r.err);
@@ -116,6 +118,7 @@ TEST_CASE("reading commands and serve refuse damaged stores without crashing",
           CHECK(read_all(file) == damaged);
         }
         CHECK_FALSE(std::filesystem::exists(dir / "out"));
+        CHECK_FALSE(std::filesystem::exists(dir / "target.sqlite3"));
         if (kind == store_kind::lmdb || d != damage::emptied) {
           // serve refuses to start on it (an empty SQLite file is a new, empty database
           // to SQLite, so serve may take it). `timeout` keeps a server that started

@@ -169,6 +169,16 @@ TEST_CASE("a read-only open never creates or writes a store", "[lmdb][damage][re
     CHECK(error.code() == make_error_code(errc::io_error));
     CHECK(read_file(dir / "data.mdb") == before);
   }
+  SECTION("a read-only object sharing a writable environment does not write") {
+    make_store(dir.path());
+    lmdb_storage writer(small_options(dir.path()));
+    lmdb_storage reader(read_only(dir.path()));
+    storage_error error;
+    reader.delete_statuses({.timeline = "home", .selection = delete_selection::all()},
+                           [&](const storage_error& e, std::size_t) { error = e; });
+    CHECK(error.code() == make_error_code(errc::io_error));
+    CHECK(all_statuses(writer, "home").size() == 300);
+  }
   SECTION("a writer in the same process cannot join a read-only environment") {
     make_store(dir.path());
     lmdb_storage reader(read_only(dir.path()));

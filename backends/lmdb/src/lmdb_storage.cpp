@@ -24,6 +24,12 @@ void validate(const lmdb_options& options) {
   if (options.max_readers == 0) throw invalid_request("lmdb_options.max_readers must be positive");
 }
 
+// What a write through a read-only object gets. The environment refuses too when it was
+// opened read-only, but it may be shared with a writable object of the same directory.
+storage_error read_only_error(const detail::lmdb_environment& env) {
+  return storage_error(errc::io_error, env.context() + ": opened read-only; nothing was changed");
+}
+
 }  // namespace
 
 lmdb_storage::lmdb_storage(lmdb_options options) : options_(std::move(options)) {
@@ -61,6 +67,7 @@ store_check_report lmdb_storage::check() {
 }
 
 void lmdb_storage::do_put_statuses(prepared_put request, count_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
@@ -83,6 +90,7 @@ void lmdb_storage::do_get_statuses(prepared_get request, texts_callback done) {
 }
 
 void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
@@ -93,6 +101,7 @@ void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
 }
 
 void lmdb_storage::do_delete_statuses(delete_request request, count_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);

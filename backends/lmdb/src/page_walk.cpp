@@ -91,7 +91,7 @@ public:
   walker(int fd, page_walk_result& out) : fd_(fd), out_(out), page_(out.page_size) {}
 
   // Marks every page a tree uses (and, for the free-page tree, every page it lists as
-  // free). `nodes` false reads only what the tail check needs: the free-page tree.
+  // free), checking each as it goes.
   void walk_tree(const std::string& name, const db_info& db, tree_kind kind) {
     tree_ = name;
     kind_ = kind;
@@ -409,6 +409,19 @@ page_walk_result walk_pages(MDB_env* env, MDB_txn* txn, walk_depth depth) {
     return out;
   }
   out.pages = last_page + 1;
+  // Only free pages may be missing from the file's end, and only a few: a file far
+  // shorter than its page count was cut short (and a page map for a count the meta page
+  // made up would not fit in memory).
+  const std::uint64_t file_pages = out.file_bytes / out.page_size;
+  if (out.pages > file_pages + (std::uint64_t{1} << 16)) {
+    out.problems.push_back("the file is " + std::to_string(out.file_bytes) +
+                           " bytes, but its pages need up to " +
+                           std::to_string(out.pages * out.page_size) + " (" +
+                           std::to_string(out.pages) + " pages of " +
+                           std::to_string(out.page_size) +
+                           " bytes): it was cut short (a full disk, an interrupted copy)");
+    return out;
+  }
 
   walker w(fd, out);
   w.state.assign(static_cast<std::size_t>(out.pages), 0);

@@ -58,8 +58,8 @@ int check_command(const std::vector<std::string>& args) {
   const auto took = std::chrono::steady_clock::now() - start;
   std::cout << "storage: " << where.uri << '\n'
             << "read " << report.timelines << " timelines, " << report.statuses << " statuses, "
-            << report.changes << " changes, " << report.pages << " pages in "
-            << seconds_text(took) << '\n';
+            << report.changes << " changes, " << report.pages << " pages in " << seconds_text(took)
+            << '\n';
   for (const auto& p : report.problems) std::cout << "problem: " << p << '\n';
   if (report.ok()) {
     std::cout << "ok: no problems found\n";

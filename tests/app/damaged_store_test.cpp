@@ -8,12 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <thread>
-
-#include <nlohmann/json.hpp>
-
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app_support.hpp"
 
@@ -57,9 +55,12 @@ enum class damage { cut_in_half, emptied, scribbled };
 
 const char* damage_name(damage d) {
   switch (d) {
-    case damage::cut_in_half: return "cut in half";
-    case damage::emptied: return "emptied";
-    case damage::scribbled: return "16 KiB of garbage in the middle";
+    case damage::cut_in_half:
+      return "cut in half";
+    case damage::emptied:
+      return "emptied";
+    case damage::scribbled:
+      return "16 KiB of garbage in the middle";
   }
   return "?";
 }
@@ -67,14 +68,19 @@ const char* damage_name(damage d) {
 void apply(damage d, const std::filesystem::path& file) {
   const auto size = std::filesystem::file_size(file);
   switch (d) {
-    case damage::cut_in_half: std::filesystem::resize_file(file, size / 2); return;
-    case damage::emptied: std::filesystem::resize_file(file, 0); return;
+    case damage::cut_in_half:
+      std::filesystem::resize_file(file, size / 2);
+      return;
+    case damage::emptied:
+      std::filesystem::resize_file(file, 0);
+      return;
     case damage::scribbled: {
       const int fd = ::open(file.c_str(), O_WRONLY);
       REQUIRE(fd >= 0);
       const auto bytes = garbage(16384, 7);
-      REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(size / 2 / 4096 * 4096)) ==
-              static_cast<ssize_t>(bytes.size()));
+      REQUIRE(
+          ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(size / 2 / 4096 * 4096)) ==
+          static_cast<ssize_t>(bytes.size()));
       ::close(fd);
       return;
     }
@@ -104,7 +110,8 @@ TEST_CASE("reading commands and serve refuse damaged stores without crashing",
         const auto damaged = read_all(file);
         for (const std::vector<std::string>& args :
              {std::vector<std::string>{"stats", "--storage", uri},
-              std::vector<std::string>{"export", "--storage", uri, "--output", (dir / "out").string()},
+              std::vector<std::string>{"export", "--storage", uri, "--output",
+                                       (dir / "out").string()},
               std::vector<std::string>{"check", "--storage", uri},
               std::vector<std::string>{"migrate", "--from", uri, "--to",
                                        store_uri(store_kind::sqlite, dir, "target")}}) {
@@ -124,7 +131,7 @@ TEST_CASE("reading commands and serve refuse damaged stores without crashing",
           // to SQLite, so serve may take it). `timeout` keeps a server that started
           // anyway from hanging the test.
           const auto r = run("/usr/bin/timeout", {"20", roost_binary(), "serve", "--storage", uri,
-                                                 "--listen", "127.0.0.1:0"});
+                                                  "--listen", "127.0.0.1:0"});
           INFO(r.out << r.err);
           CHECK(r.code() == 1);
           CHECK_THAT(r.err, Catch::Contains(file.string()) &&
@@ -145,7 +152,8 @@ TEST_CASE("roost check passes sound stores and names what it read", "[commands][
       const auto r = run_roost({"check", "--storage", uri});
       INFO(r.out << r.err);
       CHECK(r.code() == 0);
-      CHECK_THAT(r.out, Catch::Contains("read 3 timelines, 1200 statuses") && Catch::Contains("ok: no problems found"));
+      CHECK_THAT(r.out, Catch::Contains("read 3 timelines, 1200 statuses") &&
+                            Catch::Contains("ok: no problems found"));
       CHECK(read_all(data_file(kind, uri)) == before);
     }
   }
@@ -157,12 +165,14 @@ TEST_CASE("roost check passes sound stores and names what it read", "[commands][
   CHECK(std::filesystem::is_empty(dir.path()));
 }
 
-TEST_CASE("reading commands work on read-only media and create nothing", "[commands][process][read-only]") {
+TEST_CASE("reading commands work on read-only media and create nothing",
+          "[commands][process][read-only]") {
   // Root may write anywhere; the commands then run as an unprivileged user.
   const std::optional<uid_t> as = ::geteuid() == 0 ? std::optional<uid_t>(65534) : std::nullopt;
   for (const auto kind : {store_kind::sqlite, store_kind::lmdb}) {
     for (const bool read_only_dir : {true, false}) {
-      DYNAMIC_SECTION(kind_name(kind) << (read_only_dir ? ", read-only directory" : ", read-only file")) {
+      DYNAMIC_SECTION(kind_name(kind)
+                      << (read_only_dir ? ", read-only directory" : ", read-only file")) {
         temp_dir dir;
         ::chmod(dir.path().c_str(), 0755);
         const auto uri = make_store(kind, dir);
@@ -174,7 +184,8 @@ TEST_CASE("reading commands work on read-only media and create nothing", "[comma
         ::chmod(file.c_str(), 0444);
         if (read_only_dir) ::chmod(store_dir.c_str(), 0555);
         std::vector<std::string> before;
-        for (const auto& e : std::filesystem::directory_iterator(store_dir)) before.push_back(e.path().filename());
+        for (const auto& e : std::filesystem::directory_iterator(store_dir))
+          before.push_back(e.path().filename());
         const auto bytes = read_all(file);
 
         const auto stats = run(roost_binary(), {"stats", "--storage", uri, "--format", "json"}, as);
@@ -188,7 +199,8 @@ TEST_CASE("reading commands work on read-only media and create nothing", "[comma
         CHECK(run(roost_binary(), {"check", "--storage", uri}, as).code() == 0);
 
         std::vector<std::string> after;
-        for (const auto& e : std::filesystem::directory_iterator(store_dir)) after.push_back(e.path().filename());
+        for (const auto& e : std::filesystem::directory_iterator(store_dir))
+          after.push_back(e.path().filename());
         std::sort(before.begin(), before.end());
         std::sort(after.begin(), after.end());
         CHECK(after == before);

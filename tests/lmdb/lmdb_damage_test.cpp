@@ -3,12 +3,11 @@
 // in-process: a SIGBUS or SIGSEGV would end the test binary), and nothing is written.
 // Also read-only opening and check().
 #include <fcntl.h>
+#include <lmdb++.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <catch2/catch.hpp>
-#include <lmdb++.h>
+#include <fstream>
 
 #include "key_codec.hpp"
 #include "lmdb_support.hpp"
@@ -76,7 +75,8 @@ TEST_CASE("a data file cut short is refused before LMDB reads a missing page", "
   const auto before = read_file(data);
   for (const bool ro : {false, true}) {
     for (const bool verify : {true, false}) {
-      DYNAMIC_SECTION((ro ? "read-only" : "read-write") << (verify ? ", all pages" : ", length only")) {
+      DYNAMIC_SECTION((ro ? "read-only" : "read-write")
+                      << (verify ? ", all pages" : ", length only")) {
         auto options = ro ? read_only(dir.path()) : small_options(dir.path());
         options.verify_pages = verify;
         const auto message = open_error(options, errc::corrupt);
@@ -96,7 +96,8 @@ TEST_CASE("an empty data file is refused, not turned into a new store", "[lmdb][
   std::filesystem::resize_file(data, 0);
   for (const bool ro : {false, true}) {
     DYNAMIC_SECTION((ro ? "read-only" : "read-write")) {
-      const auto message = open_error(ro ? read_only(dir.path()) : small_options(dir.path()), errc::corrupt);
+      const auto message =
+          open_error(ro ? read_only(dir.path()) : small_options(dir.path()), errc::corrupt);
       CHECK_THAT(message, Catch::Contains(data.string()) && Catch::Contains("empty (0 bytes)"));
     }
   }
@@ -125,7 +126,8 @@ TEST_CASE("garbage over pages in the middle is refused at open", "[lmdb][damage]
     const std::uint64_t at = (size / 17 * k) / 4096 * 4096;
     if (keep_headers) {
       for (std::uint64_t page = 0; page < 4; ++page)
-        write_at(data, at + page * 4096 + 16, garbage(4096 - 16, k * 7 + static_cast<std::uint32_t>(page)));
+        write_at(data, at + page * 4096 + 16,
+                 garbage(4096 - 16, k * 7 + static_cast<std::uint32_t>(page)));
     } else {
       write_at(data, at, garbage(16384, k));
     }

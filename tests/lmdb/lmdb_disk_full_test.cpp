@@ -49,11 +49,12 @@ TEST_CASE("a full disk is reported as such, naming the store", "[lmdb][disk-full
   storage_error error;
   std::size_t stored = 0;
   for (int batch = 0; batch < 200 && !error; ++batch) {
-    s.put_statuses({"home", put_mode::insert, make_statuses("b" + std::to_string(batch) + "-", 0, 20, 1000)},
-                   [&](const storage_error& e, std::size_t n) {
-                     error = e;
-                     stored += n;
-                   });
+    s.put_statuses(
+        {"home", put_mode::insert, make_statuses("b" + std::to_string(batch) + "-", 0, 20, 1000)},
+        [&](const storage_error& e, std::size_t n) {
+          error = e;
+          stored += n;
+        });
   }
   REQUIRE(error);
   INFO(error.message());

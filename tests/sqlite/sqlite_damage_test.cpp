@@ -5,9 +5,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "sqlite_support.hpp"
 #include "storage/blocking.hpp"
@@ -114,7 +113,8 @@ TEST_CASE("an empty SQLite file is not a store to read", "[sqlite][damage][read-
     FAIL("an empty file opened");
   } catch (const storage_failure& e) {
     CHECK(e.code() == make_error_code(errc::corrupt));
-    CHECK_THAT(e.what(), Catch::Contains(options.path.string()) && Catch::Contains("empty (0 bytes)"));
+    CHECK_THAT(e.what(),
+               Catch::Contains(options.path.string()) && Catch::Contains("empty (0 bytes)"));
   }
   CHECK(std::filesystem::file_size(options.path) == 0);
   CHECK_FALSE(std::filesystem::exists(options.path.string() + "-wal"));
@@ -132,7 +132,8 @@ TEST_CASE("a read-only open creates and writes nothing", "[sqlite][read-only]") 
     const auto before = read_file(options.path);
     {
       sqlite_storage s(read_only(options));
-      CHECK(blocking::get_statuses(s, {.timeline = "home", .count = status_count::all()}).size() == 300);
+      CHECK(blocking::get_statuses(s, {.timeline = "home", .count = status_count::all()}).size() ==
+            300);
       CHECK(s.check().ok());
       storage_error error;
       s.put_statuses({"home", put_mode::upsert, make_statuses("n", 0, 2)},
@@ -149,7 +150,9 @@ TEST_CASE("a read-only open creates and writes nothing", "[sqlite][read-only]") 
     sqlite_storage writer(options);
     blocking::put_statuses(writer, {"home", put_mode::insert, make_statuses("late", 0, 5)});
     sqlite_storage reader(read_only(options));
-    CHECK(blocking::get_statuses(reader, {.timeline = "home", .count = status_count::all()}).size() == 305);
+    CHECK(
+        blocking::get_statuses(reader, {.timeline = "home", .count = status_count::all()}).size() ==
+        305);
   }
 }
 
@@ -168,9 +171,11 @@ TEST_CASE("check() finds tables that disagree", "[sqlite][check]") {
   }
   {
     raw_db db(options.path);
-    db.exec("UPDATE unacked_counts SET count = 12345 WHERE (timeline, level) = "
-            "(SELECT timeline, level FROM unacked_counts LIMIT 1)");
-    db.exec("UPDATE statuses SET json = 'not json' WHERE rowid = (SELECT min(rowid) FROM statuses)");
+    db.exec(
+        "UPDATE unacked_counts SET count = 12345 WHERE (timeline, level) = "
+        "(SELECT timeline, level FROM unacked_counts LIMIT 1)");
+    db.exec(
+        "UPDATE statuses SET json = 'not json' WHERE rowid = (SELECT min(rowid) FROM statuses)");
     db.exec("UPDATE timelines SET size = 7 WHERE name = CAST('work' AS BLOB)");
     db.exec("DELETE FROM changes WHERE rowid = (SELECT max(rowid) FROM changes)");
   }

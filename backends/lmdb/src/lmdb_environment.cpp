@@ -1,14 +1,13 @@
 #include "lmdb_environment.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "key_codec.hpp"
 #include "lmdb_errors.hpp"
@@ -98,7 +97,8 @@ void check_data_file(const lmdb_options& options) {
                                 "none)"
                               : "cannot examine " + data.string() + ": " + std::strerror(err));
     }
-    if (!S_ISREG(st.st_mode)) fail_open(errc::corrupt, options.directory, data.string() + " is not a file");
+    if (!S_ISREG(st.st_mode))
+      fail_open(errc::corrupt, options.directory, data.string() + " is not a file");
     if (st.st_size > 0) return;
     if (attempt == 20)
       fail_open(errc::corrupt, options.directory,
@@ -123,10 +123,12 @@ void check_pages(MDB_env* env, const lmdb_options& options) {
     if (walk.snapshot_moved) what += "the store changed under the check; try again";
     for (std::size_t i = 0; i < walk.problems.size() && i < 3; ++i)
       what += (i == 0 ? "" : "; ") + walk.problems[i];
-    const std::size_t more = walk.problems.size() + walk.unlisted - std::min<std::size_t>(walk.problems.size(), 3);
+    const std::size_t more =
+        walk.problems.size() + walk.unlisted - std::min<std::size_t>(walk.problems.size(), 3);
     if (more > 0) what += "; and " + std::to_string(more) + " more problems";
-    what += ". Nothing was changed. Run roost check for the whole report; restore the store "
-            "from a backup or an export";
+    what +=
+        ". Nothing was changed. Run roost check for the whole report; restore the store "
+        "from a backup or an export";
     throw lmdb_backend_error(errc::corrupt, what);
   }
 }

@@ -15,7 +15,8 @@
 namespace roost::detail {
 namespace {
 
-constexpr bool layout_supported = sizeof(std::size_t) == 8 && std::endian::native == std::endian::little;
+constexpr bool layout_supported =
+    sizeof(std::size_t) == 8 && std::endian::native == std::endian::little;
 
 constexpr std::size_t page_header = 16;  // PAGEHDRSZ
 constexpr std::size_t node_header = 8;   // NODESIZE
@@ -26,7 +27,7 @@ constexpr std::uint16_t p_branch = 0x01, p_leaf = 0x02, p_overflow = 0x04;
 constexpr std::uint16_t p_dirty = 0x10, p_keep = 0x8000;  // in-memory marks LMDB may leave
 constexpr std::uint16_t f_bigdata = 0x01, f_subdata = 0x02, f_dupdata = 0x04;
 constexpr std::uint64_t invalid_page = ~std::uint64_t{0};
-constexpr unsigned max_depth = 32;  // LMDB's cursor stack: deeper trees cannot be read
+constexpr unsigned max_depth = 32;            // LMDB's cursor stack: deeper trees cannot be read
 constexpr std::uint64_t first_data_page = 2;  // pages 0 and 1 are the meta pages
 constexpr std::size_t listed_problems = 40;
 
@@ -101,8 +102,8 @@ public:
     bound_.reset();
     if (db.root == invalid_page) {
       if (db.depth != 0 || db.entries != 0 || db.leaf_pages != 0 || db.branch_pages != 0)
-        problem("table " + tree_ + " is empty but its record counts " +
-                std::to_string(db.entries) + " entries");
+        problem("table " + tree_ + " is empty but its record counts " + std::to_string(db.entries) +
+                " entries");
       return;
     }
     if (db.depth == 0 || db.depth > max_depth) {
@@ -158,8 +159,8 @@ private:
     }
     for (std::uint64_t p = first; p < first + count; ++p) {
       if (state[p] != 0) {
-        problem(where(p) + ": reached twice (" + (state[p] == 1 ? "in use" : "free") +
-                " and " + (mark == 1 ? "in use" : "free") + ")");
+        problem(where(p) + ": reached twice (" + (state[p] == 1 ? "in use" : "free") + " and " +
+                (mark == 1 ? "in use" : "free") + ")");
         return false;
       }
       state[p] = mark;
@@ -188,7 +189,8 @@ private:
               " (overwritten?)");
       return;
     }
-    const auto flags = static_cast<std::uint16_t>(load<std::uint16_t>(p + 10) & ~(p_dirty | p_keep));
+    const auto flags =
+        static_cast<std::uint16_t>(load<std::uint16_t>(p + 10) & ~(p_dirty | p_keep));
     const bool leaf = flags == p_leaf;
     if (!leaf && flags != p_branch) {
       problem(where(pgno) + ": not a branch or leaf page (flags " + std::to_string(flags) + ")");
@@ -384,9 +386,11 @@ page_walk_result walk_pages(MDB_env* env, MDB_txn* txn, walk_depth depth) {
   {
     std::size_t done = 0;
     while (done < sizeof meta) {
-      const auto r = ::pread(fd, meta + done, sizeof meta - done, static_cast<off_t>(meta_at + done));
+      const auto r =
+          ::pread(fd, meta + done, sizeof meta - done, static_cast<off_t>(meta_at + done));
       if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) throw std::system_error(r < 0 ? errno : EIO, std::generic_category(), "reading data.mdb");
+      if (r <= 0)
+        throw std::system_error(r < 0 ? errno : EIO, std::generic_category(), "reading data.mdb");
       done += static_cast<std::size_t>(r);
     }
   }
@@ -414,12 +418,11 @@ page_walk_result walk_pages(MDB_env* env, MDB_txn* txn, walk_depth depth) {
   // made up would not fit in memory).
   const std::uint64_t file_pages = out.file_bytes / out.page_size;
   if (out.pages > file_pages + (std::uint64_t{1} << 16)) {
-    out.problems.push_back("the file is " + std::to_string(out.file_bytes) +
-                           " bytes, but its pages need up to " +
-                           std::to_string(out.pages * out.page_size) + " (" +
-                           std::to_string(out.pages) + " pages of " +
-                           std::to_string(out.page_size) +
-                           " bytes): it was cut short (a full disk, an interrupted copy)");
+    out.problems.push_back(
+        "the file is " + std::to_string(out.file_bytes) + " bytes, but its pages need up to " +
+        std::to_string(out.pages * out.page_size) + " (" + std::to_string(out.pages) +
+        " pages of " + std::to_string(out.page_size) +
+        " bytes): it was cut short (a full disk, an interrupted copy)");
     return out;
   }
 

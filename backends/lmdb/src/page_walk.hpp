@@ -26,11 +26,11 @@
 // Thread-safe (it only reads).
 #pragma once
 
+#include <lmdb.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <lmdb.h>
 
 namespace roost::detail {
 

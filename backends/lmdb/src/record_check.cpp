@@ -1,9 +1,8 @@
 #include "record_check.hpp"
 
 #include <map>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "chain_lookup.hpp"
 #include "key_codec.hpp"
@@ -19,7 +18,8 @@ namespace fmt = lmdb_format;
 
 // Outside text (names, ids) quoted as JSON, invalid UTF-8 replaced by U+FFFD.
 std::string json_quoted(std::string_view text) {
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string hex_key(std::string_view key) {
@@ -37,14 +37,15 @@ std::string hex_key(std::string_view key) {
 // base plus one probe byte.
 bool key_fits(std::string_view key, const fmt::chain_key& expected) {
   if (!expected.hashed) return key == expected.bytes;
-  return key.size() == expected.bytes.size() + fmt::probe_size && fmt::starts_with(key, expected.bytes);
+  return key.size() == expected.bytes.size() + fmt::probe_size &&
+         fmt::starts_with(key, expected.bytes);
 }
 
 struct timeline_facts {
   std::string name;
   std::uint64_t revision = 0;
   std::uint64_t size = 0;
-  std::uint64_t statuses = 0;  // recounted
+  std::uint64_t statuses = 0;                     // recounted
   std::map<std::int64_t, std::uint64_t> unacked;  // recounted
 };
 
@@ -65,7 +66,8 @@ public:
 private:
   std::string timeline_label(fmt::timeline_number n) const {
     const auto it = timelines_.find(n);
-    return it == timelines_.end() ? "timeline #" + std::to_string(n) : "timeline " + json_quoted(it->second.name);
+    return it == timelines_.end() ? "timeline #" + std::to_string(n)
+                                  : "timeline " + json_quoted(it->second.name);
   }
 
   // The timeline a key of statuses, order, counts or changes belongs to, or null.
@@ -103,14 +105,16 @@ private:
       try {
         record = fmt::decode_timeline_record(cursor.value());
       } catch (const corrupt_record& e) {
-        r_.add(std::string("timelines: the record under key ") + hex_key(cursor.key()) + ": " + e.what());
+        r_.add(std::string("timelines: the record under key ") + hex_key(cursor.key()) + ": " +
+               e.what());
         continue;
       }
       if (!key_fits(cursor.key(), fmt::timeline_name_key(record.name)))
         r_.add("timeline " + json_quoted(record.name) + " is filed under the wrong key");
       if (next_timeline_ != 0 && record.number >= next_timeline_)
-        r_.add("timeline " + json_quoted(record.name) + " has number " + std::to_string(record.number) +
-               ", not below the next number to hand out (" + std::to_string(next_timeline_) + ")");
+        r_.add("timeline " + json_quoted(record.name) + " has number " +
+               std::to_string(record.number) + ", not below the next number to hand out (" +
+               std::to_string(next_timeline_) + ")");
       const auto [it, added] = timelines_.try_emplace(record.number);
       if (!added) {
         r_.add("timelines " + json_quoted(it->second.name) + " and " + json_quoted(record.name) +
@@ -145,7 +149,8 @@ private:
       if (s.json.empty() || s.json.front() != '{' || !nlohmann::json::accept(s.json))
         r_.add(where + ": the stored document is not a JSON object");
       if (!order_key_is_acked(s.order_key)) ++tl->unacked[s.level];
-      const auto entry = get_value(txn_, t_.order, fmt::order_table_key(n, s.order_key, s.order_probe));
+      const auto entry =
+          get_value(txn_, t_.order, fmt::order_table_key(n, s.order_key, s.order_probe));
       if (!entry) {
         r_.add(where + ": missing from the order index");
         continue;
@@ -193,7 +198,8 @@ private:
         r_.add("counts: the entry under key " + hex_key(key) + " is damaged");
         continue;
       }
-      stored[fmt::read_u32(key.data())][fmt::count_key_level(key)] = fmt::read_u64(cursor.value().data());
+      stored[fmt::read_u32(key.data())][fmt::count_key_level(key)] =
+          fmt::read_u64(cursor.value().data());
     }
     for (const auto& [n, tl] : timelines_) {
       const auto it = stored.find(n);
@@ -208,7 +214,8 @@ private:
   static std::string counts_text(const std::map<std::int64_t, std::uint64_t>& counts) {
     std::string out;
     for (const auto& [level, n] : counts)
-      out += (out.empty() ? "" : ", ") + std::string("level ") + std::to_string(level) + ": " + std::to_string(n);
+      out += (out.empty() ? "" : ", ") + std::string("level ") + std::to_string(level) + ": " +
+             std::to_string(n);
     return out.empty() ? "none" : out;
   }
 

@@ -69,8 +69,10 @@ std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_up
     throw lmdb_backend_error(errc::unsupported,
                              "is in Roost LMDB format version 1, which must be upgraded before "
                              "it is read: open it once for writing (roost serve or import)");
-  if (read_only && v == 2) may_upgrade = false;
-  else if (v < fmt::format_version && !may_upgrade) return std::nullopt;
+  if (read_only && v == 2)
+    may_upgrade = false;
+  else if (v < fmt::format_version && !may_upgrade)
+    return std::nullopt;
   lmdb_tables t;
   t.meta = meta;
   t.timelines = need_table(txn, "timelines");

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sql.hpp"
-#include "statement.hpp"
 #include "sqlite_error.hpp"
+#include "statement.hpp"
 #include "transaction.hpp"
 
 namespace roost::sqlite {

@@ -124,8 +124,8 @@ const sqlite_options& sqlite_storage::options() const noexcept { return impl_->o
 
 store_check_report sqlite_storage::check() {
   store_check_report report;
-  const auto error = impl_->run("check", false, report,
-                                [](session& s) { return sqlite::check_store(s.db); });
+  const auto error =
+      impl_->run("check", false, report, [](session& s) { return sqlite::check_store(s.db); });
   if (error) throw storage_failure(error);
   return report;
 }

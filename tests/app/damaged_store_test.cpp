@@ -4,6 +4,7 @@
 // file, and the reading commands never write: the damaged file stays byte for byte.
 // Then stores on read-only media, and `roost check` on sound stores.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -209,4 +210,43 @@ TEST_CASE("reading commands work on read-only media and create nothing",
       }
     }
   }
+}
+
+TEST_CASE("reading commands work on a read-only file system", "[commands][process][read-only]") {
+  temp_dir dir;
+  const auto source = dir / "source";
+  const auto media = dir / "media";
+  std::filesystem::create_directories(source);
+  std::filesystem::create_directories(media);
+  temp_dir stores;
+  make_store(store_kind::sqlite, stores);
+  make_store(store_kind::lmdb, stores);
+  std::filesystem::copy(stores / "s.sqlite3", source / "s.sqlite3");
+  std::filesystem::create_directory(source / "s.lmdb");
+  // Without lock.mdb, as a copy of the data alone: LMDB then reads without locks.
+  std::filesystem::copy(stores / "s.lmdb" / "data.mdb", source / "s.lmdb" / "data.mdb");
+  // A read-only bind mount (root only).
+  if (::geteuid() != 0 || ::mount(source.c_str(), media.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    WARN("skipped: a read-only bind mount needs root");
+    return;
+  }
+  const bool read_only = ::mount(nullptr, media.c_str(), nullptr,
+                                 MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+  if (read_only) {
+    for (const auto& uri : {"sqlite:" + (media / "s.sqlite3").string(),
+                            "lmdb:" + (media / "s.lmdb").string()}) {
+      INFO(uri);
+      const auto stats = run_roost({"stats", "--storage", uri, "--format", "json"});
+      INFO(stats.err);
+      CHECK(stats.code() == 0);
+      if (stats.code() == 0) CHECK(nlohmann::json::parse(stats.out)["statuses"] == 1200);
+      const auto exported = run_roost({"export", "--storage", uri});
+      CHECK(exported.code() == 0);
+      CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') == 1200);
+      CHECK(run_roost({"check", "--storage", uri}).code() == 0);
+    }
+  }
+  ::umount2(media.c_str(), MNT_DETACH);
+  REQUIRE(read_only);
+  CHECK_FALSE(std::filesystem::exists(source / "s.lmdb" / "lock.mdb"));
 }

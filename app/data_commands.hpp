@@ -1,5 +1,5 @@
-// The data-moving subcommands of `roost`: export, import, migrate, import-busybird and
-// stats (docs/data-moving.md). Each reads its flags, runs, reports on stderr and returns
+// The data-moving subcommands of `roost`: export, import, migrate, import-busybird, stats
+// and check (docs/data-moving.md). Each reads its flags, runs, reports on stderr and returns
 // the process exit code: 0 done, 1 failed (invalid input under --on-error abort, a store
 // failure, stores that differ after a migration), 128 + signal when Ctrl-C (SIGINT) or
 // SIGTERM stopped it between batches. Bad flags throw usage_error (exit code 2).
@@ -15,5 +15,7 @@ int import_command(const std::vector<std::string>& args);
 int migrate_command(const std::vector<std::string>& args);
 int import_busybird_command(const std::vector<std::string>& args);
 int stats_command(const std::vector<std::string>& args);
+/// `roost check`: 0 when the store is sound, 1 when it is damaged or cannot be read.
+int check_command(const std::vector<std::string>& args);
 
 }  // namespace roost::app

@@ -35,6 +35,9 @@ commands:
              --storage URI        [--mode insert|upsert] [--on-error abort|skip]
   stats    timelines, status counts, unacked counts per level, size on disk
              --storage URI        [--format text|json]
+  check    read the whole store and report damage (exit code 1 when any)
+             --storage URI        the store to check (opened read-only)
+           export, stats, check and migrate's --from open their store read-only.
            export, import, migrate and import-busybird show progress on stderr (a bar on
            a terminal, else a line every --progress-interval SECONDS, default 5); Ctrl-C
            stops them between batches. See docs/data-moving.md.
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
     if (command == "migrate") return roost::app::migrate_command(args);
     if (command == "import-busybird") return roost::app::import_busybird_command(args);
     if (command == "stats") return roost::app::stats_command(args);
+    if (command == "check") return roost::app::check_command(args);
     throw roost::app::usage_error("unknown command \"" + command + "\"");
   } catch (const roost::app::usage_error& e) {
     std::cerr << "roost: " << e.what() << "\n\n" << usage;

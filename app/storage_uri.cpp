@@ -17,7 +17,10 @@ std::unique_ptr<status_storage> open_storage(std::string_view uri, const storage
   const std::filesystem::path path(std::string(uri.substr(colon + 1)));
   if (scheme == "memory") return make_memory_storage({.limits = limits});
   if (path.empty()) throw invalid_request("storage \"" + std::string(uri) + "\" needs a path");
-  if (scheme == "sqlite") return make_sqlite_storage({.path = path, .limits = limits});
+  // A store the server or an import is to use must be sound: SQLite would find damage
+  // only as requests read it, and then fail them one by one.
+  if (scheme == "sqlite")
+    return make_sqlite_storage({.path = path, .limits = limits, .verify_at_open = true});
   if (scheme == "lmdb") {
     // An LMDB store is a directory; creating it is what a user asking for one expects.
     std::error_code ec;

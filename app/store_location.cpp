@@ -9,6 +9,7 @@
 
 #include "storage/errors.hpp"
 #include "storage/lmdb_storage.hpp"
+#include "storage/sqlite_storage.hpp"
 #include "storage_uri.hpp"
 
 namespace roost::app {
@@ -71,6 +72,13 @@ std::unique_ptr<status_storage> open_store_for_moving(const store_location& wher
     throw std::runtime_error("no store at \"" + where.uri + "\"");
   storage_limits limits;
   limits.soft_max = 0;  // truncation off: moving data must not lose any
+  if (must_exist && where.scheme == "lmdb")
+    return make_lmdb_storage({.directory = where.path, .limits = limits, .read_only = true});
+  // A damaged store is refused before anything is read or created (a migration's
+  // target): LMDB walks its pages at open anyway, SQLite gets PRAGMA quick_check.
+  if (must_exist && where.scheme == "sqlite")
+    return make_sqlite_storage(
+        {.path = where.path, .limits = limits, .read_only = true, .verify_at_open = true});
   if (where.scheme == "lmdb") {
     // Bulk writes: no fsync per batch (a killed process still loses nothing, and LMDB is
     // never corrupted); sync_to_disk() flushes once at the end.

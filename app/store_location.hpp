@@ -37,9 +37,11 @@ struct store_location {
 
 /// Opens a store for moving data in or out: truncation is off, so that an import or a
 /// migration never drops statuses (the server truncates again on its next write), and an
-/// LMDB store does not flush every batch to disk (see sync_to_disk). When `must_exist`,
-/// throws std::runtime_error naming the URI if there is no store yet, instead of
-/// creating an empty one. Otherwise throws as open_storage does.
+/// LMDB store does not flush every batch to disk (see sync_to_disk). When `must_exist`
+/// (the side a command reads: export, stats, migrate --from), opens it read-only, so that
+/// nothing is created or written (docs/data-moving.md), and throws std::runtime_error
+/// naming the URI if there is no store yet. Otherwise throws as open_storage does
+/// (storage_failure for an empty, truncated or damaged store).
 std::unique_ptr<status_storage> open_store_for_moving(const store_location& where,
                                                       bool must_exist);
 

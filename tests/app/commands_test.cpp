@@ -68,7 +68,7 @@ TEST_CASE("roost export, import and migrate from the command line", "[commands][
 
   // Migrating into a store that differs afterwards is reported and fails.
   {
-    auto store = open_store_for_moving(store_location::parse(c), true);
+    auto store = open_store_for_moving(store_location::parse(c), false);
     blocking::put_statuses(*store, {"only in c", put_mode::insert, {{{"id", "x"}}}});
   }
   const auto differs = run_roost({"migrate", "--from", b, "--to", c});

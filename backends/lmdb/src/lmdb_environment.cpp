@@ -1,14 +1,17 @@
 #include "lmdb_environment.hpp"
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "key_codec.hpp"
 #include "lmdb_errors.hpp"
+#include "page_walk.hpp"
 #include "transaction.hpp"
 
 namespace roost::detail {
@@ -53,16 +56,97 @@ storage_failure open_failure(const std::filesystem::path& dir) {
   return storage_failure(storage_error(e.code(), std::move(message)));
 }
 
-lmdb::env open_env(const lmdb_options& options) {
+// LMDB calls this before abort() when one of its assertions fails, which a store
+// damaged after it was opened can cause: at least say which store and what to do.
+void report_assertion(MDB_env* env, const char* message) {
+  const auto* context = static_cast<const std::string*>(::mdb_env_get_userctx(env));
+  std::fprintf(stderr,
+               "roost: %s is damaged: LMDB failed its internal check (%s) and stops the "
+               "process. Run roost check on the store; restore it from a backup or an export.\n",
+               context != nullptr ? context->c_str() : "an LMDB store", message);
+}
+
+lmdb::env open_env(const lmdb_options& options, const std::string* context) {
   lmdb::env env = lmdb::env::create();
   env.set_max_dbs(table_count);
   env.set_mapsize(round_up(options.initial_map_size, page_size()));
   env.set_max_readers(options.max_readers);
+  ::mdb_env_set_userctx(env, const_cast<std::string*>(context));
+  ::mdb_env_set_assert(env, report_assertion);
   // MDB_NOTLS: read transactions are not tied to a thread, so pooled threads can share
   // them and one thread can serve several storages.
-  const unsigned flags = MDB_NOTLS | (options.sync_writes ? 0u : unsigned{MDB_NOSYNC});
+  const unsigned flags = MDB_NOTLS | (options.sync_writes ? 0u : unsigned{MDB_NOSYNC}) |
+                         (options.read_only ? unsigned{MDB_RDONLY} : 0u);
   env.open(options.directory.c_str(), flags, 0644);
   return env;
+}
+
+// LMDB starts a new environment in a data file it finds empty, and so would silently
+// replace a store cut to zero bytes by an empty one. Only LMDB itself may see the file
+// empty, between creating it and writing its meta pages (a few microseconds, under its
+// lock): a file that stays empty is refused. A read-only open also needs the file.
+void check_data_file(const lmdb_options& options) {
+  const auto data = options.directory / "data.mdb";
+  for (int attempt = 0;; ++attempt) {
+    struct ::stat st {};
+    if (::stat(data.c_str(), &st) != 0) {
+      if (errno == ENOENT && !options.read_only) return;  // a new store
+      const int err = errno;
+      fail_open(errc::io_error, options.directory,
+                err == ENOENT ? "there is no store here (no data.mdb; a read-only open creates "
+                                "none)"
+                              : "cannot examine " + data.string() + ": " + std::strerror(err));
+    }
+    if (!S_ISREG(st.st_mode))
+      fail_open(errc::corrupt, options.directory, data.string() + " is not a file");
+    if (st.st_size > 0) return;
+    if (attempt == 20)
+      fail_open(errc::corrupt, options.directory,
+                data.string() +
+                    " is empty (0 bytes): the store was lost or cut short. Restore the "
+                    "directory from a backup or import an export into a new one; delete the "
+                    "empty data.mdb to start an empty store here");
+    ::usleep(25000);
+  }
+}
+
+// Refuses a data file LMDB cannot read safely (page_walk.hpp), before anything reads a
+// page through the map.
+void check_pages(MDB_env* env, const lmdb_options& options) {
+  for (int attempt = 1;; ++attempt) {
+    transaction txn(env, MDB_RDONLY);
+    const page_walk_result walk =
+        walk_pages(env, txn.get(), options.verify_pages ? walk_depth::full : walk_depth::tail);
+    if (walk.snapshot_moved && attempt < 8) continue;
+    if (walk.ok()) return;
+    std::string what = (options.directory / "data.mdb").string() + " is damaged: ";
+    if (walk.snapshot_moved) what += "the store changed under the check; try again";
+    for (std::size_t i = 0; i < walk.problems.size() && i < 3; ++i)
+      what += (i == 0 ? "" : "; ") + walk.problems[i];
+    const std::size_t more =
+        walk.problems.size() + walk.unlisted - std::min<std::size_t>(walk.problems.size(), 3);
+    if (more > 0) what += "; and " + std::to_string(more) + " more problems";
+    what +=
+        ". Nothing was changed. Run roost check for the whole report; restore the store "
+        "from a backup or an export";
+    throw lmdb_backend_error(errc::corrupt, what);
+  }
+}
+
+// LMDB reports a write cut short by a full disk as EIO ("Input/output error"): a short
+// pwrite has no errno. Tell the two apart by asking the file system how much room is left.
+std::optional<std::string> disk_full(const std::filesystem::path& dir, int rc) {
+  if (rc != EIO && rc != ENOSPC) return std::nullopt;
+  struct ::statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) {
+    if (rc == ENOSPC) return std::string("no space left on device");
+    return std::nullopt;
+  }
+  const auto free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  // A failed commit stops at most one batch of pages (MDB_COMMIT_PAGES, 256 KiB) short.
+  if (rc != ENOSPC && free_bytes >= (std::uint64_t{1} << 20)) return std::nullopt;
+  return "no space left on device (the file system holding " + dir.string() + " has " +
+         std::to_string(free_bytes) + " bytes free)";
 }
 
 }  // namespace
@@ -78,17 +162,25 @@ std::shared_ptr<lmdb_environment> lmdb_environment::open(const lmdb_options& opt
   if (!S_ISDIR(st.st_mode))
     fail_open(errc::corrupt, dir, "not a directory (an LMDB store is a directory)");
   const directory_id id{st.st_dev, st.st_ino};
-  return environment_registry::find_or_open(
+  auto env = environment_registry::find_or_open(
       id, [&] { return std::make_shared<lmdb_environment>(passkey{}, options, id); });
+  if (env->read_only_ && !options.read_only)
+    fail_open(errc::internal, dir,
+              "this process has it open read-only already (LMDB allows one environment per "
+              "directory and process); close that first");
+  return env;
 }
 
 lmdb_environment::lmdb_environment(passkey, const lmdb_options& options, directory_id id)
     : id_(id),
+      directory_(options.directory),
       context_(store_name(options.directory)),
       max_map_size_(options.max_map_size),
+      read_only_(options.read_only),
       env_(nullptr) {
+  check_data_file(options);
   try {
-    env_ = open_env(options);
+    env_ = open_env(options, &context_);
     if (::mdb_env_get_maxkeysize(env_) < static_cast<int>(lmdb_format::max_key_size))
       throw lmdb_backend_error(errc::unsupported,
                                "the LMDB library was built with keys shorter than " +
@@ -98,7 +190,8 @@ lmdb_environment::lmdb_environment(passkey, const lmdb_options& options, directo
     int dead = 0;
     if (const int rc = ::mdb_reader_check(env_, &dead); rc != MDB_SUCCESS)
       lmdb::error::raise("mdb_reader_check", rc);
-    tables_ = open_tables(env_);
+    check_pages(env_, options);
+    tables_ = open_tables(env_, options.read_only);
     refresh_map_size();
   } catch (...) {
     throw open_failure(options.directory);
@@ -145,6 +238,8 @@ void lmdb_environment::adopt_map_size() {
 }
 
 storage_error lmdb_environment::write(function_ref<bool(MDB_txn*)> body) noexcept {
+  if (read_only_)
+    return storage_error(errc::io_error, context_ + ": opened read-only; nothing was changed");
   try {
     for (int attempt = 1;; ++attempt) {
       int retry = 0;
@@ -169,9 +264,20 @@ storage_error lmdb_environment::write(function_ref<bool(MDB_txn*)> body) noexcep
         return storage_error(errc::io_error,
                              context_ + ": the write needs more than the map size ceiling of " +
                                  std::to_string(max_map_size_) +
-                                 " bytes (MDB_MAP_FULL); nothing was changed");
+                                 " bytes (MDB_MAP_FULL); nothing was changed. Raise "
+                                 "max_map_size, or delete statuses");
       }
     }
+  } catch (const lmdb::error& e) {
+    try {
+      if (const auto full = disk_full(directory_, e.code()))
+        return storage_error(errc::io_error,
+                             context_ + ": " + *full + "; " + e.origin() + " failed (" +
+                                 ::mdb_strerror(e.code()) + ", code " + std::to_string(e.code()) +
+                                 "). Nothing was changed; free some space and retry.");
+    } catch (...) {
+    }
+    return current_exception_error(context_);
   } catch (...) {
     return current_exception_error(context_);
   }

@@ -46,18 +46,28 @@ public:
 
   const lmdb_tables& tables() const noexcept { return tables_; }
 
+  /// The LMDB handle, for what read() and write() do not cover (the page walk).
+  MDB_env* handle() const noexcept { return env_; }
+
   /// "LMDB store '<directory>'", the opening of every error message.
   const std::string& context() const noexcept { return context_; }
 
   /// Runs `body` in a write transaction, committing when it returns true and rolling
   /// back when it returns false or throws. `body` may run more than once (after a map
-  /// resize), so it must start from scratch each time. Returns the failure, if any;
+  /// resize), so it must start from scratch each time. Returns the failure, if any
+  /// (errc::io_error at once for a read-only environment; a full disk is named so);
   /// never throws. Must not be called from inside another read() or write() body.
   storage_error write(function_ref<bool(MDB_txn*)> body) noexcept;
 
   /// Runs `body` in a read transaction on the newest committed snapshot. Never waits for
   /// a writer. Same rules as write().
   storage_error read(function_ref<void(MDB_txn*)> body) noexcept;
+
+  /// True when opened with lmdb_options::read_only: write() refuses.
+  bool read_only() const noexcept { return read_only_; }
+
+  /// The directory, as the first object to open the environment spelled it.
+  const std::filesystem::path& directory() const noexcept { return directory_; }
 
   /// The current map size in bytes.
   std::size_t map_size() const noexcept { return map_size_.load(); }
@@ -91,8 +101,10 @@ private:
   void refresh_map_size();
 
   directory_id id_;
-  std::string context_;
+  std::filesystem::path directory_;
+  std::string context_;  // also LMDB's user context, for its assertion callback
   std::size_t max_map_size_;
+  bool read_only_;
   lmdb::env env_;
   lmdb_tables tables_;
   std::atomic<std::size_t> map_size_{0};

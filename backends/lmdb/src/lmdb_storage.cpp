@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "lmdb_environment.hpp"
+#include "page_walk.hpp"
+#include "record_check.hpp"
 #include "timeline_reader.hpp"
 #include "timeline_writer.hpp"
 
@@ -22,6 +24,12 @@ void validate(const lmdb_options& options) {
   if (options.max_readers == 0) throw invalid_request("lmdb_options.max_readers must be positive");
 }
 
+// What a write through a read-only object gets. The environment refuses too when it was
+// opened read-only, but it may be shared with a writable object of the same directory.
+storage_error read_only_error(const detail::lmdb_environment& env) {
+  return storage_error(errc::io_error, env.context() + ": opened read-only; nothing was changed");
+}
+
 }  // namespace
 
 lmdb_storage::lmdb_storage(lmdb_options options) : options_(std::move(options)) {
@@ -35,7 +43,31 @@ std::size_t lmdb_storage::map_size() const { return env_->map_size(); }
 
 std::size_t lmdb_storage::clear_stale_readers() { return env_->clear_stale_readers(); }
 
+store_check_report lmdb_storage::check() {
+  store_check_report report;
+  for (int attempt = 1;; ++attempt) {
+    bool moved = false;
+    const storage_error error = env_->read([&](MDB_txn* txn) {
+      report = {};
+      const auto walk = detail::walk_pages(env_->handle(), txn, detail::walk_depth::full);
+      moved = walk.snapshot_moved;
+      report.pages = walk.pages;
+      for (const auto& p : walk.problems) report.add(p);
+      report.unlisted += walk.unlisted;
+      // LMDB trusts its pages: read records through it only when they are sound.
+      if (!moved && report.ok()) detail::check_records(txn, env_->tables(), report);
+    });
+    if (error) throw storage_failure(error);
+    if (!moved) return report;
+    if (attempt == 8) {
+      report.add("the store kept changing during the check (busy writers); run it again");
+      return report;
+    }
+  }
+}
+
 void lmdb_storage::do_put_statuses(prepared_put request, count_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
@@ -58,6 +90,7 @@ void lmdb_storage::do_get_statuses(prepared_get request, texts_callback done) {
 }
 
 void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
@@ -68,6 +101,7 @@ void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
 }
 
 void lmdb_storage::do_delete_statuses(delete_request request, count_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);

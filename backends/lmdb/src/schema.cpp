@@ -61,9 +61,18 @@ MDB_dbi need_table(MDB_txn* txn, const char* name) {
 // Opens the tables of an existing store of the current version; in a write transaction,
 // upgrades an older one first. Returns nullopt for an older store in a read transaction
 // (the caller retries under the writer lock).
-std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_upgrade) {
+std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_upgrade,
+                                         bool read_only = false) {
   const std::uint32_t v = read_version(txn, meta);
-  if (v < fmt::format_version && !may_upgrade) return std::nullopt;
+  // Version 2 reads as version 3 (only writes differ); version 1 lacks the change log.
+  if (read_only && v == 1)
+    throw lmdb_backend_error(errc::unsupported,
+                             "is in Roost LMDB format version 1, which must be upgraded before "
+                             "it is read: open it once for writing (roost serve or import)");
+  if (read_only && v == 2)
+    may_upgrade = false;
+  else if (v < fmt::format_version && !may_upgrade)
+    return std::nullopt;
   lmdb_tables t;
   t.meta = meta;
   t.timelines = need_table(txn, "timelines");
@@ -80,7 +89,7 @@ std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_up
                                "is a damaged Roost store (format version 1 with a change log)");
     t.changes = *open_table(txn, "changes", true);
   }
-  if (v < fmt::format_version) {
+  if (v < fmt::format_version && may_upgrade) {
     // 2 -> 3 changes no record: version 2's log entries all carry their text, and its
     // status records have no change revision, which reads as "logged with its text".
     std::string version;
@@ -115,19 +124,22 @@ lmdb_tables create_store(MDB_txn* txn) {
 
 }  // namespace
 
-lmdb_tables open_tables(MDB_env* env) {
+lmdb_tables open_tables(MDB_env* env, bool read_only) {
   // A read transaction first, so that opening a current store never takes the writer
   // lock and never writes anything.
   {
     transaction txn(env, MDB_RDONLY);
     if (const auto meta = open_table(txn.get(), "meta", false)) {
-      if (const auto t = open_existing(txn.get(), *meta, false)) {
+      if (const auto t = open_existing(txn.get(), *meta, false, read_only)) {
         txn.commit();  // a committed transaction hands its table handles to the environment
         return *t;
       }
       // An older version: upgraded below.
     } else if (!environment_is_empty(txn.get())) {
       not_a_roost_store();
+    } else if (read_only) {
+      throw lmdb_backend_error(errc::corrupt,
+                               "is an empty LMDB environment: no Roost store was ever written");
     }
   }
   // Empty or older: create or upgrade the store, checking again under the writer lock in

@@ -37,7 +37,9 @@ constexpr const char* meta_next_timeline_key = "next_timeline";
 /// Throws lmdb_backend_error (errc::corrupt) for an environment holding other data or a
 /// damaged store, (errc::unsupported) for a newer format version, and lmdb::error for
 /// engine failures; a store refused is left unchanged.
+/// With `read_only`, nothing is ever written: an empty environment or one of format
+/// version 1 is refused instead, and version 2 is read as it is.
 /// REQUIRES: no other transaction of the process is open on `env`.
-lmdb_tables open_tables(MDB_env* env);
+lmdb_tables open_tables(MDB_env* env, bool read_only);
 
 }  // namespace roost::detail

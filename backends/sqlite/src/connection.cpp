@@ -7,10 +7,49 @@
 
 namespace roost::sqlite {
 
+namespace {
+
+// A file: URI for `path` (https://sqlite.org/uri.html): only '%', '?' and '#' must be
+// escaped; control and non-ASCII bytes are too, so that nothing is read as a delimiter.
+std::string file_uri(const std::string& path, std::string_view query) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string out = "file:";
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '%' || c == '?' || c == '#' || u < 0x21 || u >= 0x7F) {
+      out += '%';
+      out += digits[u >> 4];
+      out += digits[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += query;
+  return out;
+}
+
+}  // namespace
+
 connection::connection(const std::string& path, open_mode mode, const std::string& vfs) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  if (mode == open_mode::create) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  std::string name = path;
+  switch (mode) {
+    case open_mode::create:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case open_mode::existing:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case open_mode::read_only:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      name = file_uri(path, "?mode=ro");
+      break;
+    case open_mode::immutable:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      name = file_uri(path, "?mode=ro&immutable=1");
+      break;
+  }
+  const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     // The handle is allocated even on failure (unless out of memory) and carries the
     // message; take it, then release the handle before throwing.

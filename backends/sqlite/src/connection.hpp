@@ -18,8 +18,10 @@ class connection {
 public:
   /// How to open the file.
   enum class open_mode {
-    create,    ///< read-write, creating the file when missing
-    existing,  ///< read-write, the file must exist
+    create,     ///< read-write, creating the file when missing
+    existing,   ///< read-write, the file must exist
+    read_only,  ///< read-only (mode=ro): locks and a WAL's -shm as other readers
+    immutable,  ///< read-only, no locks, no -wal or -shm (immutable=1): nobody writes it
   };
 
   /// Opens `path` (UTF-8; ":memory:" for a private in-memory database) through the VFS

@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "sql.hpp"
 #include "sqlite_error.hpp"
+#include "statement.hpp"
 #include "transaction.hpp"
 
 namespace roost::sqlite {
@@ -92,7 +94,63 @@ void migrate(connection& db, const sqlite_options& options) {
   tx.commit();
 }
 
+bool is_read_only_failure(const sqlite_error& e) {
+  const int primary = e.code() & 0xFF;
+  return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+}
+
 }  // namespace
+
+void check_read_only_schema(connection& db, const sqlite_options& options) {
+  found f;
+  try {
+    f = inspect(db, options);
+  } catch (const sqlite_error& e) {
+    // A WAL database opened without immutable needs its -shm file, which a reader on
+    // read-only media can neither create nor lock.
+    if (is_read_only_failure(e))
+      refuse(errc::io_error, options,
+             "cannot read its write-ahead log (" + options.path.string() +
+                 "-wal) without write access to the directory (" + e.engine_message() +
+                 "). Open the store once where it is writable (any roost command that writes, "
+                 "or sqlite3 FILE 'PRAGMA wal_checkpoint(TRUNCATE)') to fold the log into the "
+                 "file, then read it here");
+    throw;
+  }
+  if (f.is_empty())
+    refuse(errc::corrupt, options, "not a Roost store: the database is empty (no schema)");
+  check_acceptable(f, options);
+  if (f.version < sqlite_storage::schema_version)
+    refuse(errc::unsupported, options,
+           "schema version " + std::to_string(f.version) + " must be migrated to version " +
+               std::to_string(sqlite_storage::schema_version) +
+               " before it is read: open it once for writing (roost serve or import)");
+  check_tables(db, options);
+}
+
+void verify_file(connection& db, const sqlite_options& options) {
+  std::string problems;
+  try {
+    statement check(db, "PRAGMA quick_check(3)", statement::lifetime::once);
+    auto q = check.start();
+    while (q.step()) {
+      const auto line = q.column_text(0);
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      problems += nlohmann::json(std::string(line))
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  } catch (const sqlite_error& e) {
+    const int primary = e.code() & 0xFF;
+    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) throw;
+    problems = e.engine_message();
+  }
+  if (!problems.empty())
+    refuse(errc::corrupt, options,
+           "the file is damaged (PRAGMA quick_check: " + problems +
+               "). Nothing was changed. Run roost check for the whole report; restore it from a "
+               "backup or an export");
+}
 
 void ensure_schema(connection& db, const sqlite_options& options) {
   const bool in_memory = options.path == sqlite_storage::in_memory;

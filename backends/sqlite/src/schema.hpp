@@ -21,4 +21,16 @@ namespace roost::sqlite {
 /// (errc::io_error); throws sqlite_error for other engine failures.
 void ensure_schema(connection& db, const sqlite_options& options);
 
+/// For a read-only open: accepts a Roost store of sqlite_storage::schema_version and
+/// refuses, without writing anything, an empty file or one with no schema (errc::corrupt),
+/// another application's database or a damaged one (errc::corrupt), an older schema that
+/// would need a migration or a newer one (errc::unsupported), and a write-ahead log this
+/// connection cannot read on read-only media (errc::io_error). Throws storage_failure
+/// naming options.path, or sqlite_error for other engine failures.
+void check_read_only_schema(connection& db, const sqlite_options& options);
+
+/// Runs PRAGMA quick_check and throws storage_failure (errc::corrupt) naming options.path
+/// and the first problems when the file is damaged. Reads the whole file; writes nothing.
+void verify_file(connection& db, const sqlite_options& options);
+
 }  // namespace roost::sqlite

@@ -12,7 +12,9 @@ namespace {
 // leave a large -wal file behind for good.
 constexpr const char* journal_size_limit = "PRAGMA journal_size_limit = 67108864";
 
-connection::open_mode open_mode_of(session::role r) {
+connection::open_mode open_mode_of(const sqlite_options& options, session::role r,
+                                   connection::open_mode read_mode) {
+  if (options.read_only) return read_mode;
   return r == session::role::writer ? connection::open_mode::create
                                     : connection::open_mode::existing;
 }
@@ -25,7 +27,11 @@ session::setup::setup(connection& db, const sqlite_options& options, role r) {
   // page of statuses walks the order index and fetches rows scattered over the file, and
   // the 2 MiB page cache of a connection holds little of a large store.
   db.exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
-  if (r == role::writer) {
+  if (r == role::writer && options.verify_at_open) verify_file(db, options);
+  if (options.read_only) {
+    if (r == role::writer) check_read_only_schema(db, options);
+    db.exec("PRAGMA query_only = ON");
+  } else if (r == role::writer) {
     ensure_schema(db, options);
     db.exec(options.durability == sqlite_durability::full ? "PRAGMA synchronous = FULL"
                                                           : "PRAGMA synchronous = NORMAL");
@@ -36,8 +42,8 @@ session::setup::setup(connection& db, const sqlite_options& options, role r) {
   }
 }
 
-session::session(const sqlite_options& options, role r)
-    : db(options.path.string(), open_mode_of(r), options.vfs),
+session::session(const sqlite_options& options, role r, connection::open_mode read_mode)
+    : db(options.path.string(), open_mode_of(options, r, read_mode), options.vfs),
       setup_(db, options, r),
       tx(db),
       find_timeline(db, sql::find_timeline),

@@ -22,8 +22,10 @@ struct session {
 
   /// Opens and configures a connection and prepares the statements. Throws sqlite_error
   /// for engine failures and storage_failure when a writer finds the file unusable
-  /// (see schema.hpp).
-  session(const sqlite_options& options, role r);
+  /// (see schema.hpp). With options.read_only every session is opened `read_mode` and
+  /// only reads: the writer checks the schema without changing anything.
+  session(const sqlite_options& options, role r,
+          connection::open_mode read_mode = connection::open_mode::read_only);
 
   session(const session&) = delete;
   session& operator=(const session&) = delete;

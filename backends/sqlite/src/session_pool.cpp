@@ -1,5 +1,6 @@
 #include "session_pool.hpp"
 
+#include <filesystem>
 #include <utility>
 
 namespace roost::sqlite {
@@ -9,11 +10,22 @@ std::size_t reader_limit(const sqlite_options& options) {
   return options.path == sqlite_storage::in_memory ? 0 : options.reader_connections;
 }
 
+// How a read-only store is opened, decided once so that every connection agrees. With
+// no -wal file nobody has the store open (the last connection to close removes it) and
+// there is nothing in a log to read: immutable then creates and locks nothing, which
+// also works on read-only media. Otherwise the log must be read, through its -shm.
+connection::open_mode read_mode_of(const sqlite_options& options) {
+  std::error_code ec;
+  const bool has_log = std::filesystem::exists(options.path.string() + "-wal", ec);
+  return has_log ? connection::open_mode::read_only : connection::open_mode::immutable;
+}
+
 }  // namespace
 
 session_pool::session_pool(const sqlite_options& options)
     : options_(options),
-      writer_(std::make_unique<session>(options, session::role::writer)),
+      read_mode_(read_mode_of(options)),
+      writer_(std::make_unique<session>(options, session::role::writer, read_mode_)),
       max_readers_(reader_limit(options)) {}
 
 // Readers close before the writer (member order), so the writer's close is the one that
@@ -56,7 +68,7 @@ session_pool::lease session_pool::reader() {
   lock.unlock();
   std::unique_ptr<session> fresh;
   try {
-    fresh = std::make_unique<session>(options_, session::role::reader);
+    fresh = std::make_unique<session>(options_, session::role::reader, read_mode_);
   } catch (...) {
     lock.lock();
     --opening_;

@@ -59,6 +59,7 @@ private:
   void give_back(session* s) noexcept;
 
   const sqlite_options& options_;
+  const connection::open_mode read_mode_;  // how sessions open a read-only store
   std::unique_ptr<session> writer_;
   std::mutex writer_mutex_;
 

@@ -121,6 +121,10 @@ storage_error to_storage_error(const sqlite_error& e, std::string_view operation
   message += path;
   message += ": ";
   message += e.what();
+  if (e.kind() == errc::corrupt)
+    message +=
+        "; the file is damaged: run roost check on it, and restore it from a backup or "
+        "an export";
   return storage_error(make_error_code(e.kind()), std::move(message));
 }
 

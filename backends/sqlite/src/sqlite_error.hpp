@@ -51,7 +51,7 @@ errc classify(int code) noexcept;
 std::string_view code_name(int code) noexcept;
 
 /// `e` as a callback's error: "<operation> on sqlite store <path>: <call> failed: <engine
-/// message> (<code name>, extended code N)".
+/// message> (<code name>, extended code N)", and for damage what to do about it.
 storage_error to_storage_error(const sqlite_error& e, std::string_view operation,
                                std::string_view path);
 

@@ -11,6 +11,7 @@
 #include "operations.hpp"
 #include "session_pool.hpp"
 #include "sqlite_error.hpp"
+#include "store_check.hpp"
 
 namespace roost {
 
@@ -26,6 +27,8 @@ struct sqlite_storage::impl {
   // runs the callback without holding anything.
   template <typename Result, typename Body>
   storage_error run(std::string_view operation, bool write, Result& result, Body&& body) noexcept {
+    if (write && options.read_only)
+      return failure(errc::io_error, operation, "opened read-only; nothing was changed");
     for (unsigned attempt = 0;; ++attempt) {
       try {
         auto lease = write ? pool.writer() : pool.reader();
@@ -80,11 +83,32 @@ void check_location(const std::filesystem::path& path) {
                      "); a store creates its file and its -wal and -shm files there");
 }
 
+// A read-only open needs a store: SQLite would take a missing or empty file for an empty
+// database, and report nothing wrong.
+void check_existing(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (!fs::exists(st)) refuse(path, "there is no store here (the file does not exist)");
+  if (!fs::is_regular_file(st)) refuse(path, "is not a file");
+  if (fs::file_size(path, ec) == 0 && !ec)
+    throw storage_failure(storage_error(
+        make_error_code(errc::corrupt),
+        "sqlite store " + path.string() +
+            ": the file is empty (0 bytes), not a store: it was lost or cut short. Restore "
+            "it from a backup, or import an export into a new store"));
+}
+
 }  // namespace
 
 sqlite_storage::sqlite_storage(sqlite_options options) {
   options.limits.validate();
-  if (options.path != in_memory) check_location(options.path);
+  if (options.read_only && options.path == in_memory)
+    throw invalid_request("sqlite_options.read_only needs a file, not \":memory:\"");
+  if (options.read_only)
+    check_existing(options.path);
+  else if (options.path != in_memory)
+    check_location(options.path);
   const std::string path = options.path.string();
   try {
     impl_ = std::make_unique<impl>(std::move(options));
@@ -97,6 +121,14 @@ sqlite_storage::sqlite_storage(sqlite_options options) {
 sqlite_storage::~sqlite_storage() = default;
 
 const sqlite_options& sqlite_storage::options() const noexcept { return impl_->options; }
+
+store_check_report sqlite_storage::check() {
+  store_check_report report;
+  const auto error =
+      impl_->run("check", false, report, [](session& s) { return sqlite::check_store(s.db); });
+  if (error) throw storage_failure(error);
+  return report;
+}
 
 void sqlite_storage::vacuum() {
   int unused = 0;

@@ -33,6 +33,7 @@
 
 #include "storage/limits.hpp"
 #include "storage/status_storage.hpp"
+#include "storage/store_check.hpp"
 
 namespace roost {
 
@@ -71,6 +72,20 @@ struct lmdb_options {
   /// operating system or a power loss may undo the last commits (never corrupting the
   /// store).
   bool sync_writes = true;
+
+  /// Open an existing store for reading only (MDB_RDONLY): `data.mdb` is never created,
+  /// initialized, upgraded or written, and every write operation fails with
+  /// errc::io_error, changing nothing. The one file LMDB may still create is `lock.mdb`,
+  /// its reader table, without which a writer starting meanwhile could reuse the pages
+  /// being read (on a read-only file system it reads without one). A missing or empty
+  /// `data.mdb` is refused.
+  bool read_only = false;
+
+  /// Before LMDB reads any page, read every page of the store with pread(2) and check its
+  /// structure (docs/lmdb.md, "Damaged stores"), refusing a damaged store with
+  /// errc::corrupt instead of letting LMDB fault on it. Costs one read of the file at
+  /// open. When false only the file's length is checked against its page count.
+  bool verify_pages = true;
 };
 
 /// The LMDB backend.
@@ -83,7 +98,11 @@ public:
   /// naming the path and the problem, and leaving every file as it was, when the
   /// directory is missing, not a directory, not writable, not an LMDB environment
   /// (errc::corrupt), an LMDB environment that does not hold a Roost store
-  /// (errc::corrupt), or a store written by a newer format version (errc::unsupported).
+  /// (errc::corrupt), a `data.mdb` that is empty, shorter than its own page count or
+  /// (with verify_pages) structurally damaged (errc::corrupt), or a store written by a
+  /// newer format version (errc::unsupported). With read_only, also when there is no
+  /// store yet (errc::io_error). Without it, also when this process already has the
+  /// directory open read-only (errc::internal: one environment per directory).
   explicit lmdb_storage(lmdb_options options);
 
   /// Closes this object's share of the environment; the environment itself closes with
@@ -102,6 +121,14 @@ public:
   /// storage does this already; long-running programs whose companion processes may
   /// crash can call it from time to time. Throws storage_failure on an engine error.
   std::size_t clear_stale_readers();
+
+  /// Reads the whole store on one snapshot and reports what is wrong with it: every page
+  /// (as verify_pages does), then every record of every table decoded and cross-checked
+  /// (statuses against the order index, unacked counts and timeline sizes recounted,
+  /// stored documents parsed, the change log's revisions and references). Takes about
+  /// as long as reading the file twice; reads never wait for it, writes do not block it.
+  /// Throws storage_failure when the store cannot be read at all.
+  store_check_report check();
 
 protected:
   void do_put_statuses(prepared_put request, count_callback done) override;

@@ -34,6 +34,7 @@
 
 #include "storage/limits.hpp"
 #include "storage/status_storage.hpp"
+#include "storage/store_check.hpp"
 
 namespace roost {
 
@@ -75,6 +76,19 @@ struct sqlite_options {
   /// The name of a registered SQLite VFS to open the file with (sqlite3_vfs_register),
   /// e.g. a fault-injecting one in tests; empty for SQLite's default.
   std::string vfs;
+  /// Open an existing store for reading only: nothing is created, migrated or written,
+  /// neither the file nor anything beside it, and every write operation (and vacuum())
+  /// fails with errc::io_error. Works on read-only media. When the store has no -wal
+  /// file (no program has it open, and the last one closed it cleanly) it is opened
+  /// immutable (no locks, no -shm); otherwise it is read through its write-ahead log,
+  /// which needs its -shm file (docs/sqlite.md, "Read-only opening"). A missing or empty
+  /// file, or one that would need a migration, is refused.
+  bool read_only = false;
+  /// Run PRAGMA quick_check when opening, before anything else reads or writes the file,
+  /// and refuse a damaged one with errc::corrupt. SQLite finds damage by itself as it
+  /// reads (the operation fails with errc::corrupt, the process never faults); this turns
+  /// it away at the door instead, at the cost of reading the whole file once.
+  bool verify_at_open = false;
 };
 
 /// The SQLite backend. Non-copyable; see the top of this header for its threading rules.
@@ -94,6 +108,14 @@ public:
   /// the file is not a Roost store or is damaged (errc::corrupt), or it was written by a
   /// newer schema version (errc::unsupported). A file that is refused is left untouched.
   explicit sqlite_storage(sqlite_options options);
+
+  /// Reads the whole store and reports what is wrong with it: PRAGMA integrity_check
+  /// (every page, every index against its table), then the logical cross-checks
+  /// (timeline sizes and unacked counts recounted, statuses of unknown timelines, stored
+  /// documents that are not JSON objects, the change log's revisions, ops and
+  /// references). Never changes the store. Throws storage_failure when the store cannot
+  /// be read at all.
+  store_check_report check();
 
   /// Closes every connection; the last one closing in any process folds the WAL back into
   /// the database file. Never throws.

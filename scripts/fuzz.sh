@@ -40,17 +40,18 @@ mkdir -p "$artifacts"
 failed=()
 
 for harness in "${harnesses[@]}"; do
-  # Every crash once found must pass now.
-  regressions=(fuzz/regressions/"$harness"/*)
-  if [ -e "${regressions[0]}" ]; then
-    echo "fuzz: $harness: ${#regressions[@]} regression inputs" >&2
-    if ! "$bin/fuzz_$harness" -timeout=10 -rss_limit_mb=2048 "${regressions[@]}" \
-        >"$work/$harness.regressions.log" 2>&1; then
-      tail -n 40 "$work/$harness.regressions.log" >&2
-      failed+=("$harness (regressions)")
-      continue
+  # Every crash once found must pass now; fuzzing goes on either way, to find the rest.
+  # One process per file: libFuzzer stops at the first crash, and each failure is named.
+  for input in fuzz/regressions/"$harness"/*; do
+    [ -f "$input" ] || continue
+    if ! "$bin/fuzz_$harness" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/" \
+        "$input" >"$work/regression.log" 2>&1; then
+      echo "fuzz: $input still fails:" >&2
+      grep -a -m 3 -E 'property violated|detail:|ERROR|SUMMARY|ALARM' "$work/regression.log" >&2 ||
+        true
+      failed+=("$input")
     fi
-  fi
+  done
   # Fuzz a copy: new inputs libFuzzer adds stay out of the checkout.
   cp -r "fuzz/corpus/$harness" "$work/$harness"
   dict=()
@@ -62,11 +63,12 @@ for harness in "${harnesses[@]}"; do
   if ! "$bin/fuzz_$harness" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=2048 "${max_len[@]}" -print_final_stats=1 \
       -artifact_prefix="$artifacts/$harness-" "$work/$harness" >"$work/$harness.log" 2>&1; then
-    tail -n 60 "$work/$harness.log" >&2
+    grep -a -A 30 -m 1 -E "property violated|ERROR|ALARM|SUMMARY" "$work/$harness.log" >&2 ||
+      tail -n 40 "$work/$harness.log" >&2
     failed+=("$harness")
     continue
   fi
-  grep -E '^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::average_exec_per_sec' \
+  grep -a -E '^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::average_exec_per_sec' \
     "$work/$harness.log" | tail -n 3 >&2 || true
 done
 

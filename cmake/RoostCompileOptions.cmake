@@ -3,9 +3,11 @@
 
 add_library(roost_compile_options INTERFACE)
 # GCC 12 reports designated initializers that leave defaulted members out
-# (`{.timeline = "home"}`), which is how Roost's request structs are meant to be used.
+# (`{.timeline = "home"}`), which is how Roost's request structs are meant to be used;
+# clang 14 reports the same for positional ones (`{config, handle, log}` leaving the
+# members that have default initializers).
 target_compile_options(roost_compile_options INTERFACE -Wall -Wextra -Wpedantic
-  $<$<CXX_COMPILER_ID:GNU>:-Wno-missing-field-initializers>)
+  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wno-missing-field-initializers>)
 if(ROOST_WARNINGS_AS_ERRORS)
   target_compile_options(roost_compile_options INTERFACE -Werror)
 endif()

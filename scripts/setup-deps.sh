@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libhowardhinnant-date-dev
   catch2 libbenchmark-dev
   tzdata python3 curl
+  clang libclang-rt-14-dev  # the fuzz preset: clang 14 with libFuzzer (fuzz/README.md)
 )
 
 missing=()

@@ -1,0 +1,26 @@
+// What the store_open harnesses share: an input written as a store file in a private
+// temporary directory, opened as `roost stats` and `roost export` open it, and read whole.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+
+namespace roost::fuzz {
+
+/// Writes `bytes` to `dir`/`file` (creating `dir`, removing everything else in it), opens
+/// `uri` as the data-moving commands do (open_store_for_moving, must exist), and reads it
+/// all: stats, every timeline's statuses in each ack state, its change log, and the export.
+/// A store that cannot be opened or read must say so with an exception; it must not crash.
+///
+/// Properties checked: every status text a read returns is a JSON object; what export
+/// writes, import reads (line by line); reading leaves the store file byte for byte as
+/// it was (reading commands never write).
+void open_and_walk(const std::filesystem::path& dir, const char* file, const std::string& uri,
+                   std::string_view bytes);
+
+/// A directory of this process's own under the system's temporary directory, removed at
+/// exit.
+std::filesystem::path private_directory(const char* name);
+
+}  // namespace roost::fuzz

@@ -86,14 +86,22 @@ std::string busybird_timestamp_text(sys_seconds t, std::string_view zone, std::s
   };
   if (zone.empty() || zone == "UTC" || zone == "Z" || zone == "GMT" || zone == "floating")
     return format_twitter_at_offset(t, seconds(0));
-  if (const auto offset = parse_offset(zone)) return format_twitter_at_offset(t, *offset);
+  // The local time must keep a four-digit year, as every timestamp format reads it:
+  // 9999-12-31T23:00:00 at +0900 would be in the year 10000.
+  const auto at = [&](seconds offset) {
+    const int year = static_cast<int>(date::year_month_day(date::floor<date::days>(t + offset)).year());
+    if (year < 0 || year > 9999)
+      return utc("the time in zone \"" + std::string(zone) + "\" is outside the years 0 to 9999");
+    return format_twitter_at_offset(t, offset);
+  };
+  if (const auto offset = parse_offset(zone)) return at(*offset);
   try {
     const auto* tz = date::locate_zone(std::string(zone));
     const auto offset = tz->get_info(t).offset;
     // Twitter style has no seconds in its offset (old local mean times have them).
     if (offset % minutes(1) != seconds(0))
       return utc("time zone \"" + std::string(zone) + "\" has an offset with seconds at that date");
-    return format_twitter_at_offset(t, offset);
+    return at(offset);
   } catch (const std::exception& e) {
     return utc("time zone \"" + std::string(zone) + "\" is unknown here (" + e.what() + ")");
   }

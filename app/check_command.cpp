@@ -10,21 +10,10 @@
 
 #include "command_support.hpp"
 #include "data_commands.hpp"
-#include "storage/lmdb_storage.hpp"
-#include "storage/sqlite_storage.hpp"
 #include "store_location.hpp"
 
 namespace roost::app {
 namespace {
-
-store_check_report run_check(const store_location& where) {
-  if (where.scheme == "lmdb") {
-    lmdb_storage store({.directory = where.path, .read_only = true});
-    return store.check();
-  }
-  sqlite_storage store({.path = where.path, .read_only = true});
-  return store.check();
-}
 
 std::string seconds_text(std::chrono::steady_clock::duration d) {
   char buf[32];
@@ -48,7 +37,7 @@ int check_command(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   store_check_report report;
   try {
-    report = run_check(where);
+    report = check_store(where);
   } catch (const storage_failure& e) {
     std::cerr << "roost check: " << e.what() << '\n';
     std::cerr << "roost check: " << where.uri

@@ -101,4 +101,16 @@ void sync_to_disk(const store_location& where) {
   ::close(fd);
 }
 
+store_check_report check_store(const store_location& where) {
+  if (where.scheme == "lmdb") {
+    lmdb_storage store({.directory = where.path, .read_only = true});
+    return store.check();
+  }
+  if (where.scheme == "sqlite") {
+    sqlite_storage store({.path = where.path, .read_only = true});
+    return store.check();
+  }
+  throw std::invalid_argument("only SQLite and LMDB stores can be checked, not " + where.scheme);
+}
+
 }  // namespace roost::app

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "storage/status_storage.hpp"
+#include "storage/store_check.hpp"
 
 namespace roost::app {
 
@@ -44,6 +45,12 @@ struct store_location {
 /// (storage_failure for an empty, truncated or damaged store).
 std::unique_ptr<status_storage> open_store_for_moving(const store_location& where,
                                                       bool must_exist);
+
+/// Opens a SQLite or LMDB store read-only and runs its backend's check(), which reads
+/// everything and cross-checks it (store_check.hpp). Throws what the open throws for a
+/// store that cannot even be opened (storage_failure), or std::invalid_argument for
+/// another scheme.
+store_check_report check_store(const store_location& where);
 
 /// Flushes to disk what a run wrote through open_store_for_moving (LMDB: one fsync of
 /// its data file, instead of one per batch). Call it after the last batch, before saying

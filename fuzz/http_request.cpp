@@ -317,7 +317,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       web::http_request request{std::string(message.method_string()),
                                 std::string(message.target()),
                                 std::move(message.body()),
-                                {}};
+                                {},
+                                message.version()};
       for (const auto& field : message)
         request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
       serve_one(s, std::move(request), shown);

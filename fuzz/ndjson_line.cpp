@@ -25,7 +25,7 @@ namespace {
 using roost::fuzz::check;
 namespace app = roost::app;
 
-constexpr std::size_t max_depth = 64;  // the import's default
+constexpr std::size_t max_depth = roost::max_status_depth;  // the import's default
 
 // Containers around the deepest value, the outermost counting 1.
 std::size_t depth_of(const nlohmann::json& v) {

@@ -7,7 +7,7 @@
 //
 // Properties:
 //  - nothing throws; parse_ack_state and parse_count throw only bad_request, and an error
-//    message can quote every value (json_quoted), whatever its bytes;
+//    message can quote every value (quote_lossy), whatever its bytes;
 //  - every decoded key and value, percent-encoded again, parses back to the same
 //    parameters; a timeline name from a path, encoded again, routes to the same name;
 //  - parse_integer and parse_revision agree with a plain reference reading of decimals.
@@ -81,9 +81,9 @@ void check_numbers(std::string_view text) {
 // What a handler does with a value it refuses: quote it in the message.
 void check_quotable(const std::string& value) {
   try {
-    web::json_quoted(value);
+    roost::quote_lossy(value);
   } catch (const std::exception& e) {
-    check(false, "an error message can quote any client value (json_quoted never throws)",
+    check(false, "an error message can quote any client value (quote_lossy never throws)",
           std::string(e.what()) + " for " + value);
   }
 }

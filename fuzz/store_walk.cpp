@@ -23,19 +23,22 @@ std::string read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void check_texts(const std::vector<std::string>& texts) {
-  for (const auto& text : texts)
-    check(nlohmann::json::accept(text) && nlohmann::json::parse(text).is_object(),
-          "a read returns JSON objects, or an error for a damaged record",
-          "[known: damaged text] " + text.substr(0, 300));
+// A text that is not a JSON object: damage inside a record, which the engine's own
+// checks cannot see (no checksums per record). Reads pass stored texts on unparsed, so the
+// property is that roost check finds every such damage (walk's caller checks).
+bool damaged(const std::string& text) {
+  return !nlohmann::json::accept(text) || !nlohmann::json::parse(text).is_object();
 }
 
-void walk(status_storage& storage) {
+// Reads everything; true when a read or the export passed on damage.
+bool walk(status_storage& storage) {
+  bool damage = false;
   app::collect_stats(storage);
   for (const auto& name : blocking::timeline_names(storage)) {
     for (const auto state : {ack_state::any, ack_state::acked, ack_state::unacked})
-      check_texts(blocking::get_status_texts(
-          storage, {.timeline = name, .state = state, .count = status_count::of(1000)}));
+      for (const auto& text : blocking::get_status_texts(
+               storage, {.timeline = name, .state = state, .count = status_count::of(1000)}))
+        damage = damage || damaged(text);
     blocking::get_unacked_counts(storage, name);
     blocking::get_changes(storage, {.timeline = name, .since = 0, .limit = 1000});
   }
@@ -46,13 +49,11 @@ void walk(status_storage& storage) {
     rest.remove_prefix(std::min(rest.size(), line.size() + 1));
     try {
       app::check_status(app::parse_ndjson_line(line).item);
-    } catch (const std::exception& e) {
-      // Stored texts are exported unchecked, as reads return them (see check_texts).
-      check(false, "what export writes, import reads",
-            "[known: damaged text] " + std::string(e.what()) + ": " +
-                std::string(line.substr(0, 300)));
+    } catch (const std::exception&) {
+      damage = true;  // export copies stored texts unchecked, as reads return them
     }
   }
+  return damage;
 }
 
 }  // namespace
@@ -80,12 +81,23 @@ void open_and_walk(const std::filesystem::path& dir, const char* file, const std
     std::ofstream out(dir / file, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
+  const auto where = app::store_location::parse(uri);
+  bool damage = false;
   try {
-    const auto where = app::store_location::parse(uri);
     auto storage = app::open_store_for_moving(where, true);
-    walk(*storage);
+    damage = walk(*storage);
   } catch (const std::exception&) {
     // Refused or failed with a message: what a damaged store should do.
+  }
+  if (damage) {
+    std::string found;
+    try {
+      const auto report = app::check_store(where);
+      found = report.ok() ? "" : report.problems.empty() ? "unlisted" : report.problems.front();
+    } catch (const std::exception& e) {
+      found = e.what();  // cannot even be opened for checking: found too
+    }
+    check(!found.empty(), "damage that a read or the export passes on, roost check finds");
   }
   check(read_file(dir / file) == bytes, "reading a store leaves its file as it was",
         "[known: read-only writes]");

@@ -125,8 +125,15 @@ std::optional<timestamp> to_timestamp(const fields& f) {
   const int second = f.second == 60 ? 59 : f.second;
   const auto local = date::sys_days{ymd} + std::chrono::hours{f.hour} + minutes{f.minute} +
                      seconds{second};
-  return timestamp{std::chrono::duration_cast<microseconds>(local.time_since_epoch()) +
-                   f.fraction - f.offset};
+  const timestamp instant{std::chrono::duration_cast<microseconds>(local.time_since_epoch()) +
+                          f.fraction - f.offset};
+  // Every instant must have a four-digit year in UTC too, where format_twitter writes it:
+  // "9999-12-31T23:59:59-00:01" is in the year 10000, which no format here can write back.
+  static const timestamp first{date::sys_days{date::year{0} / 1 / 1}.time_since_epoch()};
+  static const timestamp last{date::sys_days{date::year{10000} / 1 / 1}.time_since_epoch() -
+                              microseconds{1}};
+  if (instant < first || instant > last) return std::nullopt;
+  return instant;
 }
 
 bool time_of_day(scanner& s, fields& f, bool seconds_optional) {

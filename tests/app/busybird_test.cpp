@@ -156,6 +156,12 @@ TEST_CASE("BusyBird timestamps are rebuilt in their zone, Twitter style", "[busy
   std::string warning;
   CHECK(busybird_timestamp_text(t, "Nowhere/Special", &warning) == "Thu May 16 12:56:23 +0000 2013");
   CHECK_THAT(warning, Catch::Contains("Nowhere/Special"));
+  // A zone that would carry the time into the year 10000 falls back to UTC, with a word.
+  warning.clear();
+  const auto last_hour = *parse_busybird_utc("9999-12-31T23:00:00");
+  CHECK(busybird_timestamp_text(last_hour, "+0900", &warning) == "Fri Dec 31 23:00:00 +0000 9999");
+  CHECK_THAT(warning, Catch::Contains("outside the years 0 to 9999"));
+  CHECK(parse_timestamp(busybird_timestamp_text(last_hour, "Asia/Tokyo")).has_value());
   CHECK_FALSE(parse_busybird_utc(absent).has_value());
   CHECK(parse_busybird_utc("2016-12-31T23:59:60") == parse_busybird_utc("2016-12-31T23:59:59"));
   for (const char* bad : {"", "2013-05-16 12:56:23", "2013-02-30T00:00:00", "2013-05-16T24:00:00",

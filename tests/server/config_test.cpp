@@ -107,3 +107,11 @@ TEST_CASE("response cache settings: on by default, 0 turns it off, bounded") {
   CHECK(error_of("{\"response_cache_ms\": 600001}").find("response_cache_ms") != std::string::npos);
   CHECK(error_of("{\"response_cache_bytes\": 10}").find("from 1024 to") != std::string::npos);
 }
+
+TEST_CASE("a timeline's limits must agree with the global ones they fall back to") {
+  CHECK_THAT(error_of(R"({"timelines": [{"name": "a", "soft_max": 10, "hard_max": 5}]})"),
+             Catch::Contains("timeline \"a\""));
+  // hard_max alone falls back to the global soft_max (2000).
+  CHECK_THAT(error_of(R"({"timelines": [{"name": "a", "hard_max": 100}]})"), Catch::Contains("timelines"));
+  CHECK(error_of(R"({"timelines": [{"name": "a", "hard_max": 3000}]})").empty());
+}

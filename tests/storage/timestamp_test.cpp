@@ -73,3 +73,14 @@ TEST_CASE("format_twitter writes UTC Twitter style that parses back to the same 
   CHECK(now.time_since_epoch().count() % 1000000 == 0);
   CHECK(*parse_timestamp(format_twitter(now)) == now);
 }
+
+TEST_CASE("an instant must have a four-digit year in UTC, where it is written back") {
+  CHECK(roost::parse_timestamp("9999-12-31T23:59:59Z").has_value());
+  CHECK(roost::parse_timestamp("0000-01-01T00:00:00Z").has_value());
+  // The offsets carry these out of the years 0 to 9999: format_twitter could not write them.
+  CHECK_FALSE(roost::parse_timestamp("9999-12-31T23:59:59-00:01").has_value());
+  CHECK_FALSE(roost::parse_timestamp("0000-01-01T00:00:00+00:01").has_value());
+  CHECK_FALSE(roost::parse_timestamp("Fri Dec 31 23:59:59 -0100 9999").has_value());
+  const auto last = *roost::parse_timestamp("9999-12-31T23:59:59.999999Z");
+  CHECK(roost::parse_timestamp(roost::format_twitter(last)).has_value());
+}

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query.hpp"
+#include "server.hpp"
 #include "storage/json_input.hpp"
 
 namespace roost::web {
@@ -175,6 +176,13 @@ void finish_config(server_config& config) {
       throw config_error("config key \"timelines\": timeline \"" + t.name + "\" is listed twice");
   if (config.hard_max != 0 && config.hard_max < config.soft_max)
     bad("hard_max", "a value of at least soft_max (" + std::to_string(config.soft_max) + ")");
+  // A timeline's own limits, with the global ones they fall back to, must agree too: the
+  // store checks them when it opens; here a config error says so before anything starts.
+  try {
+    limits_of(config).validate();
+  } catch (const invalid_request& e) {
+    throw config_error(std::string("config key \"timelines\": ") + e.what());
+  }
   if (config.storage.empty()) config.storage = "sqlite:" + default_data_path().string();
 }
 

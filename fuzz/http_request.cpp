@@ -37,7 +37,7 @@
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/timeline.hpp"
-#include "utf8.hpp"
+#include "storage/utf8.hpp"
 
 namespace {
 
@@ -223,7 +223,7 @@ void check_response(const web::http_response& r, bool changed, const std::string
               field_safe(value),
           "header fields hold no CR, LF or NUL", detail);
   if (r.content_type.find("charset=utf-8") != std::string::npos)
-    check(roost::detail::is_valid_utf8(r.body), "a UTF-8 body is valid UTF-8", detail);
+    check(roost::is_valid_utf8(r.body), "a UTF-8 body is valid UTF-8", detail);
   if (r.content_type.rfind("application/json", 0) == 0) {
     json body;
     try {

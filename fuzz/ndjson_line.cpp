@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     check(line.find('\0') == std::string_view::npos, "an accepted line holds no NUL byte",
           "[known: NUL] " + std::string(line));
-    check(!entry.timeline.empty() && app::is_valid_utf8(entry.timeline),
+    check(!entry.timeline.empty() && roost::is_valid_utf8(entry.timeline),
           "an accepted line names a non-empty UTF-8 timeline", line);
     check(entry.item.is_object() && depth_of(entry.item) <= max_depth,
           "an accepted status is an object at most max_depth deep", line);

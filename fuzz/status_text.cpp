@@ -20,6 +20,7 @@
 #include "fuzz_check.hpp"
 #include "storage/blocking.hpp"
 #include "storage/errors.hpp"
+#include "storage/json_input.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/status_storage.hpp"
 #include "stored_form.hpp"
@@ -29,16 +30,12 @@ namespace {
 using json = nlohmann::json;
 using roost::fuzz::check;
 
-// parse() with prepare_status_text's own depth limit, nullopt where it refuses.
+// The general path's parse under the one input rule (json_input.hpp), nullopt where it
+// refuses: what the stored-form reader must agree with.
 std::optional<json> parse_limited(const std::string& text) {
-  const json::parser_callback_t limit = [](int depth, json::parse_event_t, json&) {
-    if (depth >= roost::max_status_text_depth) throw std::length_error("deep");
-    return true;
-  };
   try {
-    return json::parse(text, limit);
-  } catch (const json::exception&) {  // parse_error, and out_of_range for 1e999
-  } catch (const std::length_error&) {
+    return roost::parse_json_input(text, roost::max_status_depth);
+  } catch (const roost::invalid_request&) {
   }
   return std::nullopt;
 }

@@ -104,6 +104,26 @@ TEST_CASE("an empty data file is refused, not turned into a new store", "[lmdb][
   CHECK(std::filesystem::file_size(data) == 0);
 }
 
+TEST_CASE("a meta page whose page size LMDB would divide by is refused first", "[lmdb][damage]") {
+  // The page size field of each meta page: after the page header (16 bytes) and the meta's
+  // magic, version, address and map size (24 bytes). Zero made LMDB's open a SIGFPE.
+  for (const std::uint64_t meta_page : {0, 1}) {
+    for (const std::uint32_t size : {0u, 3000u, 1u << 20}) {
+      DYNAMIC_SECTION("meta page " << meta_page << ", page size " << size) {
+        temp_dir dir;
+        make_store(dir.path());
+        const auto data = dir / "data.mdb";
+        write_at(data, meta_page * 4096 + 16 + 24, std::string(reinterpret_cast<const char*>(&size), 4));
+        for (const bool ro : {false, true}) {
+          const auto message =
+              open_error(ro ? read_only(dir.path()) : small_options(dir.path()), errc::corrupt);
+          CHECK_THAT(message, Catch::Contains("page size of " + std::to_string(size)));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("garbage over pages in the middle is refused at open", "[lmdb][damage]") {
   temp_dir dir;
   make_store(dir.path());

@@ -1,5 +1,6 @@
 #include "lmdb_environment.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -81,6 +82,21 @@ lmdb::env open_env(const lmdb_options& options, const std::string* context) {
   return env;
 }
 
+// The meta pages are read before LMDB reads them: it trusts their page size enough to
+// divide by it.
+void check_meta_pages(const lmdb_options& options, const std::filesystem::path& data,
+                      std::uint64_t bytes) {
+  const int fd = ::open(data.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // LMDB's own open reports it
+  const auto problem = meta_pages_problem(fd, bytes);
+  ::close(fd);
+  if (!problem.empty())
+    fail_open(errc::corrupt, options.directory,
+              data.string() + " is damaged: " + problem +
+                  ". Nothing was changed. Restore the store from a backup or import an export "
+                  "into a new one");
+}
+
 // LMDB starts a new environment in a data file it finds empty, and so would silently
 // replace a store cut to zero bytes by an empty one. Only LMDB itself may see the file
 // empty, between creating it and writing its meta pages (a few microseconds, under its
@@ -99,7 +115,7 @@ void check_data_file(const lmdb_options& options) {
     }
     if (!S_ISREG(st.st_mode))
       fail_open(errc::corrupt, options.directory, data.string() + " is not a file");
-    if (st.st_size > 0) return;
+    if (st.st_size > 0) return check_meta_pages(options, data, static_cast<std::uint64_t>(st.st_size));
     if (attempt == 20)
       fail_open(errc::corrupt, options.directory,
                 data.string() +

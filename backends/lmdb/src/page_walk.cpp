@@ -456,4 +456,28 @@ page_walk_result walk_pages(MDB_env* env, MDB_txn* txn, walk_depth depth) {
   return out;
 }
 
+std::string meta_pages_problem(int fd, std::uint64_t file_bytes) {
+  if (!layout_supported) return {};
+  constexpr std::size_t meta_bytes = page_header + 24 + 4;  // up to the page size field
+  constexpr std::uint16_t p_meta = 0x08;
+  std::uint64_t offset = 0;
+  for (int page = 0; page < 2; ++page) {
+    unsigned char bytes[meta_bytes];
+    if (offset + meta_bytes > file_bytes ||
+        ::pread(fd, bytes, meta_bytes, static_cast<off_t>(offset)) != static_cast<ssize_t>(meta_bytes))
+      return page == 0 ? "the file is too short for its first meta page" : std::string();
+    const unsigned char* m = bytes + page_header;
+    const bool meta = (load<std::uint16_t>(bytes + 10) & p_meta) != 0 &&
+                      load<std::uint32_t>(m) == lmdb_magic && load<std::uint32_t>(m + 4) == data_version;
+    // A page LMDB will not take is refused by LMDB itself, cleanly.
+    if (!meta) return {};
+    const auto size = load<std::uint32_t>(m + 24);
+    if (size < 512 || size > 65536 || (size & (size - 1)) != 0)
+      return "meta page " + std::to_string(page) + " gives a page size of " + std::to_string(size) +
+             " bytes";
+    offset = size;  // LMDB reads the second meta page one page size in
+  }
+  return {};
+}
+
 }  // namespace roost::detail

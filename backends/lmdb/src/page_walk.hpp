@@ -63,4 +63,11 @@ struct page_walk_result {
 /// std::system_error when the file cannot be read at all, std::bad_alloc.
 page_walk_result walk_pages(MDB_env* env, MDB_txn* txn, walk_depth depth);
 
+/// Checks the two meta pages of the data file open as `fd` (`file_bytes` long) before
+/// LMDB opens it: each one LMDB may take (right magic and version) must give a page size
+/// that is a power of two from 512 to 65536, for LMDB divides by it while opening (a
+/// zeroed size is a SIGFPE). Returns what is wrong, or an empty string. Reports nothing
+/// where the layout is not supported (see above).
+std::string meta_pages_problem(int fd, std::uint64_t file_bytes);
+
 }  // namespace roost::detail

@@ -197,6 +197,7 @@ def run(args):
                         break
                     if buffer == b"" and last == since and not chunk.startswith(b"HTTP/1.1 200"):
                         stats.add("sse_refused")
+                        print("refused stream: %r" % chunk[:300], file=sys.stderr, flush=True)
                         break
                     buffer += chunk
                     *events, buffer = buffer.split(b"\n\n")

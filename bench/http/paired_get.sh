@@ -17,7 +17,10 @@ serve() {  # serve BINARY: starts it on the store, waits until it listens
 {"listen": "127.0.0.1:$port", "storage": "sqlite:$work/roost.sqlite3", "timelines": ["home"],
  "soft_max": 0, "access_log": false, "io_threads": 2}
 JSON
-  "$1" serve --config "$work/roost.json" 2>"$work/roost.err" &
+  # A fresh log each start: the previous server's line must not pass for this one's.
+  rm -f "$work/roost.err"
+  : >"$work/roost.err"
+  "$1" serve --config "$work/roost.json" 2>>"$work/roost.err" &
   server_pid=$!
   until grep -q "listening on" "$work/roost.err"; do sleep 0.05; done
 }

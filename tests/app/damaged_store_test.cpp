@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "../support/file_damage.hpp"
 #include "app_support.hpp"
 
 using namespace roost;
@@ -43,14 +44,6 @@ run_output run(const std::string& executable, const std::vector<std::string>& ar
   return out;
 }
 
-std::string garbage(std::size_t n, std::uint32_t seed) {
-  std::string out(n, '\0');
-  for (auto& c : out) {
-    seed = seed * 1664525u + 1013904223u;
-    c = static_cast<char>(seed >> 24);
-  }
-  return out;
-}
 
 enum class damage { cut_in_half, emptied, scribbled };
 
@@ -76,13 +69,7 @@ void apply(damage d, const std::filesystem::path& file) {
       std::filesystem::resize_file(file, 0);
       return;
     case damage::scribbled: {
-      const int fd = ::open(file.c_str(), O_WRONLY);
-      REQUIRE(fd >= 0);
-      const auto bytes = garbage(16384, 7);
-      REQUIRE(
-          ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(size / 2 / 4096 * 4096)) ==
-          static_cast<ssize_t>(bytes.size()));
-      ::close(fd);
+      write_at(file, size / 2 / 4096 * 4096, garbage(16384, 7));
       return;
     }
   }

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "../support/file_damage.hpp"
 #include "key_codec.hpp"
 #include "lmdb_support.hpp"
 #include "records.hpp"
@@ -39,23 +40,7 @@ std::string open_error(const lmdb_options& options, errc expected) {
   return {};
 }
 
-void write_at(const std::filesystem::path& file, std::uint64_t offset, const std::string& bytes) {
-  const int fd = ::open(file.c_str(), O_WRONLY);
-  REQUIRE(fd >= 0);
-  REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)) ==
-          static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
-}
 
-// Deterministic garbage.
-std::string garbage(std::size_t n, std::uint32_t seed) {
-  std::string out(n, '\0');
-  for (auto& c : out) {
-    seed = seed * 1664525u + 1013904223u;
-    c = static_cast<char>(seed >> 24);
-  }
-  return out;
-}
 
 lmdb_options read_only(const std::filesystem::path& dir) {
   auto o = small_options(dir);

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "../support/file_damage.hpp"
 #include "sqlite_support.hpp"
 #include "storage/blocking.hpp"
 
@@ -30,22 +31,7 @@ sqlite_options read_only(sqlite_options o) {
   return o;
 }
 
-std::string garbage(std::size_t n, std::uint32_t seed) {
-  std::string out(n, '\0');
-  for (auto& c : out) {
-    seed = seed * 1664525u + 1013904223u;
-    c = static_cast<char>(seed >> 24);
-  }
-  return out;
-}
 
-void write_at(const std::filesystem::path& file, std::uint64_t offset, const std::string& bytes) {
-  const int fd = ::open(file.c_str(), O_WRONLY);
-  REQUIRE(fd >= 0);
-  REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)) ==
-          static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
-}
 
 // Opens and reads everything; returns false when the damage was refused or reported
 // (errc::corrupt, naming the file), true when everything read fine.

@@ -4,7 +4,7 @@
 //  - the output is ASCII, and a text that is ASCII already comes back unchanged;
 //  - for a text that is valid JSON, the escaped text is valid JSON of the same value, and
 //    the same bytes as nlohmann's ensure_ascii serializer writes for that value when the
-//    text is in stored form (its own dump()).
+//    text is in stored form (its own dump()), but for DEL, which stays as it is.
 #include <cstdint>
 #include <string>
 
@@ -27,7 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(nlohmann::json::accept(out) && nlohmann::json::parse(out) == value,
           "the escaped text is the same JSON value", out);
     const auto stored = value.dump();
-    check(roost::web::ascii_json(stored) == value.dump(-1, ' ', true),
-          "a stored text escapes to what ensure_ascii writes", stored);
+    // nlohmann's ensure_ascii also escapes DEL (0x7F), which is ASCII; BusyBird's encoder
+    // (JSON::XS, ascii) and ascii_json leave it as it is, so texts with one are compared
+    // by value only (above).
+    if (stored.find('\x7f') == std::string::npos)
+      check(roost::web::ascii_json(stored) == value.dump(-1, ' ', true),
+            "a stored text escapes to what ensure_ascii writes", stored);
   });
 }

@@ -14,6 +14,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-40}"
+# A fixed seed makes a run repeat the same mutations on the same corpus, so CI turns red
+# for a change in the code, not by luck; ROOST_FUZZ_SEED=0 lets libFuzzer pick one (long
+# exploring runs).
+seed="${ROOST_FUZZ_SEED:-1}"
 # As scripts/test.sh: ccache must accept precompiled headers, and entries must not
 # depend on where the checkout is.
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
@@ -60,7 +64,7 @@ for harness in "${harnesses[@]}"; do
   max_len=(-max_len=16384)
   case "$harness" in store_open_*) max_len=() ;; esac
   echo "fuzz: $harness: ${seconds} s" >&2
-  if ! "$bin/fuzz_$harness" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+  if ! "$bin/fuzz_$harness" "${dict[@]}" -max_total_time="$seconds" -seed="$seed" -timeout=10 \
       -rss_limit_mb=2048 "${max_len[@]}" -print_final_stats=1 \
       -artifact_prefix="$artifacts/$harness-" "$work/$harness" >"$work/$harness.log" 2>&1; then
     grep -a -A 30 -m 1 -E "property violated|ERROR|ALARM|SUMMARY" "$work/$harness.log" >&2 ||

@@ -24,6 +24,7 @@
 
 #include "storage/changes.hpp"
 #include "storage/requests.hpp"
+#include "storage/settings.hpp"
 
 namespace roost {
 
@@ -116,6 +117,17 @@ public:
   /// after `since` are no longer all retained.
   void get_changes(changes_request request, changes_callback done);
 
+  /// Completes with the store-wide setting `key` (settings.hpp): its value, or none, and
+  /// its version. Throws invalid_request for an invalid key. Fails with errc::unsupported
+  /// on a backend that keeps no settings.
+  void get_setting(std::string key, setting_callback done);
+
+  /// Writes or removes a store-wide setting (settings.hpp) and completes with its new
+  /// version. Fails with errc::conflict, changing nothing, when the setting's version is
+  /// not `request.expected_version`; with errc::unsupported on a backend that keeps no
+  /// settings. Throws invalid_request for an invalid request. Durable when it completes.
+  void put_setting(put_setting_request request, revision_callback done);
+
   /// Called with a timeline's name after an operation that changed it succeeded, on the
   /// thread that completes the operation, just before the operation's own callback.
   using change_listener = std::function<void(const std::string& timeline)>;
@@ -145,6 +157,11 @@ protected:
   virtual void do_timeline_names(names_callback done) = 0;
   virtual void do_get_revision(std::string timeline, revision_callback done) = 0;
   virtual void do_get_changes(prepared_changes request, changes_callback done) = 0;
+
+  /// Settings hooks, called with a validated key or request. A backend that keeps
+  /// settings overrides both; these defaults fail with errc::unsupported.
+  virtual void do_get_setting(std::string key, setting_callback done);
+  virtual void do_put_setting(put_setting_request request, revision_callback done);
 
   /// The storage whose listeners hear about changes made through this one: itself,
   /// or for a wrapper the storage it wraps.

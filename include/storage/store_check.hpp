@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace roost {
@@ -35,5 +36,19 @@ struct store_check_report {
       ++unlisted;
   }
 };
+
+/// The fields a backend keeps beside a stored document, to check it against.
+struct stored_status_fields {
+  std::string_view id;         ///< the id the record is filed under
+  std::int64_t level = 0;      ///< the level its counts were kept at
+  std::string_view order_key;  ///< the order key it is sorted by
+};
+
+/// Checks a stored document the way a status coming in is checked (prepare_status_text:
+/// the one input rule, an object with a valid id, level and timestamps) and against the
+/// fields kept beside it. Returns what is wrong, one sentence, or an empty string when it
+/// is sound. A check() that passed every document this way guarantees that reads and
+/// exports hand out only documents import takes back.
+std::string stored_document_problem(const std::string& json, const stored_status_fields& kept);
 
 }  // namespace roost

@@ -264,7 +264,7 @@ TEST_CASE("check() finds records that disagree", "[lmdb][check]") {
   std::string all;
   for (const auto& p : report.problems) all += p + "\n";
   INFO(all);
-  CHECK_THAT(all, Catch::Contains("not a JSON object"));
+  CHECK_THAT(all, Catch::Contains("the stored document is not a status that could be put"));
   CHECK_THAT(all, Catch::Contains("unacked counts") && Catch::Contains("12345"));
   CHECK_THAT(all, Catch::Contains("points to no status"));
   CHECK_THAT(all, Catch::Contains("order index has 901 entries for 900 statuses"));

@@ -162,6 +162,13 @@ TEST_CASE("check() finds tables that disagree", "[sqlite][check]") {
         "(SELECT timeline, level FROM unacked_counts LIMIT 1)");
     db.exec(
         "UPDATE statuses SET json = 'not json' WHERE rowid = (SELECT min(rowid) FROM statuses)");
+    // Valid JSON objects that still are not what the row says: checked as put checks.
+    db.exec(
+        "UPDATE statuses SET json = '{\"id\":\"someone else\"}' "
+        "WHERE rowid = (SELECT min(rowid) + 1 FROM statuses)");
+    db.exec(
+        "UPDATE statuses SET json = CAST(x'7b226964223a22ff227d' AS TEXT) "
+        "WHERE rowid = (SELECT min(rowid) + 2 FROM statuses)");
     db.exec("UPDATE timelines SET size = 7 WHERE name = CAST('work' AS BLOB)");
     db.exec("DELETE FROM changes WHERE rowid = (SELECT max(rowid) FROM changes)");
   }
@@ -171,7 +178,9 @@ TEST_CASE("check() finds tables that disagree", "[sqlite][check]") {
   for (const auto& p : report.problems) all += p + "\n";
   INFO(all);
   CHECK_THAT(all, Catch::Contains("12345 unacked counted"));
-  CHECK_THAT(all, Catch::Contains("not a JSON object"));
+  CHECK_THAT(all, Catch::Contains("not a status that could be put (a status text is not JSON"));
+  CHECK_THAT(all, Catch::Contains("id differs from the id it is filed under"));
+  CHECK_THAT(all, Catch::Contains("ill-formed UTF-8"));
   CHECK_THAT(all, Catch::Contains("its row counts 7 statuses, it holds 300"));
   CHECK_THAT(all, Catch::Contains("the change log ends at revision"));
 }

@@ -146,8 +146,9 @@ private:
       const std::string where = timeline_label(n) + ", status " + json_quoted(s.id);
       ++tl->statuses;
       if (!key_fits(key, fmt::status_key(n, s.id))) r_.add(where + ": filed under the wrong key");
-      if (s.json.empty() || s.json.front() != '{' || !nlohmann::json::accept(s.json))
-        r_.add(where + ": the stored document is not a JSON object");
+      const auto problem = stored_document_problem(
+          std::string(s.json), {.id = s.id, .level = s.level, .order_key = s.order_key});
+      if (!problem.empty()) r_.add(where + ": " + problem);
       if (!order_key_is_acked(s.order_key)) ++tl->unacked[s.level];
       const auto entry =
           get_value(txn_, t_.order, fmt::order_table_key(n, s.order_key, s.order_probe));

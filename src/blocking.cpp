@@ -67,4 +67,12 @@ change_page get_changes(status_storage& s, changes_request request) {
   return wait_for<change_page>([&](auto cb) { s.get_changes(std::move(request), cb); });
 }
 
+setting get_setting(status_storage& s, std::string key) {
+  return wait_for<setting>([&](auto cb) { s.get_setting(std::move(key), cb); });
+}
+
+std::uint64_t put_setting(status_storage& s, put_setting_request request) {
+  return wait_for<std::uint64_t>([&](auto cb) { s.put_setting(std::move(request), cb); });
+}
+
 }  // namespace roost::blocking

@@ -12,11 +12,13 @@ public:
       case errc::io_error: return "storage I/O error";
       case errc::corrupt: return "storage is corrupt or not a Roost store";
       case errc::busy: return "storage is locked by another user";
-      case errc::unsupported: return "storage format is newer than this program";
+      case errc::unsupported:
+        return "storage format is newer than this program, or the operation is not supported";
       case errc::overloaded: return "storage is overloaded";
       case errc::cancelled: return "storage operation cancelled";
       case errc::internal: return "internal storage error";
       case errc::stale_cursor: return "cursor too old: resync";
+      case errc::conflict: return "setting was changed since the version named: read it again";
     }
     return "unknown storage error";
   }

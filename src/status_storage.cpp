@@ -226,4 +226,50 @@ void status_storage::get_changes(changes_request request, changes_callback done)
                  std::move(done));
 }
 
+void validate_setting_key(const std::string& key) {
+  if (key.empty()) throw invalid_request("setting key must not be empty");
+  if (key.size() > max_setting_key_size)
+    throw invalid_request("setting key must not be longer than " +
+                          std::to_string(max_setting_key_size) + " bytes");
+  for (const char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                    c == '-';
+    if (!ok)
+      throw invalid_request(
+          "setting key may hold only lower-case ASCII letters, digits, '.', '_' and '-'");
+  }
+}
+
+void validate_put_setting(const put_setting_request& request) {
+  validate_setting_key(request.key);
+  if (!request.value) return;
+  if (request.value->size() > max_setting_value_size)
+    throw invalid_request("setting value must not be larger than " +
+                          std::to_string(max_setting_value_size) + " bytes");
+  if (!is_valid_utf8(*request.value)) throw invalid_request("setting value is not valid UTF-8");
+}
+
+// Settings do not belong to a timeline, so neither operation notifies change listeners.
+void status_storage::get_setting(std::string key, setting_callback done) {
+  validate_setting_key(key);
+  do_get_setting(std::move(key), std::move(done));
+}
+
+void status_storage::put_setting(put_setting_request request, revision_callback done) {
+  validate_put_setting(request);
+  do_put_setting(std::move(request), std::move(done));
+}
+
+void status_storage::do_get_setting(std::string key, setting_callback done) {
+  done(storage_error(errc::unsupported, "this storage keeps no settings (get_setting \"" + key +
+                                            "\")"),
+       {});
+}
+
+void status_storage::do_put_setting(put_setting_request request, revision_callback done) {
+  done(storage_error(errc::unsupported, "this storage keeps no settings (put_setting \"" +
+                                            request.key + "\")"),
+       0);
+}
+
 }  // namespace roost

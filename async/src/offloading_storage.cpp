@@ -280,4 +280,18 @@ void offloading_storage::do_get_changes(prepared_changes request, changes_callba
                       });
 }
 
+void offloading_storage::do_get_setting(std::string key, setting_callback done) {
+  submit<setting>(kind::read, std::move(done),
+                  [this, key = std::move(key)](setting_callback cb) mutable {
+                    storage_wrapper::do_get_setting(std::move(key), std::move(cb));
+                  });
+}
+
+void offloading_storage::do_put_setting(put_setting_request request, revision_callback done) {
+  submit<std::uint64_t>(kind::write, std::move(done),
+                        [this, request = std::move(request)](revision_callback cb) mutable {
+                          storage_wrapper::do_put_setting(std::move(request), std::move(cb));
+                        });
+}
+
 }  // namespace roost

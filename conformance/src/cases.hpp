@@ -12,6 +12,8 @@ struct contract_case {
   const char* name;
   void (*run)(storage_suite& suite);
   bool needs_truncation = false;
+  /// Which backends the case is for, by capabilities::settings.
+  enum class settings_use { any, with_settings, without_settings } settings = settings_use::any;
 };
 
 std::vector<contract_case> put_cases();
@@ -23,6 +25,7 @@ std::vector<contract_case> timeline_cases();
 std::vector<contract_case> caller_error_cases();
 std::vector<contract_case> truncation_cases();
 std::vector<contract_case> change_cases();
+std::vector<contract_case> settings_cases();
 
 /// A driver over a fresh storage; truncation off unless limits say otherwise.
 inline driver open(storage_suite& suite, storage_limits limits = {.soft_max = 0}) {

@@ -124,6 +124,38 @@ storage_error driver::changes_error(const std::string& timeline, std::uint64_t s
   return error;
 }
 
+setting driver::get_setting(const std::string& key) {
+  return run<setting>("get_setting", [&](auto cb) { storage_->get_setting(key, cb); });
+}
+
+std::uint64_t driver::put_setting(const std::string& key, std::optional<std::string> value,
+                                  std::uint64_t expected_version) {
+  return run<std::uint64_t>("put_setting", [&](auto cb) {
+    storage_->put_setting(
+        {.key = key, .value = std::move(value), .expected_version = expected_version}, cb);
+  });
+}
+
+storage_error driver::put_setting_error(const std::string& key, std::optional<std::string> value,
+                                        std::uint64_t expected_version) {
+  auto [error, version] = run_any<std::uint64_t>("put_setting", [&](auto cb) {
+    storage_->put_setting(
+        {.key = key, .value = std::move(value), .expected_version = expected_version}, cb);
+  });
+  INFO("put_setting(\"" << key << "\", expected " << expected_version << ") answered version "
+                         << version);
+  REQUIRE(error);
+  return error;
+}
+
+storage_error driver::get_setting_error(const std::string& key) {
+  auto [error, found] =
+      run_any<setting>("get_setting", [&](auto cb) { storage_->get_setting(key, cb); });
+  INFO("get_setting(\"" << key << "\") answered version " << found.version);
+  REQUIRE(error);
+  return error;
+}
+
 void driver::expect_rejected(const std::function<void(rejected_callback)>& start) {
   rejected_callback callback{std::make_shared<std::atomic<int>>(0)};
   REQUIRE_THROWS_AS(start(callback), std::invalid_argument);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,17 @@ public:
   /// get_changes that must fail; returns its error (requires exactly one callback).
   storage_error changes_error(const std::string& timeline, std::uint64_t since,
                               std::size_t limit = 0);
+
+  /// get_setting; requires success.
+  setting get_setting(const std::string& key);
+  /// put_setting; requires success and returns the new version.
+  std::uint64_t put_setting(const std::string& key, std::optional<std::string> value,
+                            std::uint64_t expected_version);
+  /// put_setting that must fail; returns its error.
+  storage_error put_setting_error(const std::string& key, std::optional<std::string> value,
+                                  std::uint64_t expected_version);
+  /// get_setting that must fail; returns its error.
+  storage_error get_setting_error(const std::string& key);
 
   /// A callback for an operation that must be rejected: it counts if it ever runs.
   struct rejected_callback {

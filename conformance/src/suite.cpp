@@ -16,11 +16,14 @@ void run_contract_cases(storage_suite& suite) {
   std::vector<contract_case> cases;
   for (auto&& list : {put_cases(), get_cases(), order_cases(), ack_cases(),
                       delete_count_contains_cases(), timeline_cases(), caller_error_cases(),
-                      truncation_cases(), change_cases()})
+                      truncation_cases(), change_cases(), settings_cases()})
     cases.insert(cases.end(), list.begin(), list.end());
   const bool truncation = suite.caps().truncation;
+  const bool settings = suite.caps().settings;
   for (const auto& c : cases) {
     if (c.needs_truncation && !truncation) continue;
+    if (c.settings == contract_case::settings_use::with_settings && !settings) continue;
+    if (c.settings == contract_case::settings_use::without_settings && settings) continue;
     DYNAMIC_SECTION(c.name) { c.run(suite); }
   }
 }

@@ -39,5 +39,10 @@ std::vector<std::string> timeline_names(status_storage& s);
 std::uint64_t get_revision(status_storage& s, std::string timeline);
 /// get_changes; a stale cursor throws storage_failure with code errc::stale_cursor.
 change_page get_changes(status_storage& s, changes_request request);
+/// get_setting; a backend without settings throws storage_failure with errc::unsupported.
+setting get_setting(status_storage& s, std::string key);
+/// put_setting; returns the new version. A stale expected_version throws storage_failure
+/// with code errc::conflict.
+std::uint64_t put_setting(status_storage& s, put_setting_request request);
 
 }  // namespace roost::blocking

@@ -36,8 +36,8 @@ struct setting {
 struct put_setting_request {
   /// 1 to max_setting_key_size bytes of ASCII lower-case letters, digits, '.', '_', '-'.
   std::string key;
-  /// The new value, valid UTF-8 of at most max_setting_value_size bytes; none removes
-  /// the setting.
+  /// The new value, valid UTF-8 of at most max_setting_value_size bytes (NUL bytes are
+  /// valid UTF-8 and allowed), kept and returned byte for byte; none removes the setting.
   std::optional<std::string> value;
   /// The version the write is based on (0: the setting is absent and never written, or
   /// the version get_setting last returned). A different current version fails the write

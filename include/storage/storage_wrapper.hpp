@@ -51,6 +51,12 @@ protected:
   void do_get_changes(prepared_changes request, changes_callback done) override {
     inner_.do_get_changes(std::move(request), std::move(done));
   }
+  void do_get_setting(std::string key, setting_callback done) override {
+    inner_.do_get_setting(std::move(key), std::move(done));
+  }
+  void do_put_setting(put_setting_request request, revision_callback done) override {
+    inner_.do_put_setting(std::move(request), std::move(done));
+  }
 
 private:
   status_storage& inner_;

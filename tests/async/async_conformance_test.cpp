@@ -97,6 +97,12 @@ protected:
   void do_get_changes(roost::prepared_changes r, roost::changes_callback done) override {
     storage_wrapper::do_get_changes(std::move(r), wrap(std::move(done)));
   }
+  void do_get_setting(std::string k, roost::setting_callback done) override {
+    storage_wrapper::do_get_setting(std::move(k), wrap(std::move(done)));
+  }
+  void do_put_setting(roost::put_setting_request r, roost::revision_callback done) override {
+    storage_wrapper::do_put_setting(std::move(r), wrap(std::move(done)));
+  }
 
 private:
   template <typename Result>

@@ -282,3 +282,64 @@ TEST_CASE("deferred: the operation starts when launched") {
   io.run();
   CHECK(added == 1);
 }
+
+TEST_CASE("settings through async_storage: callback, use_future, use_awaitable") {
+  memory_storage memory;
+  SECTION("use_future, and a conflict as system_error with its message in error_out") {
+    io_threads io(2);
+    async_storage api(io.executor(), memory);
+    CHECK(api.async_get_setting("k", net::use_future).get().version == 0);
+    const auto v = api.async_put_setting({.key = "k", .value = "v"}, net::use_future).get();
+    CHECK(v > 0);
+    const auto s = api.async_get_setting("k", net::use_future).get();
+    CHECK(s.value == std::optional<std::string>("v"));
+    CHECK(s.version == v);
+    storage_error detail;
+    auto stale = api.async_put_setting({.key = "k", .value = "x"}, detail, net::use_future);
+    try {
+      stale.get();
+      FAIL("no exception");
+    } catch (const boost::system::system_error& e) {
+      CHECK(e.code() == errc::conflict);
+    }
+    CHECK(detail.code() == errc::conflict);
+    CHECK_FALSE(detail.message().empty());
+  }
+  SECTION("a callback runs on the executor, after the initiating call") {
+    net::io_context io;
+    async_storage api(io, memory);
+    bool ran = false;
+    api.async_put_setting({.key = "k", .value = "v"},
+                          [&](boost::system::error_code ec, std::uint64_t version) {
+                            CHECK_FALSE(ec);
+                            CHECK(version == 1);
+                            ran = true;
+                          });
+    CHECK_FALSE(ran);
+    io.run();
+    CHECK(ran);
+  }
+  SECTION("use_awaitable, and caller mistakes thrown inside the coroutine") {
+    net::io_context io;
+    async_storage api(io, memory);
+    std::vector<std::string> log;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          put_setting_request request{.key = "k", .value = "v"};
+          const auto v = co_await api.async_put_setting(std::move(request), net::use_awaitable);
+          const std::string key = "k";
+          const auto s = co_await api.async_get_setting(key, net::use_awaitable);
+          log.push_back(*s.value + " " + std::to_string(s.version == v));
+          const std::string bad = "Bad Key";
+          try {
+            co_await api.async_get_setting(bad, net::use_awaitable);
+          } catch (const invalid_request&) {
+            log.push_back("rejected");
+          }
+        },
+        net::detached);
+    io.run();
+    CHECK(log == std::vector<std::string>{"v 1", "rejected"});
+  }
+}

@@ -102,6 +102,10 @@ protected:
     pass();
     storage_wrapper::do_get_unacked_counts(std::move(t), std::move(done));
   }
+  void do_get_setting(std::string k, setting_callback done) override {
+    pass();
+    storage_wrapper::do_get_setting(std::move(k), std::move(done));
+  }
 
 private:
   void pass() {
@@ -135,6 +139,8 @@ protected:
   void do_timeline_names(names_callback done) override { done(error_, {}); }
   void do_get_revision(std::string, revision_callback done) override { done(error_, 0); }
   void do_get_changes(prepared_changes, changes_callback done) override { done(error_, {}); }
+  void do_get_setting(std::string, setting_callback done) override { done(error_, {}); }
+  void do_put_setting(put_setting_request, revision_callback done) override { done(error_, 0); }
 
 private:
   storage_error error_;
@@ -223,6 +229,16 @@ protected:
     changes_request request{.timeline = std::move(r.timeline), .since = r.since, .limit = r.limit};
     through<change_page>(std::move(done), [&](storage_error& out, auto handler) {
       api_.async_get_changes(std::move(request), out, std::move(handler));
+    });
+  }
+  void do_get_setting(std::string key, setting_callback done) override {
+    through<setting>(std::move(done), [&](storage_error& out, auto handler) {
+      api_.async_get_setting(std::move(key), out, std::move(handler));
+    });
+  }
+  void do_put_setting(put_setting_request r, revision_callback done) override {
+    through<std::uint64_t>(std::move(done), [&](storage_error& out, auto handler) {
+      api_.async_put_setting(std::move(r), out, std::move(handler));
     });
   }
 

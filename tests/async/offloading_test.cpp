@@ -36,6 +36,11 @@ protected:
     storage_wrapper::do_ack_statuses(std::move(r), std::move(done));
     --running;
   }
+  void do_put_setting(put_setting_request r, revision_callback done) override {
+    enter();
+    storage_wrapper::do_put_setting(std::move(r), std::move(done));
+    --running;
+  }
 
 private:
   void enter() {
@@ -207,6 +212,77 @@ TEST_CASE("writes run one at a time, in the order they were started") {
   // The last write won.
   auto page = blocking::get_statuses(storage, {.timeline = "home"});
   CHECK(page.at(0)["n"] == n - 1);
+}
+
+TEST_CASE("get_setting runs as a read, in parallel with other reads") {
+  memory_storage memory;
+  blocking::put_setting(memory, {.key = "k", .value = "v"});
+  gated_storage gate(memory);
+  event_signal done;
+  std::atomic<int> finished{0};
+  offloading_storage storage(gate, {.threads = 3});
+  for (int i = 0; i < 2; ++i)
+    storage.get_setting("k", [&](const storage_error& e, setting s) {
+      CHECK_FALSE(e);
+      CHECK(s.value == std::optional<std::string>("v"));
+      ++finished;
+      done.notify();
+    });
+  storage.get_statuses({.timeline = "home"}, [&](const storage_error&, std::vector<status>) {
+    ++finished;
+    done.notify();
+  });
+  gate.wait_for_blocked(3);  // only if both gets and the read are inside at once
+  gate.open();
+  done.wait_until([&] { return finished == 3; });
+}
+
+TEST_CASE("put_setting runs as a write: one at a time, in the order started") {
+  memory_storage memory;
+  write_probe probe(memory);
+  event_signal done;
+  offloading_storage storage(probe, {.threads = 4});
+  std::mutex m;
+  std::vector<std::uint64_t> versions;
+  int failures = 0;
+  constexpr int n = 200;
+  // Each write names the version the previous one creates: all succeed only when they
+  // run in the order they were started.
+  for (int i = 0; i < n; ++i) {
+    storage.put_setting(
+        {.key = "counter", .value = std::to_string(i), .expected_version = std::uint64_t(i)},
+        [&](const storage_error& e, std::uint64_t version) {
+          {
+            std::lock_guard lock(m);
+            if (e) ++failures;
+            versions.push_back(version);
+          }
+          done.notify();
+        });
+    if (i % 20 == 0)
+      storage.put_statuses({.timeline = "home", .mode = put_mode::upsert,
+                            .statuses = {make_status("s")}},
+                           [](const storage_error&, std::size_t) {});
+  }
+  done.wait_until([&] {
+    std::lock_guard lock(m);
+    return versions.size() == n;
+  });
+  CHECK(probe.most == 1);
+  std::lock_guard lock(m);
+  CHECK(failures == 0);
+  CHECK(std::is_sorted(versions.begin(), versions.end()));
+  const auto last = blocking::get_setting(storage, "counter");
+  CHECK(last.value == std::optional<std::string>(std::to_string(n - 1)));
+  CHECK(last.version == std::uint64_t(n));
+}
+
+TEST_CASE("a storage_wrapper forwards the settings hooks") {
+  memory_storage memory;
+  storage_wrapper wrapper(memory);
+  const auto v = blocking::put_setting(wrapper, {.key = "k", .value = "v"});
+  CHECK(blocking::get_setting(memory, "k").version == v);
+  CHECK(blocking::get_setting(wrapper, "k").value == std::optional<std::string>("v"));
 }
 
 TEST_CASE("destroying an offloading_storage cancels what waits and finishes what runs") {

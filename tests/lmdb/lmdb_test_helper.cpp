@@ -22,6 +22,9 @@
 //                          change, then "end <latest revision>".
 //   open DIR               try to open the store; print "ok <stale readers cleared by a
 //                          second check>", or "error <errc value> <message>".
+//   put-setting DIR KEY VALUE EXPECTED
+//                         put_setting KEY = VALUE ("-" removes it) based on version
+//                         EXPECTED; print "version <new version>" or "error <errc value>".
 #include <unistd.h>
 
 #include <iostream>
@@ -121,6 +124,10 @@ int main(int argc, char** argv) {
     if (args.size() == 2 && args[0] == "hold-writer") return hold_writer(args[1]);
     if (args.size() == 2 && args[0] == "reader-check") return reader_check(args[1]);
     if (args.size() == 2 && args[0] == "open") return open(args[1]);
+    if (args.size() == 5 && args[0] == "put-setting") {
+      lmdb_storage storage(options_for(args[1]));
+      return testing::put_setting(storage, args[2], args[3], std::stoull(args[4]));
+    }
     if (args.size() == 3 && args[0] == "feed") {
       lmdb_storage storage(options_for(args[1]));
       return testing::print_feed(storage, args[2]);

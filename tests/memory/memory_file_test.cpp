@@ -153,3 +153,54 @@ TEST_CASE("memory store rejects contradictory limits") {
   CHECK_THROWS_AS(memory_storage({.limits = {.soft_max = 10, .hard_max = 5}}), std::invalid_argument);
   CHECK_THROWS_AS(memory_storage({.limits = {.default_count = 0}}), std::invalid_argument);
 }
+
+TEST_CASE("memory store saved and loaded keeps its settings, removed ones with their version") {
+  testing::temp_dir dir;
+  memory_storage original;
+  fill(original);
+  const auto kept = blocking::put_setting(original, {.key = "auth.tokens",
+                                                     .value = std::string("caf\xc3\xa9\0x", 7)});
+  const auto v = blocking::put_setting(original, {.key = "gone", .value = "x"});
+  const auto removed =
+      blocking::put_setting(original, {.key = "gone", .value = std::nullopt, .expected_version = v});
+  original.save(dir / "store.json");
+
+  memory_storage loaded;
+  blocking::put_setting(loaded, {.key = "stray", .value = "replaced by load"});
+  loaded.load(dir / "store.json");
+  auto s = blocking::get_setting(loaded, "auth.tokens");
+  CHECK(s.value == std::optional<std::string>(std::string("caf\xc3\xa9\0x", 7)));
+  CHECK(s.version == kept);
+  s = blocking::get_setting(loaded, "gone");
+  CHECK_FALSE(s.value);
+  CHECK(s.version == removed);
+  CHECK(blocking::get_setting(loaded, "stray").version == 0);
+  // The next write continues from the saved version.
+  CHECK(blocking::put_setting(loaded, {.key = "gone", .value = "y", .expected_version = removed}) >
+        removed);
+  CHECK(everything(loaded, "home").size() == 2);
+}
+
+TEST_CASE("memory store file saved before settings existed loads with none") {
+  testing::temp_dir dir;
+  write_file(dir / "store.json",
+             R"({"format":"roost-memory","version":1,"timelines":[)"
+             R"({"name":"home","revision":4,"statuses":[{"id":"1"}]}]})");
+  memory_storage s;
+  s.load(dir / "store.json");
+  CHECK(everything(s, "home").size() == 1);
+  CHECK(blocking::get_setting(s, "auth.tokens").version == 0);
+  CHECK(blocking::put_setting(s, {.key = "auth.tokens", .value = "v"}) == 1);
+}
+
+TEST_CASE("memory store file with damaged settings is refused") {
+  const std::string head = R"({"format":"roost-memory","version":1,"timelines":[],"settings":)";
+  expect_load_fails(head + R"({}})", errc::corrupt);
+  expect_load_fails(head + R"([{"key":"Bad","value":"v","version":1}]})", errc::corrupt);
+  expect_load_fails(head + R"([{"key":"k","value":"v","version":0}]})", errc::corrupt);
+  expect_load_fails(head + R"([{"key":"k","value":5,"version":1}]})", errc::corrupt);
+  expect_load_fails(head + R"([{"key":"k","value":"v"}]})", errc::corrupt);
+  expect_load_fails(
+      head + R"([{"key":"k","value":"v","version":1},{"key":"k","value":null,"version":2}]})",
+      errc::corrupt);
+}

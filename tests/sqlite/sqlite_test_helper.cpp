@@ -10,6 +10,9 @@
 //   open DB               try to open the store; print "ok", or "error <errc> <message>".
 //   feed DB TIMELINE      print the timeline's change log, "<revision> <op> <id>" per
 //                         change, then "end <latest revision>".
+//   put-setting DB KEY VALUE EXPECTED
+//                         put_setting KEY = VALUE ("-" removes it) based on version
+//                         EXPECTED; print "version <new version>" or "error <errc value>".
 #include <iostream>
 #include <string>
 
@@ -75,6 +78,10 @@ int main(int argc, char** argv) {
     if (args.size() == 5 && args[0] == "put")
       return put(args[1], args[2], args[3], std::stoi(args[4]));
     if (args.size() == 2 && args[0] == "open") return open(args[1]);
+    if (args.size() == 5 && args[0] == "put-setting") {
+      sqlite_storage storage(options_for(args[1]));
+      return testing::put_setting(storage, args[2], args[3], std::stoull(args[4]));
+    }
     if (args.size() == 3 && args[0] == "feed") {
       sqlite_options options;
       options.path = args[1];

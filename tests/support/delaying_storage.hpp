@@ -93,6 +93,16 @@ protected:
       storage_wrapper::do_get_changes(std::move(r), std::move(done));
     });
   }
+  void do_get_setting(std::string k, setting_callback done) override {
+    later([this, k = std::move(k), done = std::move(done)]() mutable {
+      storage_wrapper::do_get_setting(std::move(k), std::move(done));
+    });
+  }
+  void do_put_setting(put_setting_request r, revision_callback done) override {
+    later([this, r = std::move(r), done = std::move(done)]() mutable {
+      storage_wrapper::do_put_setting(std::move(r), std::move(done));
+    });
+  }
 
 private:
   void later(std::function<void()> op) {

@@ -90,4 +90,17 @@ int print_feed(status_storage& storage, const std::string& timeline) {
   }
 }
 
+int put_setting(status_storage& storage, const std::string& key, const std::string& value,
+                std::uint64_t expected_version) {
+  put_setting_request request{.key = key, .value = std::nullopt,
+                              .expected_version = expected_version};
+  if (value != "-") request.value = value;
+  try {
+    report("version " + std::to_string(blocking::put_setting(storage, std::move(request))));
+  } catch (const storage_failure& e) {
+    report("error " + std::to_string(e.code().value()));
+  }
+  return 0;
+}
+
 }  // namespace roost::testing

@@ -39,4 +39,10 @@ int crash_loop(status_storage& storage, long first, const churn_shape& shape);
 /// reporting "error <message>".
 int print_feed(status_storage& storage, const std::string& timeline);
 
+/// Writes setting `key` ("-" as value removes it) based on `expected_version`; reports
+/// "version <new version>", or "error <errc value>" for a store failure (a conflict), and
+/// returns 0 either way.
+int put_setting(status_storage& storage, const std::string& key, const std::string& value,
+                std::uint64_t expected_version);
+
 }  // namespace roost::testing

@@ -269,6 +269,16 @@ protected:
       storage_wrapper::do_get_changes(std::move(r), std::move(done));
     });
   }
+  void do_get_setting(std::string k, setting_callback done) override {
+    keep([this, k = std::move(k), done = std::move(done)]() mutable {
+      storage_wrapper::do_get_setting(std::move(k), std::move(done));
+    });
+  }
+  void do_put_setting(put_setting_request r, revision_callback done) override {
+    keep([this, r = std::move(r), done = std::move(done)]() mutable {
+      storage_wrapper::do_put_setting(std::move(r), std::move(done));
+    });
+  }
 
 private:
   template <typename F>
@@ -452,6 +462,32 @@ public:
     return changes(std::move(request), &error_out, std::forward<Token>(token));
   }
 
+  /// status_storage::get_setting; completes with the setting (no value and version 0
+  /// when absent). A backend that keeps no settings completes with
+  /// roost::errc::unsupported.
+  template <detail::not_error_out Token = default_token>
+  auto async_get_setting(std::string key, Token&& token = default_token()) {
+    return read_setting(std::move(key), nullptr, std::forward<Token>(token));
+  }
+  template <typename Token = default_token>
+  auto async_get_setting(std::string key, storage_error& error_out,
+                         Token&& token = default_token()) {
+    return read_setting(std::move(key), &error_out, std::forward<Token>(token));
+  }
+
+  /// status_storage::put_setting; completes with the setting's new version, or with
+  /// roost::errc::conflict (nothing changed) when its version is not
+  /// request.expected_version.
+  template <detail::not_error_out Token = default_token>
+  auto async_put_setting(put_setting_request request, Token&& token = default_token()) {
+    return write_setting(std::move(request), nullptr, std::forward<Token>(token));
+  }
+  template <typename Token = default_token>
+  auto async_put_setting(put_setting_request request, storage_error& error_out,
+                         Token&& token = default_token()) {
+    return write_setting(std::move(request), &error_out, std::forward<Token>(token));
+  }
+
 private:
   template <typename Token>
   auto put(put_request request, storage_error* out, Token&& token) {
@@ -553,6 +589,25 @@ private:
         detail::stage<change_page>(
             *storage_,
             [&](status_storage& s, auto cb) { s.get_changes(std::move(request), std::move(cb)); }),
+        std::forward<Token>(token));
+  }
+
+  template <typename Token>
+  auto read_setting(std::string key, storage_error* out, Token&& token) {
+    return detail::run<setting>(
+        executor_, out,
+        detail::stage<setting>(
+            *storage_,
+            [&](status_storage& s, auto cb) { s.get_setting(std::move(key), std::move(cb)); }),
+        std::forward<Token>(token));
+  }
+  template <typename Token>
+  auto write_setting(put_setting_request request, storage_error* out, Token&& token) {
+    return detail::run<std::uint64_t>(
+        executor_, out,
+        detail::stage<std::uint64_t>(
+            *storage_,
+            [&](status_storage& s, auto cb) { s.put_setting(std::move(request), std::move(cb)); }),
         std::forward<Token>(token));
   }
 

@@ -8,8 +8,8 @@
 // the worker. Combine it with storage/asio.hpp to complete on an executor instead.
 //
 // Scheduling:
-//  - writes (put, ack, delete) run one at a time, in the order they were started;
-//  - reads (get, counts, contains, timeline_names, revision, changes) run in parallel with each
+//  - writes (put, ack, delete, put_setting) run one at a time, in the order they were started;
+//  - reads (get, counts, contains, timeline_names, revision, changes, get_setting) run in parallel with each
 //    other and with the write in progress, which the bundled backends allow (a read sees
 //    the store before or after a concurrent write, never half of it);
 //  - otherwise the oldest waiting operation runs first. Operations that do not wait for
@@ -72,6 +72,8 @@ protected:
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
   void do_get_changes(prepared_changes request, changes_callback done) override;
+  void do_get_setting(std::string key, setting_callback done) override;
+  void do_put_setting(put_setting_request request, revision_callback done) override;
 
 private:
   class pool;

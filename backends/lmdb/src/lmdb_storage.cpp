@@ -8,6 +8,8 @@
 #include "lmdb_environment.hpp"
 #include "page_walk.hpp"
 #include "record_check.hpp"
+#include "records.hpp"
+#include "table_access.hpp"
 #include "timeline_reader.hpp"
 #include "timeline_writer.hpp"
 
@@ -162,6 +164,48 @@ void lmdb_storage::do_get_changes(prepared_changes request, changes_callback don
                               "; read the timeline afresh");
   if (error) answer.page = {};
   done(error, std::move(answer.page));
+}
+
+void lmdb_storage::do_get_setting(std::string key, setting_callback done) {
+  setting found;
+  storage_error error = env_->read([&](MDB_txn* txn) {
+    found = {};
+    if (env_->tables().settings == 0) return;  // an older store opened read-only
+    const auto value = detail::get_value(txn, env_->tables().settings, key);
+    if (!value) return;
+    const auto record = detail::lmdb_format::decode_setting_record(*value);
+    if (record.present) found.value = std::string(record.value);
+    found.version = record.version;
+  });
+  if (error) found = {};
+  done(error, std::move(found));
+}
+
+void lmdb_storage::do_put_setting(put_setting_request request, revision_callback done) {
+  if (options_.read_only) return done(read_only_error(*env_), 0);
+  std::uint64_t current = 0;
+  bool written = false;
+  storage_error error = env_->write([&](MDB_txn* txn) {
+    const MDB_dbi table = env_->tables().settings;
+    current = 0;
+    written = false;
+    if (const auto value = detail::get_value(txn, table, request.key))
+      current = detail::lmdb_format::decode_setting_record(*value).version;
+    if (current != request.expected_version) return false;  // nothing to commit
+    detail::put_value(
+        txn, table, request.key,
+        detail::lmdb_format::encode_setting_record(current + 1,
+                                                   request.value ? &*request.value : nullptr));
+    written = true;
+    return true;
+  });
+  if (!error && !written)
+    error = storage_error(make_error_code(errc::conflict),
+                          env_->context() + ": put_setting \"" + request.key +
+                              "\": the setting is at version " + std::to_string(current) +
+                              ", not " + std::to_string(request.expected_version) +
+                              "; nothing was changed");
+  done(error, error ? 0 : current + 1);
 }
 
 std::unique_ptr<status_storage> make_lmdb_storage(lmdb_options options) {

@@ -9,6 +9,8 @@
 #include "lmdb_errors.hpp"
 #include "records.hpp"
 #include "storage/order_key.hpp"
+#include "storage/settings.hpp"
+#include "storage/utf8.hpp"
 #include "table_access.hpp"
 
 namespace roost::detail {
@@ -61,6 +63,7 @@ public:
     counts();
     sizes();
     changes();
+    settings();
   }
 
 private:
@@ -276,6 +279,34 @@ private:
       if (revision != timelines_.at(n).revision)
         r_.add(timeline_label(n) + ": the change log ends at revision " + std::to_string(revision) +
                ", the timeline is at " + std::to_string(timelines_.at(n).revision));
+  }
+
+  // Each setting record decodes under a valid key, with a positive version and a value
+  // a put_setting could have written. A store without the table has no settings.
+  void settings() {
+    if (t_.settings == 0) return;
+    table_cursor cursor(txn_, t_.settings);
+    for (bool more = cursor.first(); more; more = cursor.next()) {
+      const std::string key(cursor.key());
+      const std::string where = "setting " + json_quoted(key);
+      try {
+        validate_setting_key(key);
+      } catch (const invalid_request& e) {
+        r_.add(where + ": not a valid key (" + e.what() + ")");
+      }
+      fmt::setting_record_view v;
+      try {
+        v = fmt::decode_setting_record(cursor.value());
+      } catch (const corrupt_record& e) {
+        r_.add(where + ": " + e.what());
+        continue;
+      }
+      if (v.version == 0) r_.add(where + ": version 0 is not a written version");
+      if (v.value.size() > max_setting_value_size)
+        r_.add(where + ": the value is larger than " + std::to_string(max_setting_value_size) +
+               " bytes");
+      if (!is_valid_utf8(v.value)) r_.add(where + ": the value is not valid UTF-8");
+    }
   }
 
   MDB_txn* txn_;

@@ -11,6 +11,7 @@
 //   changes    keys of known timelines; per timeline consecutive revisions ending at its
 //              revision; each record decodes; a by-reference entry names a status whose
 //              record carries that revision
+//   settings   each record decodes under a valid key, version > 0, value UTF-8 in size
 //
 // REQUIRES: the pages were walked first (page_walk.hpp, without problems): this reads
 // through LMDB, which trusts its pages. Throws lmdb::error for engine failures; what it

@@ -149,4 +149,26 @@ change_record_view decode_change_record(std::string_view value) {
   return r;
 }
 
+std::string encode_setting_record(std::uint64_t version, const std::string* value) {
+  std::string out;
+  out.reserve(9 + (value ? value->size() : 0));
+  append_u64(out, version);
+  out += value ? '\x01' : '\x00';
+  if (value) out += *value;
+  return out;
+}
+
+setting_record_view decode_setting_record(std::string_view value) {
+  reader r(value, "a setting record");
+  setting_record_view v;
+  v.version = r.u64();
+  const auto present = r.u8();
+  if (present > 1) throw corrupt_record("a setting record has an invalid presence byte");
+  v.present = present == 1;
+  v.value = r.rest();
+  if (!v.present && !v.value.empty())
+    throw corrupt_record("a removed setting's record holds a value");
+  return v;
+}
+
 }  // namespace roost::detail::lmdb_format

@@ -74,4 +74,17 @@ std::string encode_change_record(std::uint8_t op, std::string_view id, std::stri
 /// Throws corrupt_record also for an op that is not a change_op.
 change_record_view decode_change_record(std::string_view value);
 
+/// A setting in the `settings` table (its key is the setting's key).
+struct setting_record_view {
+  std::uint64_t version = 0;
+  bool present = false;    ///< false for a removed setting, kept for its version
+  std::string_view value;  ///< empty when !present
+};
+
+/// Layout: [version u64][present u8: 0 or 1][value ...].
+std::string encode_setting_record(std::uint64_t version, const std::string* value);
+/// Throws corrupt_record also for a presence byte other than 0 or 1, or a removed
+/// setting with a value.
+setting_record_view decode_setting_record(std::string_view value);
+
 }  // namespace roost::detail::lmdb_format

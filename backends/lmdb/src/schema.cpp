@@ -89,6 +89,10 @@ std::optional<lmdb_tables> open_existing(MDB_txn* txn, MDB_dbi meta, bool may_up
                                "is a damaged Roost store (format version 1 with a change log)");
     t.changes = *open_table(txn, "changes", true);
   }
+  if (const auto settings = open_table(txn, "settings", may_upgrade && !read_only))
+    t.settings = *settings;
+  else if (!read_only)
+    return std::nullopt;  // created under the writer lock
   if (v < fmt::format_version && may_upgrade) {
     // 2 -> 3 changes no record: version 2's log entries all carry their text, and its
     // status records have no change revision, which reads as "logged with its text".
@@ -108,6 +112,7 @@ lmdb_tables create_store(MDB_txn* txn) {
   t.order = *open_table(txn, "order", true);
   t.counts = *open_table(txn, "counts", true);
   t.changes = *open_table(txn, "changes", true);
+  t.settings = *open_table(txn, "settings", true);
   std::string version;
   fmt::append_u32(version, fmt::format_version);
   put_value(txn, t.meta, meta_format_key, version);
@@ -134,7 +139,7 @@ lmdb_tables open_tables(MDB_env* env, bool read_only) {
         txn.commit();  // a committed transaction hands its table handles to the environment
         return *t;
       }
-      // An older version: upgraded below.
+      // An older version, or no settings table: upgraded below.
     } else if (!environment_is_empty(txn.get())) {
       not_a_roost_store();
     } else if (read_only) {

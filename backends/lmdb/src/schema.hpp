@@ -6,6 +6,7 @@
 // order      (timeline, order key) -> (level, statuses key) in timeline order
 // counts     (timeline, level) -> number of unacked statuses at that level
 // changes    (timeline, revision) -> change record (op, id, status JSON or acked_at)
+// settings   setting key -> setting record (version, value or none), optional
 #pragma once
 
 #include <lmdb.h>
@@ -20,10 +21,14 @@ struct lmdb_tables {
   MDB_dbi order = 0;
   MDB_dbi counts = 0;
   MDB_dbi changes = 0;  ///< since format version 2
+  /// The store-wide settings; 0 when the store has none (an older store opened
+  /// read-only). Not tied to a format version: created by the first writable open of a
+  /// program that knows settings, and ignored by programs that do not.
+  MDB_dbi settings = 0;
 };
 
 /// How many named tables the environment must allow (mdb_env_set_maxdbs).
-constexpr unsigned table_count = 6;
+constexpr unsigned table_count = 7;
 
 /// Meta table keys.
 constexpr const char* meta_format_key = "format_version";
@@ -37,8 +42,11 @@ constexpr const char* meta_next_timeline_key = "next_timeline";
 /// Throws lmdb_backend_error (errc::corrupt) for an environment holding other data or a
 /// damaged store, (errc::unsupported) for a newer format version, and lmdb::error for
 /// engine failures; a store refused is left unchanged.
+/// A store without a `settings` table gets an empty one (also in a write transaction
+/// under the writer lock), without a new format version.
 /// With `read_only`, nothing is ever written: an empty environment or one of format
-/// version 1 is refused instead, and version 2 is read as it is.
+/// version 1 is refused instead, version 2 is read as it is, and a missing `settings`
+/// table leaves tables.settings 0.
 /// REQUIRES: no other transaction of the process is open on `env`.
 lmdb_tables open_tables(MDB_env* env, bool read_only);
 

@@ -1,8 +1,11 @@
 // save() and load() of memory_storage.
 //
 // File format: {"format": "roost-memory", "version": 1, "timelines": [
-//   {"name": "...", "revision": N, "statuses": [ {...}, ... ]}, ... ]}
-// with statuses newest first. Saving copies each stored JSON text straight into the
+//   {"name": "...", "revision": N, "statuses": [ {...}, ... ]}, ... ],
+//  "settings": [ {"key": "...", "value": "..." or null, "version": N}, ... ]}
+// with statuses newest first. "settings" is optional (files saved before settings existed
+// have none) and older programs ignore it, so it did not need a new format version; a
+// removed setting is kept with a null value so that its version survives. Saving copies each stored JSON text straight into the
 // file; loading validates every status exactly as put_statuses does, because the file
 // is input from outside like any other.
 #include <cerrno>
@@ -90,6 +93,15 @@ void memory_storage::save(const std::filesystem::path& path) const {
       });
       out += "]}";
     }
+    out += "],\"settings\":[";
+    bool first_setting = true;
+    for (const auto& [key, value] : state_->settings) {
+      if (!first_setting) out += ',';
+      first_setting = false;
+      out += "{\"key\":" + nlohmann::json(key).dump() + ",\"value\":" +
+             (value.value ? nlohmann::json(*value.value).dump() : std::string("null")) +
+             ",\"version\":" + std::to_string(value.version) + "}";
+    }
     out += "]}\n";
   }
   auto temporary = path;
@@ -108,6 +120,7 @@ void memory_storage::load(const std::filesystem::path& path) {
   // Everything is built aside and swapped in at the end; on any error the store is
   // emptied, so a damaged file never leaves a half-loaded store behind.
   decltype(state_->timelines) loaded;
+  decltype(state_->settings) loaded_settings;
   try {
     // A status sits four levels down: the file's object, "timelines", a timeline, "statuses".
     nlohmann::json doc;
@@ -150,17 +163,44 @@ void memory_storage::load(const std::filesystem::path& path) {
       const auto revision = t.value("revision", std::uint64_t{0});
       tl.restart_log_at(std::max<std::uint64_t>(revision, 1));
     }
+    if (doc.contains("settings")) {
+      const auto& settings = doc["settings"];
+      if (!settings.is_array()) fail(errc::corrupt, path, "\"settings\" must be an array");
+      for (const auto& e : settings) {
+        if (!e.is_object() || !e.contains("key") || !e["key"].is_string() ||
+            !e.contains("version") || !e["version"].is_number_unsigned() ||
+            e["version"].get<std::uint64_t>() == 0 ||
+            !(e.value("value", nlohmann::json()).is_null() || e["value"].is_string()))
+          fail(errc::corrupt, path,
+               "a setting entry needs a string \"key\", a string or null \"value\" and a "
+               "positive \"version\"");
+        put_setting_request r{e["key"].get<std::string>(), std::nullopt, 0};
+        if (e.contains("value") && e["value"].is_string()) r.value = e["value"].get<std::string>();
+        try {
+          validate_put_setting(r);
+        } catch (const invalid_request& x) {
+          fail(errc::corrupt, path, "setting \"" + r.key + "\": " + x.what());
+        }
+        if (!loaded_settings.try_emplace(r.key, setting{std::move(r.value),
+                                                        e["version"].get<std::uint64_t>()})
+                 .second)
+          fail(errc::corrupt, path, "setting \"" + r.key + "\" appears twice");
+      }
+    }
   } catch (const nlohmann::json::exception& e) {
     std::unique_lock lock(state_->mutex);
     state_->timelines.clear();
+    state_->settings.clear();
     fail(errc::corrupt, path, "not a valid store file: " + json_exception_text(e));
   } catch (...) {
     std::unique_lock lock(state_->mutex);
     state_->timelines.clear();
+    state_->settings.clear();
     throw;
   }
   std::unique_lock lock(state_->mutex);
   state_->timelines = std::move(loaded);
+  state_->settings = std::move(loaded_settings);
 }
 
 }  // namespace roost

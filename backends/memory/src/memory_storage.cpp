@@ -148,6 +148,37 @@ void memory_storage::do_get_changes(prepared_changes request, changes_callback d
        {});
 }
 
+void memory_storage::do_get_setting(std::string key, setting_callback done) {
+  setting found;
+  {
+    std::shared_lock lock(state_->mutex);
+    if (const auto it = state_->settings.find(key); it != state_->settings.end())
+      found = it->second;
+  }
+  done({}, std::move(found));
+}
+
+void memory_storage::do_put_setting(put_setting_request request, revision_callback done) {
+  std::uint64_t current = 0;
+  std::uint64_t written = 0;
+  {
+    std::unique_lock lock(state_->mutex);
+    auto it = state_->settings.find(request.key);
+    current = it == state_->settings.end() ? 0 : it->second.version;
+    if (current == request.expected_version) {
+      if (it == state_->settings.end()) it = state_->settings.try_emplace(request.key).first;
+      written = current + 1;
+      it->second = {std::move(request.value), written};
+    }
+  }
+  if (written == 0)
+    return done(storage_error(errc::conflict, "setting \"" + request.key + "\" is at version " +
+                                                  std::to_string(current) + ", not " +
+                                                  std::to_string(request.expected_version)),
+                0);
+  done({}, written);
+}
+
 std::unique_ptr<status_storage> make_memory_storage(memory_options options) {
   return std::make_unique<memory_storage>(std::move(options));
 }

@@ -52,4 +52,19 @@ std::vector<std::string> timeline_names(session& s);
 /// The timeline's revision; 0 for an unknown timeline.
 std::uint64_t get_revision(session& s, const std::string& timeline);
 
+// Settings (settings.cpp).
+
+/// The setting `key`; absent at version 0 when the store has no settings table yet.
+setting get_setting(session& s, const std::string& key);
+
+/// What put_setting found: the version it wrote, or on a conflict the current one.
+struct setting_write {
+  bool written = false;
+  std::uint64_t version = 0;
+};
+
+/// put_setting in one IMMEDIATE transaction: compares the current version with
+/// request.expected_version and writes only when they are equal.
+setting_write put_setting(session& s, const put_setting_request& request);
+
 }  // namespace roost::sqlite

@@ -94,6 +94,16 @@ void migrate(connection& db, const sqlite_options& options) {
   tx.commit();
 }
 
+// The settings table, created in its own IMMEDIATE transaction unless it exists (another
+// process may create it meanwhile: IF NOT EXISTS).
+void ensure_settings(connection& db) {
+  if (db.query_int(sql::settings_table_exists) != 0) return;
+  transaction_statements statements(db);
+  transaction tx(statements, transaction::mode::immediate);
+  db.exec(sql::create_settings);
+  tx.commit();
+}
+
 bool is_read_only_failure(const sqlite_error& e) {
   const int primary = e.code() & 0xFF;
   return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
@@ -173,6 +183,7 @@ void ensure_schema(connection& db, const sqlite_options& options) {
   }
   if (before.version < sqlite_storage::schema_version) migrate(db, options);
   check_tables(db, options);
+  ensure_settings(db);
 }
 
 }  // namespace roost::sqlite

@@ -15,13 +15,15 @@ namespace roost::sqlite {
 /// creates the schema in an empty file (with incremental auto-vacuum and WAL), migrates
 /// an older store, and accepts a current one. Migrations run in one IMMEDIATE transaction
 /// that re-reads the version under the lock, so two processes opening a new file at once
-/// create the schema exactly once.
+/// create the schema exactly once. Also creates the settings table when it is missing
+/// (sql::create_settings), whatever the store's version.
 /// Throws storage_failure naming options.path for a file that is not a Roost store or is
 /// damaged (errc::corrupt), a newer schema (errc::unsupported) or a read-only file
 /// (errc::io_error); throws sqlite_error for other engine failures.
 void ensure_schema(connection& db, const sqlite_options& options);
 
-/// For a read-only open: accepts a Roost store of sqlite_storage::schema_version and
+/// For a read-only open (which never creates the settings table: a store without it reads
+/// as one without settings): accepts a Roost store of sqlite_storage::schema_version and
 /// refuses, without writing anything, an empty file or one with no schema (errc::corrupt),
 /// another application's database or a damaged one (errc::corrupt), an older schema that
 /// would need a migration or a newer one (errc::unsupported), and a write-ahead log this

@@ -3,6 +3,8 @@
 // Not thread-safe; the session pool gives each session to one thread at a time.
 #pragma once
 
+#include <memory>
+
 #include "connection.hpp"
 #include "statement.hpp"
 #include "storage/sqlite_storage.hpp"
@@ -76,6 +78,11 @@ public:
   statement materialize_by_id;
   statement materialize_from_key;
   statement materialize_after;
+
+  // Settings: prepared at first use, because a store opened read-only may have no
+  // settings table (it was written by a program that did not know settings).
+  std::unique_ptr<statement> find_setting;
+  std::unique_ptr<statement> write_setting;
 };
 
 }  // namespace roost::sqlite

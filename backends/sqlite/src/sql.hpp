@@ -94,6 +94,27 @@ ALTER TABLE statuses ADD COLUMN change_rev INTEGER;
 static_assert(migrations.back().to == static_cast<int>(migrations.size()),
               "migrations must be numbered 1, 2, ... without gaps");
 
+/// The store-wide settings (settings.hpp). Not a migration: a store of any schema version
+/// gets the table when a program that knows settings first opens it for writing, and
+/// programs that do not know settings ignore it, so the schema version stays as it was
+/// and older programs keep opening the store. A removal keeps the row with value NULL,
+/// so that the key's version keeps growing.
+inline constexpr std::string_view create_settings = R"sql(
+CREATE TABLE IF NOT EXISTS settings (
+  key     TEXT    PRIMARY KEY NOT NULL,
+  value   TEXT,
+  version INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+inline constexpr std::string_view settings_table_exists =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'settings'";
+inline constexpr std::string_view find_setting =
+    "SELECT value, version FROM settings WHERE key = ?1";
+/// ?2 NULL (unbound) removes the value and keeps the version.
+inline constexpr std::string_view write_setting =
+    "INSERT INTO settings (key, value, version) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version";
+
 // Bounds of the order-key ranges (see the top of this file).
 inline constexpr std::string_view key_floor("\x00", 1);
 inline constexpr std::string_view acked_floor("\x01", 1);

@@ -217,6 +217,26 @@ void sqlite_storage::do_get_changes(prepared_changes request, changes_callback d
   done(error, std::move(answer.page));
 }
 
+void sqlite_storage::do_get_setting(std::string key, setting_callback done) {
+  setting found;
+  const auto error = impl_->run("get_setting", false, found,
+                                [&](session& s) { return sqlite::get_setting(s, key); });
+  if (error) found = {};
+  done(error, std::move(found));
+}
+
+void sqlite_storage::do_put_setting(put_setting_request request, revision_callback done) {
+  sqlite::setting_write outcome;
+  auto error = impl_->run("put_setting", true, outcome,
+                          [&](session& s) { return sqlite::put_setting(s, request); });
+  if (!error && !outcome.written)
+    error = impl_->failure(errc::conflict, "put_setting",
+                           "setting \"" + request.key + "\" is at version " +
+                               std::to_string(outcome.version) + ", not " +
+                               std::to_string(request.expected_version) + "; nothing was changed");
+  done(error, error ? 0 : outcome.version);
+}
+
 std::unique_ptr<status_storage> make_sqlite_storage(sqlite_options options) {
   return std::make_unique<sqlite_storage>(std::move(options));
 }

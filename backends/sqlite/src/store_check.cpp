@@ -5,8 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "sql.hpp"
 #include "sqlite_error.hpp"
 #include "statement.hpp"
+#include "storage/settings.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost::sqlite {
 namespace {
@@ -28,6 +31,7 @@ public:
     step("unacked counts", [&] { counts(); });
     step("documents", [&] { documents(); });
     step("change log", [&] { changes(); });
+    step("settings", [&] { settings(); });
   }
 
 private:
@@ -162,6 +166,28 @@ private:
                  json_quoted(q.column_blob(2)) +
                  ", which is gone or was changed since without the log keeping its text");
         });
+  }
+
+  // A store without the table (written before settings existed) has none: that is sound.
+  void settings() {
+    if (db_.query_int(sql::settings_table_exists) == 0) return;
+    each("SELECT key, value, version, typeof(value) FROM settings", [&](statement::active& q) {
+      const std::string key(q.column_text(0));
+      const auto label = "setting " + json_quoted(key);
+      try {
+        validate_setting_key(key);
+      } catch (const invalid_request& e) {
+        r_.add(label + ": not a valid key (" + e.what() + ")");
+      }
+      if (q.column_int64(2) <= 0)
+        r_.add(label + ": version " + std::to_string(q.column_int64(2)) + " is not positive");
+      if (q.column_is_null(1)) return;
+      const auto value = q.column_text(1);
+      if (value.size() > max_setting_value_size)
+        r_.add(label + ": the value is larger than " + std::to_string(max_setting_value_size) +
+               " bytes");
+      if (!is_valid_utf8(value)) r_.add(label + ": the value is not valid UTF-8");
+    });
   }
 
   connection& db_;

@@ -19,6 +19,12 @@
 // against writers in other processes. The only moment a reader waits is while this
 // process enlarges the memory map, which needs every transaction of the process closed.
 //
+// Settings (settings.hpp) are kept in the environment's `settings` table, which the first
+// writable open by a program that knows settings adds to an older store (no new format
+// version: older programs ignore it). A store opened read-only without that table has no
+// settings until it is opened again. Each get_setting reads the newest committed
+// snapshot, so it sees what other processes committed.
+//
 // Processes: several processes (and several lmdb_storage objects in one process) may
 // open the same directory; each sees the others' committed writes. Objects in one
 // process share a single LMDB environment, because LMDB forbids opening one environment
@@ -141,6 +147,8 @@ protected:
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
   void do_get_changes(prepared_changes request, changes_callback done) override;
+  void do_get_setting(std::string key, setting_callback done) override;
+  void do_put_setting(put_setting_request request, revision_callback done) override;
 
 private:
   lmdb_options options_;

@@ -11,6 +11,10 @@
 // whose cursor is that revision follows on, any older cursor gets errc::stale_cursor and
 // must resync.
 //
+// Settings (settings.hpp) live in memory beside the timelines and go into the file with
+// save(), removed ones with their version, so that versions keep growing after load().
+// "Durable" for put_setting means what it means for every write here: until save().
+//
 // Thread safety: all operations, save() and load() may be called concurrently from any
 // number of threads; reads share a lock, writes take it alone. Callbacks run after the
 // lock is released, so they may call back into the storage.
@@ -36,13 +40,14 @@ public:
   explicit memory_storage(memory_options options = {});
   ~memory_storage() override;
 
-  /// Writes every timeline and its revision to `path` as one JSON document, atomically (a
-  /// temporary file beside it, flushed, then renamed over it); change logs are not
-  /// written. Throws storage_failure on I/O errors, leaving any previous file intact.
+  /// Writes every timeline and its revision, and every setting, to `path` as one JSON
+  /// document, atomically (a temporary file beside it, flushed, then renamed over it);
+  /// change logs are not written. Throws storage_failure on I/O errors, leaving any previous file intact.
   void save(const std::filesystem::path& path) const;
 
   /// Replaces the contents with those saved at `path`, each timeline at its saved
-  /// revision with an empty change log. Throws storage_failure when the file is missing,
+  /// revision with an empty change log, and the settings (none for a file saved before
+  /// settings existed). Throws storage_failure when the file is missing,
   /// unreadable or damaged, naming the path and the problem; the store is then empty,
   /// never half-loaded.
   void load(const std::filesystem::path& path);
@@ -58,6 +63,8 @@ protected:
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
   void do_get_changes(prepared_changes request, changes_callback done) override;
+  void do_get_setting(std::string key, setting_callback done) override;
+  void do_put_setting(put_setting_request request, revision_callback done) override;
 
 private:
   struct state;

@@ -20,6 +20,11 @@
 // with each other and with a write, each on its own consistent snapshot. ":memory:" has a
 // single connection that every operation takes in turn.
 //
+// Settings (settings.hpp) are kept in the file's `settings` table, created when the store
+// is first opened for writing by a program that knows settings; a store opened read-only
+// without that table has no settings (get_setting answers absent at version 0). Each
+// get_setting reads the file, so it sees what other processes committed.
+//
 // Several processes (or several sqlite_storage objects in one process) may open the same
 // file at once: SQLite's file locks serialize their writes, all of which are kept, and
 // each sees the others' committed changes on its next operation.
@@ -140,6 +145,8 @@ protected:
   void do_timeline_names(names_callback done) override;
   void do_get_revision(std::string timeline, revision_callback done) override;
   void do_get_changes(prepared_changes request, changes_callback done) override;
+  void do_get_setting(std::string key, setting_callback done) override;
+  void do_put_setting(put_setting_request request, revision_callback done) override;
 
 private:
   struct impl;

@@ -36,6 +36,11 @@ struct capabilities {
   /// The backend honours storage_limits::soft_max/hard_max. When false, the truncation
   /// cases are skipped and the randomized mode never truncates.
   bool truncation = true;
+  /// The backend keeps store-wide settings (overrides do_get_setting and do_put_setting).
+  /// When false, the settings cases are replaced by one that requires both operations to
+  /// fail with errc::unsupported, as status_storage's default hooks do (caller mistakes
+  /// still throw invalid_request first).
+  bool settings = true;
   /// Random operations per seed in the randomized mode (slow persistent backends may lower it).
   std::size_t random_operations = 2000;
 };

@@ -70,4 +70,7 @@ TEST_CASE("reads and writes of statuses use the indexes", "[sqlite][plan]") {
   // The counts come from a primary-key search on unacked_counts, not from statuses.
   CHECK_THAT(plan_of(db, sql::counts),
              Contains("SEARCH c USING PRIMARY KEY") && !Contains("statuses"));
+  // A setting is one primary-key search of the settings table.
+  CHECK_THAT(plan_of(db, sql::find_setting),
+             Contains("SEARCH settings USING PRIMARY KEY") && !Contains("SCAN"));
 }

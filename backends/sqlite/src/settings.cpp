@@ -1,4 +1,7 @@
 // The settings operations (operations.hpp): one row per key in the settings table.
+#include <memory>
+#include <stdexcept>
+
 #include "operations.hpp"
 #include "sql.hpp"
 

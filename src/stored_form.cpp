@@ -277,10 +277,17 @@ private:
         return literal("null") && where == place::other;
       default: {
         nlohmann::json n;
+        const std::size_t value_at = offset();
         if (!number(n)) return false;
         if (where == place::other) return true;
         if (where == place::busybird) return false;
         record(where, std::move(n));
+        // An acked_at that is not a string (not a time, so the status counts as unacked)
+        // is still where an ack writes its time: replaced, never written a second time.
+        if (spots_ && where == place::acked_at) {
+          spots_->acked_at_begin = value_at;
+          spots_->acked_at_end = offset();
+        }
         return true;
       }
     }

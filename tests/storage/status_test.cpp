@@ -59,6 +59,16 @@ TEST_CASE("with_acked_at rewrites only busybird.acked_at") {
   CHECK(json::parse(out) == json{{"id", "1"}, {"busybird", {{"level", 3}, {"acked_at", "X"}}}, {"text", "t"}});
 }
 
+TEST_CASE("with_acked_at replaces an acked_at that is not a string, never adds a second") {
+  for (const char* stored : {R"({"busybird":{"acked_at":1},"id":"1"})",
+                             R"({"busybird":{"acked_at":-2.5e3,"level":1},"id":"1"})"}) {
+    INFO(stored);
+    const auto out = with_acked_at(stored, "X");
+    CHECK(out.find("acked_at") == out.rfind("acked_at"));  // one member, not two
+    CHECK(json::parse(out)["busybird"]["acked_at"] == "X");
+  }
+}
+
 TEST_CASE("timeline names must be non-empty UTF-8") {
   CHECK_NOTHROW(validate_timeline_name("home"));
   CHECK_NOTHROW(validate_timeline_name("\xf0\x9f\x90\xa6 / & ?"));

@@ -178,7 +178,7 @@ TEST_CASE("check() finds tables that disagree", "[sqlite][check]") {
   for (const auto& p : report.problems) all += p + "\n";
   INFO(all);
   CHECK_THAT(all, Catch::Contains("12345 unacked counted"));
-  CHECK_THAT(all, Catch::Contains("not a status that could be put (a status text is not JSON"));
+  CHECK_THAT(all, Catch::Contains("not a status that could be put (a status text is not valid JSON"));
   CHECK_THAT(all, Catch::Contains("id differs from the id it is filed under"));
   CHECK_THAT(all, Catch::Contains("ill-formed UTF-8"));
   CHECK_THAT(all, Catch::Contains("its row counts 7 statuses, it holds 300"));

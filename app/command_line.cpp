@@ -5,17 +5,28 @@
 namespace roost::app {
 
 flags::flags(const std::vector<std::string>& args, const std::vector<std::string>& known,
-             const std::vector<std::string>& repeatable) {
+             const std::vector<std::string>& repeatable, const flag_extras& extras) {
   auto is = [](const std::vector<std::string>& list, const std::string& name) {
     return std::find(list.begin(), list.end(), name) != list.end();
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
-    if (arg.rfind("--", 0) != 0) throw usage_error("unexpected argument \"" + arg + "\"");
+    if (arg.rfind("--", 0) != 0) {
+      if (positional_.size() >= extras.max_positional)
+        throw usage_error("unexpected argument \"" + arg + "\"");
+      positional_.push_back(arg);
+      continue;
+    }
     std::string name = arg.substr(2), value;
+    if (is(extras.switches, name)) {
+      if (values_.contains(name)) throw usage_error("--" + name + " may be given only once");
+      values_[name].emplace_back();
+      continue;
+    }
     if (const auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
+      if (is(extras.switches, name)) throw usage_error("--" + name + " takes no value");
     } else {
       if (i + 1 >= args.size()) throw usage_error("--" + name + " needs a value");
       value = args[++i];

@@ -15,14 +15,28 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-/// Flags of one subcommand. Every flag takes a value; a flag named in `repeatable` may
-/// be given several times.
+/// What a subcommand takes besides flags with values.
+struct flag_extras {
+  /// Flags that take no value (--allow-anonymous); has() tells whether one was given.
+  std::vector<std::string> switches;
+  /// How many plain arguments (not starting with "--") may come among the flags.
+  std::size_t max_positional = 0;
+};
+
+/// Flags of one subcommand. Every flag takes a value unless it is a switch; a flag
+/// named in `repeatable` may be given several times.
 class flags {
 public:
-  /// Reads `args`; throws usage_error for an unknown flag, a missing value or a
-  /// non-repeatable flag given twice.
+  /// Reads `args`; throws usage_error for an unknown flag, a missing value, a
+  /// non-repeatable flag given twice or too many plain arguments.
   flags(const std::vector<std::string>& args, const std::vector<std::string>& known,
-        const std::vector<std::string>& repeatable = {});
+        const std::vector<std::string>& repeatable = {}, const flag_extras& extras = {});
+
+  /// True when the switch `name` was given.
+  bool has(const std::string& name) const { return values_.contains(name); }
+
+  /// The plain arguments, in order.
+  const std::vector<std::string>& positional() const noexcept { return positional_; }
 
   /// The value of a single-valued flag.
   std::optional<std::string> get(const std::string& name) const;
@@ -32,6 +46,7 @@ public:
 
 private:
   std::map<std::string, std::vector<std::string>> values_;
+  std::vector<std::string> positional_;
 };
 
 }  // namespace roost::app

@@ -17,5 +17,9 @@ int import_busybird_command(const std::vector<std::string>& args);
 int stats_command(const std::vector<std::string>& args);
 /// `roost check`: 0 when the store is sound, 1 when it is damaged or cannot be read.
 int check_command(const std::vector<std::string>& args);
+/// `roost token add|list|revoke`: the API tokens kept in a store (token_command.cpp).
+int token_command(const std::vector<std::string>& args);
+/// `roost user add|passwd|remove|list`: the viewer's users kept in a store (user_command.cpp).
+int user_command(const std::vector<std::string>& args);
 
 }  // namespace roost::app

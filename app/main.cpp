@@ -16,6 +16,26 @@ commands:
              --storage URI        sqlite:PATH | lmdb:DIR | memory:
                                   (default: sqlite file in ~/.local/share/roost)
              --timeline NAME      serve this timeline (repeatable; default "home")
+             --allow-anonymous    serve a non-loopback address without credentials
+                                  (only behind an authenticating proxy)
+             --tls-cert FILE --tls-key FILE
+                                  HTTPS (TLS 1.2+) with this PEM certificate chain
+                                  and key; SIGHUP re-reads them
+  token    API tokens kept in the store (docs/security.md); once one exists, every
+           request needs one ("Authorization: Bearer TOKEN")
+             add --name NAME --scope read[,write][,admin] [--timeline NAME]...
+                                  prints the new token once; only its hash is kept
+             list                 names, scopes, timelines, creation times
+             revoke NAME          a running server refuses it within a second
+             --storage URI        the store (default: serve's default sqlite file)
+  user     the viewer's users, who log in with a password (docs/security.md)
+             add --name NAME [--scope read,write] [--timeline NAME]...
+                                  the password is read from stdin (twice, unechoed, on
+                                  a terminal)
+             passwd NAME | remove NAME
+                                  both end the user's sessions on running servers
+             list                 names, scopes, timelines
+             --storage URI        as for token
   export   write statuses as NDJSON, one {"timeline": ..., "status": ...} per line
              --storage URI        the store to read
              --timeline NAME      export this timeline (repeatable; default: all)
@@ -62,6 +82,8 @@ int main(int argc, char** argv) {
     if (command == "import-busybird") return roost::app::import_busybird_command(args);
     if (command == "stats") return roost::app::stats_command(args);
     if (command == "check") return roost::app::check_command(args);
+    if (command == "token") return roost::app::token_command(args);
+    if (command == "user") return roost::app::user_command(args);
     throw roost::app::usage_error("unknown command \"" + command + "\"");
   } catch (const roost::app::usage_error& e) {
     std::cerr << "roost: " << e.what() << "\n\n" << usage;

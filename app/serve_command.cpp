@@ -11,11 +11,15 @@
 namespace roost::app {
 
 int serve_command(const std::vector<std::string>& args) {
-  const flags f(args, {"config", "listen", "storage", "timeline"}, {"timeline"});
+  const flags f(args, {"config", "listen", "storage", "timeline", "tls-cert", "tls-key"}, {"timeline"},
+                {.switches = {"allow-anonymous"}});
   web::server_config config;
   if (const auto path = f.get("config")) config = web::load_server_config(*path);
   if (const auto listen = f.get("listen")) web::set_listen(config, *listen);
   if (const auto storage = f.get("storage")) config.storage = *storage;
+  if (f.has("allow-anonymous")) config.allow_anonymous = true;
+  if (const auto cert = f.get("tls-cert")) config.tls_cert = *cert;
+  if (const auto key = f.get("tls-key")) config.tls_key = *key;
   if (const auto names = f.all("timeline"); !names.empty()) {
     config.timelines.clear();
     for (const auto& name : names) config.timelines.push_back({.name = name});

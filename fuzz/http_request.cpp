@@ -105,7 +105,9 @@ struct server {
                   return feed.open_stream(name, since, std::move(ready));
                 },
             .render_status_html = web::render_status_html,
-            .serve_page = [this](const web::route_match& m) { return web::serve_page(config, m); },
+            .serve_page = [this](const web::route_match& m, const web::caller& who) {
+              return web::serve_page(config, m, who);
+            },
             .responses = &responses});
     roost::blocking::put_statuses(storage, {.timeline = "home",
                                             .mode = roost::put_mode::insert,

@@ -10,6 +10,7 @@ packages=(
   liblmdb-dev liblmdb++-dev
   nlohmann-json3-dev libhowardhinnant-date-dev
   catch2 libbenchmark-dev
+  libssl-dev  # token hashes and random tokens; TLS
   tzdata python3 curl
   clang libclang-rt-14-dev  # the fuzz preset: clang 14 with libFuzzer (fuzz/README.md)
 )

@@ -7,6 +7,9 @@
 #                                                          loopback port, in memory, and stops it
 #   tests/browser/run.sh                                   against mock_server.js
 #
+# With ROOST_BIN, login_test.js runs afterwards against a second server of that binary on a
+# SQLite store with a user and a token.
+#
 # Installs what it needs first, quietly and only when missing: the chromium package (never a
 # browser download), nodejs/npm, and node_modules (npm ci). The screenshot goes to
 # $ROOST_SCREENSHOT (default tests/browser/screenshots/timeline.png); other settings: see
@@ -80,3 +83,18 @@ if [ -z "${ROOST_URL:-}" ]; then
 fi
 
 node "$here/viewer_test.js"
+
+# Login: a second server on a SQLite store with a user and a token (only with the real
+# binary; the mock has no accounts).
+if [ -n "${ROOST_BIN:-}" ]; then
+  cleanup
+  store_dir="$(mktemp -d)"
+  trap 'cleanup; rm -rf "$store_dir"' EXIT
+  store="sqlite:$store_dir/store.sqlite3"
+  export ROOST_USER=reader ROOST_PASSWORD="browser test password"
+  printf '%s\n' "$ROOST_PASSWORD" | "$ROOST_BIN" user add --storage "$store" --name "$ROOST_USER"
+  ROOST_TOKEN="$("$ROOST_BIN" token add --storage "$store" --name browser-test --scope read,write 2>/dev/null)"
+  export ROOST_TOKEN
+  start_server "$ROOST_BIN" serve --listen 127.0.0.1:0 --storage "$store" --timeline home
+  node "$here/login_test.js"
+fi

@@ -40,7 +40,7 @@ class RoostServer:
         self.stderr_lines = []
         for line in self.proc.stderr:
             self.stderr_lines.append(line)
-            match = re.search(r"listening on http://[^:]+:(\d+)/", line)
+            match = re.search(r"listening on https?://[^/]*:(\d+)/", line)
             if match:
                 self.port = int(match.group(1))
                 break

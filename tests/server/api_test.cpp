@@ -41,7 +41,7 @@ struct fixture {
                         },
                     .render_status_html =
                         [](const status& s) { return "<li>" + id_text(s["id"]) + "</li>"; },
-                    .serve_page = [](const route_match&) { return std::optional<http_response>(); }});
+                    .serve_page = [](const route_match&, const caller&) { return std::optional<http_response>(); }});
   }
 
   // A request answered at once (the memory backend is synchronous).

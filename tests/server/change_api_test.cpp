@@ -55,7 +55,7 @@ struct fixture {
                            return feed.open_stream(t, s, std::move(ready));
                          },
                      .render_status_html = {},
-                     .serve_page = [](const route_match&) { return std::optional<http_response>(); }});
+                     .serve_page = [](const route_match&, const caller&) { return std::optional<http_response>(); }});
   }
 
   http_response call(const std::string& target,

@@ -115,7 +115,7 @@ TEST_CASE("through the api a write is visible to the next read, and repeats are 
                                          storage.put_statuses({name, put_mode::insert, std::move(s)},
                                                               std::move(done));
                                        },
-                                   .serve_page = [](const route_match&) {
+                                   .serve_page = [](const route_match&, const caller&) {
                                      return std::optional<http_response>();
                                    },
                                    .responses = &cache});

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace roost::web {
 
@@ -18,6 +19,10 @@ struct access_entry {
   std::size_t bytes = 0;  ///< response body bytes
   std::chrono::steady_clock::duration duration{};
 };
+
+/// `target` with the value of every `access_token` query parameter replaced by
+/// "[redacted]": a token sent in a URL (the Atom feed's) must never reach a log.
+std::string redacted_target(std::string_view target);
 
 /// Writes access entries to a FILE (stdout by default). Thread-safe.
 class access_log {

@@ -34,6 +34,7 @@ std::string body_id(const json& v, const char* what) {
 // add cache-busting parameters).
 std::map<std::string, std::int64_t> stated_counts(const query_params& query) {
   std::map<std::string, std::int64_t> stated;
+  std::optional<std::string> unreadable;
   for (const auto& [key, value] : query.all()) {
     if (key != "total" && !parse_integer(key)) continue;
     const auto n = parse_integer(value);
@@ -105,6 +106,38 @@ status_count parse_count(const std::optional<std::string>& text, std::size_t pag
   return status_count::of(static_cast<std::size_t>(*n));
 }
 
+namespace {
+
+// The scope and timeline each route needs of its caller (multi_counts checks each of its
+// timelines itself; assets and unknown paths need nothing).
+std::optional<http_response> refuse_route(const route_match& match, const caller& who) {
+  const auto need = [&](scope s, const std::string* timeline) -> std::optional<http_response> {
+    const bool ok = timeline == nullptr ? who.may(s) : who.may(s, *timeline);
+    if (ok) return std::nullopt;
+    return forbidden(who, s, timeline == nullptr ? std::string_view{} : *timeline);
+  };
+  return std::visit(
+      [&](const auto& r) -> std::optional<http_response> {
+        using R = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<R, route::post_statuses> || std::is_same_v<R, route::ack>)
+          return need(scope::write, &r.timeline);
+        else if constexpr (std::is_same_v<R, route::get_statuses> ||
+                           std::is_same_v<R, route::atom_feed> ||
+                           std::is_same_v<R, route::changes> ||
+                           std::is_same_v<R, route::timeline_counts> ||
+                           std::is_same_v<R, route::timeline_page>)
+          return need(scope::read, &r.timeline);
+        else if constexpr (std::is_same_v<R, route::index_page> ||
+                           std::is_same_v<R, route::multi_counts>)
+          return need(scope::read, nullptr);
+        else
+          return std::nullopt;
+      },
+      match);
+}
+
+}  // namespace
+
 http_response json_error(int status, const std::string& message) {
   http_response r;
   r.status = status;
@@ -127,7 +160,42 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     return {};
   }
   const auto match = match_route(request.method, request.target);
-  if (auto page = services_.serve_page(match)) {
+  const auto* html_route = std::get_if<route::get_statuses>(&match);
+  if (html_route != nullptr && html_route->html) respond = html_errors(std::move(respond));
+  // Logging in and out needs no credentials (and logout ends the ones sent).
+  if (std::holds_alternative<route::login_page>(match)) {
+    login_form(request, respond);
+    return {};
+  }
+  if (std::holds_alternative<route::login>(match)) {
+    login(request, respond);
+    return {};
+  }
+  if (std::holds_alternative<route::logout>(match)) {
+    logout(request, respond);
+    return {};
+  }
+  // The viewer's assets hold nothing of anyone's: a login page needs them before login.
+  auto identified = services_.access == nullptr || std::holds_alternative<route::static_asset>(match)
+                        ? std::variant<caller, http_response>(caller::everyone())
+                        : services_.access->authenticate(
+                              request, std::holds_alternative<route::atom_feed>(match));
+  if (auto* refusal = std::get_if<http_response>(&identified)) {
+    // A person at the viewer's pages is sent to log in; programs get the 401.
+    const bool page = std::holds_alternative<route::index_page>(match) ||
+                      std::holds_alternative<route::timeline_page>(match);
+    if (page && refusal->status == 401 && !request.header("Authorization"))
+      respond(to_login(request));
+    else
+      respond(std::move(*refusal));
+    return {};
+  }
+  const auto& who = std::get<caller>(identified);
+  if (auto refusal = refuse_route(match, who)) {
+    respond(std::move(*refusal));
+    return {};
+  }
+  if (auto page = services_.serve_page(match, who)) {
     respond(std::move(*page));
     return {};
   }
@@ -137,7 +205,6 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     return false;
   };
   if (const auto* r = std::get_if<route::get_statuses>(&match)) {
-    if (r->html) respond = html_errors(std::move(respond));
     if (served(r->timeline)) get_statuses(r->timeline, r->html, request, respond);
   } else if (const auto* r = std::get_if<route::post_statuses>(&match)) {
     if (served(r->timeline)) post_statuses(r->timeline, request, respond);
@@ -152,7 +219,7 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
   } else if (const auto* r = std::get_if<route::timeline_counts>(&match)) {
     if (served(r->timeline)) return timeline_counts(r->timeline, request, respond);
   } else if (std::holds_alternative<route::multi_counts>(match)) {
-    return multi_counts(request, respond);
+    return multi_counts(request, who, respond);
   } else if (const auto* r = std::get_if<route::wrong_method>(&match)) {
     auto response = json_error(405, "method " + request.method + " is not allowed here");
     response.headers.emplace_back("Allow", r->allow);
@@ -283,18 +350,30 @@ cancel_fn api::timeline_counts(const std::string& timeline, const http_request& 
       });
 }
 
-cancel_fn api::multi_counts(const http_request& request, respond_fn& respond) {
+cancel_fn api::multi_counts(const http_request& request, const caller& who, respond_fn& respond) {
   const query_params query(request.target);
   const auto level = query.get("level").value_or("total");
   if (level != "total" && !parse_integer(level))
     throw bad_request("level must be \"total\" or an integer, not " + quote_lossy(level));
   std::map<std::string, std::int64_t> stated;
+  std::optional<std::string> unreadable;
   for (const auto& [key, value] : query.all()) {
     if (key.rfind("tl_", 0) != 0) continue;
     const auto name = key.substr(3);
     const auto n = parse_integer(value);
     if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
-    if (config_.find_timeline(name)) stated[name] = *n;  // unserved timelines are ignored
+    // Unserved timelines are ignored, and so are those the caller may not read: the
+    // answer shows only what the caller may see.
+    if (!config_.find_timeline(name)) continue;
+    if (!who.may(scope::read, name)) {
+      unreadable = name;
+      continue;
+    }
+    stated[name] = *n;
+  }
+  if (stated.empty() && unreadable) {
+    respond(forbidden(who, scope::read, *unreadable));
+    return {};
   }
   if (stated.empty())
     throw bad_request("name at least one served timeline as tl_<name>=<count>");

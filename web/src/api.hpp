@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "access_control.hpp"
 #include "http_message.hpp"
 #include "request_guard.hpp"
 #include "response_cache.hpp"
@@ -63,11 +64,20 @@ struct api_services {
   /// Renders one status as the viewer's <li> element (statuses.html).
   std::function<std::string(const status&)> render_status_html;
 
-  /// Answers the viewer's page and asset routes (nullopt for API routes).
-  std::function<std::optional<http_response>(const route_match&)> serve_page;
+  /// Answers the viewer's page and asset routes (nullopt for API routes), showing only the
+  /// timelines the caller may read.
+  std::function<std::optional<http_response>(const route_match&, const caller&)> serve_page;
 
   /// Recent answers of the statuses endpoints (response_cache.hpp); null: none kept.
   response_cache* responses = nullptr;
+
+  /// Who may do what, and the viewer's sessions (access_control.hpp); null: everyone may
+  /// do everything, and there is no login.
+  access_control* access = nullptr;
+
+  /// Runs `work` off the I/O threads (password hashing takes tens of milliseconds); null:
+  /// runs it at once, on the calling thread.
+  std::function<void(std::function<void()> work)> run_slow;
 };
 
 /// Answers Web API requests.
@@ -87,13 +97,19 @@ private:
   void ack(const std::string& timeline, const http_request& request, respond_fn& respond);
   cancel_fn timeline_counts(const std::string& timeline, const http_request& request,
                             respond_fn& respond);
-  cancel_fn multi_counts(const http_request& request, respond_fn& respond);
+  cancel_fn multi_counts(const http_request& request, const caller& who, respond_fn& respond);
   // The change feed and the Atom feed (change_api.cpp).
   cancel_fn changes_json(const std::string& timeline, const http_request& request,
                          respond_fn& respond);
   cancel_fn change_stream(const std::string& timeline, const http_request& request,
                           respond_fn& respond);
   void atom_feed(const std::string& timeline, const http_request& request, respond_fn& respond);
+  // The viewer's login and logout (login_api.cpp).
+  void login(const http_request& request, respond_fn& respond);
+  void login_form(const http_request& request, respond_fn& respond);
+  /// 303 to the login page, coming back to `request`'s target afterwards.
+  http_response to_login(const http_request& request) const;
+  void logout(const http_request& request, respond_fn& respond);
   std::string base_url(const http_request& request) const;
 
   const server_config& config_;

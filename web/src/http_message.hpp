@@ -21,6 +21,11 @@ struct http_request {
   /// The header fields as received (name, value); names in any case.
   std::vector<std::pair<std::string, std::string>> headers;
   unsigned version = 11;  ///< HTTP version times ten: 10 or 11
+  /// The client's address (IP literal, no port), for per-client limits; empty when unknown.
+  std::string remote_address;
+  /// How the client reached the server: "http" or "https" (TLS here, or at a trusted
+  /// proxy, forwarded.hpp).
+  std::string scheme = "http";
 
   /// The value of the first header field called `name` (case-insensitive), if any.
   std::optional<std::string_view> header(std::string_view name) const;

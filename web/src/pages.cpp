@@ -4,6 +4,7 @@
 
 #include "api.hpp"
 #include "embedded_assets.hpp"
+#include "status_html.hpp"
 #include "storage/json_input.hpp"
 
 namespace roost::web {
@@ -30,11 +31,35 @@ http_response page(const std::string& asset_name, const nlohmann::json& settings
   return r;
 }
 
-nlohmann::json settings(const server_config& config) {
-  return {{"time_zone", config.time_zone}, {"page_size", config.page_size}};
+nlohmann::json settings(const server_config& config, const caller& who) {
+  nlohmann::json s = {{"time_zone", config.time_zone}, {"page_size", config.page_size}};
+  if (!who.session.empty()) s["user"] = who.name;  // logged in: the viewer offers logout
+  return s;
 }
 
 }  // namespace
+
+http_response login_page(int status, const std::string& error, const std::string& user,
+                         const std::string& next) {
+  const auto* asset = find_asset("login.html");
+  if (asset == nullptr) return json_error(500, "viewer asset login.html is missing");
+  std::string body(asset->body);
+  const auto fill = [&](std::string_view placeholder, const std::string& value) {
+    if (const auto at = body.find(placeholder); at != std::string::npos)
+      body.replace(at, placeholder.size(), value);
+  };
+  fill("{{ERROR_HIDDEN}}", error.empty() ? " hidden" : "");
+  fill("{{ERROR}}", escape_html(error));
+  fill("{{USER}}", escape_html(user));
+  fill("{{NEXT}}", escape_html(next));
+  http_response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Security-Policy", content_security_policy);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
 
 std::string json_for_html(const std::string& json_text) {
   std::string out;
@@ -48,24 +73,27 @@ std::string json_for_html(const std::string& json_text) {
   return out;
 }
 
-std::optional<http_response> serve_page(const server_config& config, const route_match& match) {
+std::optional<http_response> serve_page(const server_config& config, const route_match& match,
+                                        const caller& who) {
   if (std::holds_alternative<route::index_page>(match)) {
-    auto s = settings(config);
+    auto s = settings(config, who);
     s["timelines"] = nlohmann::json::array();
     for (const auto& t : config.timelines)
-      if (!t.hidden) s["timelines"].push_back({{"name", t.name}, {"hidden", false}});
+      if (!t.hidden && who.may(scope::read, t.name))
+        s["timelines"].push_back({{"name", t.name}, {"hidden", false}});
     s["level_threshold"] = 0;
     return page("index.html", s);
   }
   if (const auto* r = std::get_if<route::timeline_page>(&match)) {
     const auto* t = config.find_timeline(r->timeline);
     if (t == nullptr) return json_error(404, "unknown timeline " + quote_lossy(r->timeline));
-    auto s = settings(config);
+    auto s = settings(config, who);
     s["timeline"] = t->name;
     s["level_threshold"] = t->level_threshold;
     s["timelines"] = nlohmann::json::array();
     for (const auto& other : config.timelines)
-      if (!other.hidden) s["timelines"].push_back({{"name", other.name}, {"hidden", false}});
+      if (!other.hidden && who.may(scope::read, other.name))
+        s["timelines"].push_back({{"name", other.name}, {"hidden", false}});
     return page("timeline.html", s);
   }
   if (const auto* r = std::get_if<route::static_asset>(&match)) {

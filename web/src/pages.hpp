@@ -4,14 +4,22 @@
 
 #include <optional>
 
+#include "access_control.hpp"
 #include "http_message.hpp"
 #include "routes.hpp"
 #include "server_config.hpp"
 
 namespace roost::web {
 
-/// Answers page and asset routes; nullopt for any other route.
-std::optional<http_response> serve_page(const server_config& config, const route_match& match);
+/// Answers page and asset routes; nullopt for any other route. The pages list only the
+/// timelines `who` may read.
+std::optional<http_response> serve_page(const server_config& config, const route_match& match,
+                                        const caller& who);
+
+/// The login page with `error` shown (none when empty), the user name filled in and the
+/// page to go to afterwards, every value HTML-escaped.
+http_response login_page(int status, const std::string& error, const std::string& user,
+                         const std::string& next);
 
 /// `json_text` made safe inside an HTML <script type="application/json"> element: every
 /// '<', '>' and '&' becomes a JSON unicode escape, so no text can close the element.

@@ -84,7 +84,8 @@ http_response refusal(int status, const std::string& message) { return json_erro
 
 }  // namespace
 
-bool is_served_host(std::string_view host, const request_guard_settings& settings) {
+bool is_served_host(std::string_view host, const request_guard_settings& settings,
+                    std::string_view scheme) {
   const auto a = parse_authority(host);
   if (!a) return false;
   if (is_ip_literal(*a) || is_localhost(*a)) return true;
@@ -92,13 +93,13 @@ bool is_served_host(std::string_view host, const request_guard_settings& setting
     const auto allowed = parse_authority(entry);
     if (!allowed || allowed->host != a->host) continue;
     if (allowed->port.empty() ||
-        allowed->port == port_or_default(*a, settings.scheme))
+        allowed->port == port_or_default(*a, scheme))
       return true;
   }
   return false;
 }
 
-bool is_cross_site(const http_request& request, const request_guard_settings& settings) {
+bool is_cross_site(const http_request& request, const request_guard_settings&) {
   if (const auto site = request.header("Sec-Fetch-Site")) {
     const auto value = lower(*site);
     return value != "same-origin" && value != "none";
@@ -113,9 +114,9 @@ bool is_cross_site(const http_request& request, const request_guard_settings& se
   const auto theirs = parse_authority(origin->substr(scheme_end + 3));
   const auto host = request.header("Host");
   const auto ours = host ? parse_authority(*host) : std::nullopt;
-  if (!theirs || !ours || scheme != settings.scheme) return true;
+  if (!theirs || !ours || scheme != request.scheme) return true;
   return theirs->host != ours->host ||
-         port_or_default(*theirs, scheme) != port_or_default(*ours, settings.scheme);
+         port_or_default(*theirs, scheme) != port_or_default(*ours, request.scheme);
 }
 
 std::optional<http_response> refuse_request(const http_request& request,
@@ -123,7 +124,7 @@ std::optional<http_response> refuse_request(const http_request& request,
   const auto host = request.header("Host");
   if (!host && request.version >= 11)
     return refusal(400, "an HTTP/1.1 request needs a Host header");
-  if (host && !is_served_host(*host, settings))
+  if (host && !is_served_host(*host, settings, request.scheme))
     return refusal(421, "this server does not answer for the host " + quote_lossy(*host) +
                             ": add it to \"public_hosts\" in the configuration "
                             "(docs/security.md)");

@@ -28,8 +28,6 @@ struct request_guard_settings {
   /// Host names besides IP literals and localhost that requests may name, each "name" (any
   /// port) or "name:port"; matched without regard to case.
   std::vector<std::string> public_hosts;
-  /// The scheme the server is reached by, for comparing Origin ("http" or "https").
-  std::string scheme = "http";
 };
 
 /// The refusal of `request` (421, 403 or 400, with a JSON error), or nullopt when it may
@@ -38,11 +36,12 @@ std::optional<http_response> refuse_request(const http_request& request,
                                             const request_guard_settings& settings);
 
 /// True when `host` (a Host header value: name or IP literal, optional ":port") is one the
-/// server answers under `settings`.
-bool is_served_host(std::string_view host, const request_guard_settings& settings);
+/// server answers under `settings`, for a request by `scheme` (its default port).
+bool is_served_host(std::string_view host, const request_guard_settings& settings,
+                    std::string_view scheme = "http");
 
 /// True when a browser marked `request` as coming from another site (Sec-Fetch-Site or
-/// Origin, as above). Requests without either header are not cross-site.
+/// Origin against the request's scheme and Host, as above). Requests without either header are not cross-site.
 bool is_cross_site(const http_request& request, const request_guard_settings& settings);
 
 }  // namespace roost::web

@@ -29,6 +29,12 @@ route_match match_route(std::string_view method, std::string_view target) {
   if (n == 0 || (n == 1 && segments[0].empty())) return expect(method, "GET", route::index_page{});
   if (n == 2 && segments[0] == "updates" && segments[1] == "unacked_counts.json")
     return expect(method, "GET", route::multi_counts{});
+  if (n == 1 && segments[0] == "login") {
+    if (method == "POST") return route::login{};
+    if (is_get(method)) return route::login_page{};
+    return route::wrong_method{"GET, HEAD, POST"};
+  }
+  if (n == 1 && segments[0] == "logout") return expect(method, "POST", route::logout{});
   if (n == 2 && segments[0] == "static" && !segments[1].empty())
     return expect(method, "GET", route::static_asset{segments[1]});
   if (segments[0] != "timelines" || n < 3 || segments[1].empty()) return route::not_found{};

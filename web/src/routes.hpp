@@ -30,6 +30,12 @@ struct index_page {};
 struct timeline_page { std::string timeline; };
 /// GET /static/{name}
 struct static_asset { std::string name; };
+/// GET /login: the login form
+struct login_page {};
+/// POST /login: a form with user, password and next
+struct login {};
+/// POST /logout
+struct logout {};
 /// A known path with the wrong method; `allow` lists the right one.
 struct wrong_method { std::string allow; };
 /// Anything else.
@@ -40,7 +46,8 @@ using route_match =
     std::variant<route::get_statuses, route::post_statuses, route::ack, route::atom_feed,
                  route::changes, route::timeline_counts,
                  route::multi_counts, route::index_page, route::timeline_page,
-                 route::static_asset, route::wrong_method, route::not_found>;
+                 route::static_asset, route::login_page, route::login, route::logout,
+                 route::wrong_method, route::not_found>;
 
 /// Matches `target` (origin-form, percent-encoded; the query is ignored here) for
 /// `method`. Path segments are percent-decoded, so a timeline name may contain "/"

@@ -3,17 +3,20 @@
 #include <csignal>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "access_log.hpp"
 #include "api.hpp"
 #include "change_feed.hpp"
 #include "count_watch.hpp"
+#include "credential_watch.hpp"
 #include "listener.hpp"
 #include "pages.hpp"
 #include "status_html.hpp"
@@ -69,12 +72,40 @@ void run_io_thread(net::io_context& ioc) noexcept {
   }
 }
 
+bool is_loopback_address(const std::string& address) {
+  boost::system::error_code ec;
+  const auto a = net::ip::make_address(address, ec);
+  return !ec && a.is_loopback();
+}
+
+// The credentials at start, and the refusal to serve a network without any.
+loaded_credentials credentials_at_start(const server_config& config, status_storage& storage) {
+  auto loaded = load_credentials(storage);
+  if (loaded.any() || is_loopback_address(config.listen_address)) return loaded;
+  if (!config.allow_anonymous)
+    throw config_error(
+        "refusing to serve " + config.listen_address +
+        " without credentials: anyone who can reach it could read, post and ack. Add a "
+        "user or a token first (roost user add --storage URI --name NAME, or roost token add "
+        "--storage URI --name NAME --scope read,write), listen "
+        "on 127.0.0.1, or pass --allow-anonymous when an authenticating proxy stands in front "
+        "(docs/security.md)");
+  std::cerr << "roost: WARNING: --allow-anonymous: serving " << config.listen_address
+            << " with no credentials; anyone who can reach it may read, post and ack. Only "
+               "safe behind a proxy that authenticates every request."
+            << std::endl;
+  return loaded;
+}
+
 }  // namespace
 
 struct server::state {
-  state(const server_config& config, status_storage& storage)
+  state(const server_config& config, status_storage& storage, loaded_credentials initial)
       : config(config),
         ioc(static_cast<int>(config.io_threads)),
+        access({.idle = config.session_idle, .absolute = config.session_max_age}),
+        tls(config.tls_cert.empty() ? std::nullopt
+                                    : std::make_optional<tls_context>(config.tls_cert, config.tls_key)),
         watch(storage, ioc.get_executor(), config.long_poll_timeout),
         // Reads of a busy timeline's changes are at least 20 ms apart: 1,000 streams then
         // get one write per 20 ms each instead of one per change; 5 ms ran the
@@ -90,12 +121,16 @@ struct server::state {
                  [this](const http_request& r, respond_fn respond) {
                    return handler.handle(r, std::move(respond));
                  },
-                 log},
+                 log, trusted_proxies(config.trusted_proxies), tls ? &*tls : nullptr},
         server_listener(std::make_shared<listener>(
             ioc,
             net::ip::tcp::endpoint(net::ip::make_address(config.listen_address), config.listen_port),
             sessions)) {
     for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
+    access.set_tokens(initial.tokens);
+    access.set_users(initial.users);
+    if (initial.store_keeps_settings)
+      credentials.emplace(storage, ioc.get_executor(), access, initial);
     server_listener->start();
   }
 
@@ -121,14 +156,18 @@ struct server::state {
                   return feed.open_stream(name, since, std::move(ready));
                 },
             .render_status_html = render_status_html,
-            .serve_page = [this](const route_match& m) { return serve_page(this->config, m); },
-            .responses = config.response_cache.count() > 0 ? &responses : nullptr};
+            .serve_page = [this](const route_match& m,
+                                 const caller& who) { return serve_page(this->config, m, who); },
+            .responses = config.response_cache.count() > 0 ? &responses : nullptr,
+            .access = &access,
+            .run_slow = [this](std::function<void()> work) { net::post(slow_work, std::move(work)); }};
   }
 
   // On an I/O thread.
   void shut_down() {
     if (sessions.stopping.exchange(true)) return;
     server_listener->stop();
+    if (credentials) credentials->stop();
     watch.answer_all();
     feed.answer_all();
     sessions.sessions.close_all();
@@ -138,6 +177,12 @@ struct server::state {
 
   const server_config& config;
   net::io_context ioc;
+  access_control access;
+  // Password hashing (login): one thread, so that a flood of logins takes one core at
+  // most, and never an I/O thread.
+  net::thread_pool slow_work{1};
+  std::optional<tls_context> tls;  // none: plain HTTP
+  std::optional<credential_watch> credentials;  // none: the store keeps no settings
   std::map<std::string, timeline, std::less<>> timelines;
   count_watch watch;
   change_feed feed;
@@ -149,7 +194,7 @@ struct server::state {
 };
 
 server::server(const server_config& config, status_storage& storage)
-    : state_(std::make_unique<state>(config, storage)) {}
+    : state_(std::make_unique<state>(config, storage, credentials_at_start(config, storage))) {}
 
 server::~server() = default;
 
@@ -160,6 +205,12 @@ void server::stop() {
 }
 
 void server::post(std::function<void()> work) { net::post(state_->ioc, std::move(work)); }
+
+bool server::uses_tls() const { return state_->tls.has_value(); }
+
+void server::reload_tls() {
+  if (state_->tls) state_->tls->reload();
+}
 
 void server::run() {
   std::vector<std::thread> threads;
@@ -178,15 +229,31 @@ void server::run() {
 
 int run_server(const server_config& config, status_storage& storage) {
   server s(config, storage);
-  std::cerr << "roost: listening on http://" << config.listen_address << ":" << s.port()
+  const bool v6 = config.listen_address.find(':') != std::string::npos;
+  std::cerr << "roost: listening on " << (s.uses_tls() ? "https" : "http") << "://"
+            << (v6 ? "[" : "") << config.listen_address << (v6 ? "]" : "") << ":" << s.port()
             << "/ (storage " << config.storage << ")" << std::endl;
   boost::asio::io_context signal_context;
-  net::signal_set signals(signal_context, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    std::cerr << "roost: shutting down" << std::endl;
-    s.stop();
-  });
+  net::signal_set signals(signal_context, SIGINT, SIGTERM, SIGHUP);
+  std::function<void()> wait_for_signal = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int number) {
+      if (ec) return;
+      if (number == SIGHUP) {
+        // Re-read the certificate: new connections get it, open ones are left alone.
+        try {
+          s.reload_tls();
+          if (s.uses_tls()) std::cerr << "roost: reloaded the TLS certificate" << std::endl;
+        } catch (const std::exception& e) {
+          std::cerr << "roost: " << e.what() << "; the previous certificate stays in use"
+                    << std::endl;
+        }
+        return wait_for_signal();
+      }
+      std::cerr << "roost: shutting down" << std::endl;
+      s.stop();
+    });
+  };
+  wait_for_signal();
   // Signals are waited for on a thread of their own, so that the server's I/O threads only
   // ever run the server's handlers.
   std::thread signal_thread([&signal_context] { signal_context.run(); });

@@ -44,13 +44,21 @@ public:
   /// Runs `work` on one of the server's I/O threads (for tests that inject faults).
   void post(std::function<void()> work);
 
+  /// True when the server speaks HTTPS (config.tls_cert is set).
+  bool uses_tls() const;
+
+  /// Re-reads the TLS certificate and key for new connections; open ones keep theirs.
+  /// Throws std::runtime_error, keeping the previous ones, when the files cannot be used.
+  /// Nothing for a plain HTTP server. Thread-safe.
+  void reload_tls();
+
 private:
   struct state;
   std::unique_ptr<state> state_;
 };
 
 /// Serves `storage` as `config` says until SIGINT or SIGTERM, then shuts down
-/// gracefully and returns 0. Prints "roost: listening on http://HOST:PORT/" to stderr once
+/// gracefully and returns 0; SIGHUP re-reads the TLS certificate. Prints "roost: listening on http://HOST:PORT/" to stderr once
 /// bound (with the real port when the configured one was 0). Throws when it cannot listen.
 int run_server(const server_config& config, status_storage& storage);
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "forwarded.hpp"
 #include "query.hpp"
 #include "server.hpp"
 #include "storage/json_input.hpp"
@@ -41,6 +42,11 @@ std::size_t count_value(const json& v, const std::string& key, std::uint64_t min
 
 std::chrono::seconds seconds_value(const json& v, const std::string& key) {
   return std::chrono::seconds(count_value(v, key, 1, max_seconds));
+}
+
+// Sessions may last longer than any timeout: up to a year.
+std::chrono::seconds session_seconds(const json& v, const std::string& key) {
+  return std::chrono::seconds(count_value(v, key, 1, 366 * 86400));
 }
 
 std::string string_value(const json& v, const std::string& key) {
@@ -110,7 +116,21 @@ void apply_config_json(server_config& config, const std::string& json_text,
     else if (key == "hard_max") config.hard_max = count_value(v, key);
     else if (key == "max_body_bytes") config.max_body_bytes = count_value(v, key, 1, max_buffer_bytes);
     else if (key == "max_connections") config.max_connections = count_value(v, key, 1, 1'000'000);
-    else if (key == "public_hosts") {
+    else if (key == "tls_cert") config.tls_cert = string_value(v, key);
+    else if (key == "tls_key") config.tls_key = string_value(v, key);
+    else if (key == "trusted_proxies") {
+      if (!v.is_array()) bad(key, "an array of addresses or networks");
+      config.trusted_proxies.clear();
+      for (const auto& entry : v) {
+        if (!entry.is_string()) bad(key, "addresses or networks such as \"127.0.0.1\" or \"10.0.0.0/8\"");
+        config.trusted_proxies.push_back(entry.get<std::string>());
+      }
+      try {
+        (void)trusted_proxies(config.trusted_proxies);
+      } catch (const std::invalid_argument& e) {
+        bad(key, std::string("addresses or networks: ") + e.what());
+      }
+    } else if (key == "public_hosts") {
       if (!v.is_array()) bad(key, "an array of host names");
       config.public_hosts.clear();
       for (const auto& host : v) {
@@ -125,6 +145,9 @@ void apply_config_json(server_config& config, const std::string& json_text,
     else if (key == "idle_timeout_seconds") config.idle_timeout = seconds_value(v, key);
     else if (key == "long_poll_timeout_seconds") config.long_poll_timeout = seconds_value(v, key);
     else if (key == "access_log") config.access_log = bool_value(v, key);
+    else if (key == "allow_anonymous") config.allow_anonymous = bool_value(v, key);
+    else if (key == "session_idle_seconds") config.session_idle = session_seconds(v, key);
+    else if (key == "session_max_age_seconds") config.session_max_age = session_seconds(v, key);
     else if (key == "change_retention") config.change_retention = count_value(v, key);
     else if (key == "sse_heartbeat_seconds") config.sse_heartbeat = seconds_value(v, key);
     else if (key == "sse_buffer_bytes") config.sse_buffer_bytes = count_value(v, key, 1024, max_buffer_bytes);
@@ -140,6 +163,7 @@ void apply_config_json(server_config& config, const std::string& json_text,
               "page_size, "
               "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, public_hosts, "
               "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log, "
+              "allow_anonymous, session_idle_seconds, session_max_age_seconds, trusted_proxies, tls_cert, tls_key, "
               "change_retention, sse_heartbeat_seconds, sse_buffer_bytes, response_cache_ms, "
               "response_cache_bytes");
   }
@@ -174,6 +198,9 @@ void finish_config(server_config& config) {
   for (const auto& t : config.timelines)
     if (!names.insert(t.name).second)
       throw config_error("config key \"timelines\": timeline \"" + t.name + "\" is listed twice");
+  if (config.tls_cert.empty() != config.tls_key.empty())
+    throw config_error("config keys \"tls_cert\" and \"tls_key\" (--tls-cert, --tls-key) go "
+                       "together: HTTPS needs both the certificate and its key");
   if (config.hard_max != 0 && config.hard_max < config.soft_max)
     bad("hard_max", "a value of at least soft_max (" + std::to_string(config.soft_max) + ")");
   // A timeline's own limits, with the global ones they fall back to, must agree too: the

@@ -43,10 +43,23 @@ struct server_config {
   /// Host names requests may name besides IP literals and localhost (request_guard.hpp):
   /// "name" or "name:port".
   std::vector<std::string> public_hosts;
+  /// HTTPS: the certificate chain and its private key (PEM files); both or neither.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  /// Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (forwarded.hpp):
+  /// addresses or networks ("127.0.0.1", "10.0.0.0/8").
+  std::vector<std::string> trusted_proxies;
   std::chrono::seconds read_timeout{30};       ///< for a whole request, headers and body
   std::chrono::seconds idle_timeout{120};      ///< keep-alive connection without a request
   std::chrono::seconds long_poll_timeout{60};  ///< a held request is answered unchanged after this
   bool access_log = true;
+  /// Serve a non-loopback address although the store has no credentials, for a server
+  /// behind an authenticating proxy (logged loudly at start; docs/security.md).
+  bool allow_anonymous = false;
+  /// A viewer session ends after this long without a request...
+  std::chrono::seconds session_idle{std::chrono::hours(12)};
+  /// ...and this long after login, however busy.
+  std::chrono::seconds session_max_age{std::chrono::hours(24 * 7)};
   /// Change feed: how many of each timeline's newest changes the store keeps; older
   /// cursors are answered 410 Gone.
   std::size_t change_retention = 10000;

@@ -14,8 +14,10 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "storage/utf8.hpp"
 
@@ -24,6 +26,7 @@ namespace roost::web {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 std::uint64_t session_registry::add(std::function<void()> close) {
@@ -48,17 +51,16 @@ void session_registry::close_all() {
 
 namespace {
 
-class session;
-
 // The one answer a request gets. Every copy of the request's respond function shares it;
 // when the last copy goes away without having answered, which only happens when an
 // exception unwound the work that held it, the request is answered 500 instead of
 // waiting forever. (A long poll abandoned by its client drops it too; the session then
 // ignores the answer, as it ignores any answer to a request nobody waits for.)
+template <class Owner>
 class pending_answer {
 public:
   /// `request`: the method and target, for the log line of a dropped answer.
-  pending_answer(std::shared_ptr<session> owner, std::string request)
+  pending_answer(std::shared_ptr<Owner> owner, std::string request)
       : owner_(std::move(owner)), request_(std::move(request)) {}
   pending_answer(const pending_answer&) = delete;
   pending_answer& operator=(const pending_answer&) = delete;
@@ -68,18 +70,28 @@ public:
   void send(http_response response);
 
 private:
-  std::shared_ptr<session> owner_;
+  std::shared_ptr<Owner> owner_;
   std::string request_;
   std::atomic<bool> answered_{false};
 };
 
-class session : public std::enable_shared_from_this<session>, public event_sink {
+// Stream: beast::tcp_stream (plain HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
+template <class Stream>
+class session : public std::enable_shared_from_this<session<Stream>>, public event_sink {
+  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
 public:
-  session(tcp::socket&& socket, session_context& context)
-      : stream_(std::move(socket)), context_(context) {
+  /// `tls_context`: the TLS settings this connection keeps (null for plain HTTP).
+  session(tcp::socket&& socket, std::shared_ptr<ssl::context> tls_context, session_context& context)
+      : tls_context_(std::move(tls_context)),
+        stream_(make_stream(std::move(socket), tls_context_.get())),
+        context_(context) {
     boost::system::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    const auto endpoint = socket_().remote_endpoint(ec);
+    if (!ec) {
+      remote_address_ = endpoint.address().to_string();
+      remote_ = remote_address_ + ":" + std::to_string(endpoint.port());
+    }
     ++context_.open_sessions;
   }
 
@@ -89,34 +101,58 @@ public:
   }
 
   void start() {
-    std::weak_ptr<session> weak = shared_from_this();
+    std::weak_ptr<session> weak = this->shared_from_this();
     registry_key_ = context_.sessions.add([weak] {
       if (auto self = weak.lock())
         net::post(self->stream_.get_executor(), [self] { self->close_if_idle(); });
     });
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
   }
 
   /// The strand this session's handlers run on.
   net::any_io_executor executor() { return stream_.get_executor(); }
 
 private:
+  static Stream make_stream(tcp::socket&& socket, ssl::context* tls_context) {
+    if constexpr (tls)
+      return Stream(std::move(socket), *tls_context);
+    else
+      return Stream(std::move(socket));
+  }
+
+  tcp::socket& socket_() { return beast::get_lowest_layer(stream_).socket(); }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // HTTPS: the handshake first, within the read timeout, under the same limits as a request.
+  void begin() {
+    if constexpr (tls) {
+      lowest().expires_after(context_.config.read_timeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->do_close();  // not TLS, or too old a TLS
+                                self->do_read();
+                              });
+    } else {
+      do_read();
+    }
+  }
+
   void do_read() {
     if (context_.stopping) return do_close();
     parser_.emplace();
     parser_->body_limit(context_.config.max_body_bytes);
     reading_ = true;
     // The whole header must arrive within the idle timeout, the body within the read timeout.
-    stream_.expires_after(context_.config.idle_timeout);
+    lowest().expires_after(context_.config.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&session::on_header, shared_from_this()));
+                            beast::bind_front_handler(&session::on_header, this->shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    stream_.expires_after(context_.config.read_timeout);
+    lowest().expires_after(context_.config.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&session::on_read, shared_from_this()));
+                     beast::bind_front_handler(&session::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -127,17 +163,19 @@ private:
     keep_alive_ = request.keep_alive();
     head_ = request.method() == http::verb::head;
     current_ = {std::string(request.method_string()), std::string(request.target()),
-                std::move(request.body()), {}, request.version()};
+                std::move(request.body()), {}, request.version(), remote_address_};
     for (const auto& field : request)
       current_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    stream_.expires_never();  // a long poll may wait; its own bound answers it
+    current_.scheme = tls ? "https" : "http";
+    apply_forwarded_headers(current_, context_.proxies);
+    lowest().expires_never();  // a long poll may wait; its own bound answers it
     waiting_ = true;
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     // Responses may come from any thread; they continue on this session's strand. An
     // answer dropped unsent (an exception unwound the work that held it) becomes a 500.
     // Client bytes, cut and made printable for the log.
-    auto answer = std::make_shared<pending_answer>(
-        self, lossy_utf8(current_.method + " " + current_.target.substr(0, 200)));
+    auto answer = std::make_shared<pending_answer<session>>(
+        self, lossy_utf8(current_.method + " " + redacted_target(current_.target).substr(0, 200)));
     respond_fn respond = [answer](http_response response) { answer->send(std::move(response)); };
     cancel_ = context_.handle(current_, std::move(respond));
     // Queued behind an immediate answer, this finds waiting_ false and does nothing; only
@@ -171,11 +209,11 @@ private:
   // While a request waits for its answer, a readable socket means the client either sent
   // more (pipelining: left in the kernel buffer until this answer is written) or left.
   void watch_disconnect() {
-    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](
+    socket_().async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](
                                                             beast::error_code ec) {
       if (ec || !self->waiting_) return;
       char byte;
-      const auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      const auto n = ::recv(self->socket_().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
         self->abandon();
       }
@@ -210,9 +248,9 @@ public:
     context_.log.write({remote_, current_.method, current_.target, r.status, bytes,
                         std::chrono::steady_clock::now() - started_});
     response_ = std::move(res);
-    stream_.expires_after(context_.config.read_timeout);  // slow readers are cut off too
+    lowest().expires_after(context_.config.read_timeout);  // slow readers are cut off too
     http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&session::on_write, shared_from_this(), keep));
+                      beast::bind_front_handler(&session::on_write, this->shared_from_this(), keep));
   }
 
 private:
@@ -232,8 +270,8 @@ private:
 
   void lingering_close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(context_.config.read_timeout);
+    socket_().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(context_.config.read_timeout);
     discard_rest(0);
   }
 
@@ -241,7 +279,7 @@ private:
     if (discarded > lingering_bytes || context_.stopping) return do_close();
     // Into the request buffer, which holds nothing more that matters.
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(16384), [self = shared_from_this(), discarded](
+    stream_.async_read_some(buffer_.prepare(16384), [self = this->shared_from_this(), discarded](
                                                         beast::error_code ec, std::size_t n) {
       if (ec) return self->do_close();  // end of stream, timeout, reset
       self->discard_rest(discarded + n);
@@ -271,14 +309,14 @@ private:
     header->keep_alive(false);
     context_.log.write({remote_, current_.method, current_.target, r.status, 0,
                         std::chrono::steady_clock::now() - started_});
-    stream_.expires_after(context_.config.read_timeout);
+    lowest().expires_after(context_.config.read_timeout);
     http::async_write(stream_, *header,
-                      [self = shared_from_this(), header, start = std::move(r.start_stream)](
+                      [self = this->shared_from_this(), header, start = std::move(r.start_stream)](
                           beast::error_code ec, std::size_t) {
                         // A stream that would start during shutdown ends at once.
                         if (ec || self->context_.stopping) return self->end_stream();
                         self->streaming_ = true;
-                        self->stream_.expires_never();
+                        self->lowest().expires_never();
                         self->read_while_streaming();
                         start(self);
                       });
@@ -286,7 +324,7 @@ private:
 
   // The client has nothing to say on an event stream; reading only notices it leaving.
   void read_while_streaming() {
-    stream_.socket().async_read_some(net::buffer(discard_), [self = shared_from_this()](
+    socket_().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](
                                                                 beast::error_code ec, std::size_t) {
       if (ec) return self->end_stream();
       self->read_while_streaming();
@@ -299,14 +337,14 @@ public:
     if (stream_ended_ || closing_) return false;
     if (queued_ > 0 && queued_ + bytes->size() > context_.config.sse_buffer_bytes) {
       stream_ended_ = true;  // a client that does not read: drop it
-      net::post(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+      net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->end_stream(); });
       return false;
     }
     queued_ += bytes->size();
     pending_.push_back(std::move(bytes));
     if (!flush_posted_ && !writing_stream_) {
       flush_posted_ = true;
-      net::post(stream_.get_executor(), [self = shared_from_this()] { self->flush(); });
+      net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->flush(); });
     }
     return true;
   }
@@ -326,7 +364,7 @@ public:
     if (stream_ended_ || closing_) return;
     closing_ = true;
     if (queued_ == 0)
-      net::post(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+      net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->end_stream(); });
   }
 
 private:
@@ -341,8 +379,8 @@ private:
     std::vector<net::const_buffer> buffers;
     buffers.reserve(in_flight_.size());
     for (const auto& b : in_flight_) buffers.emplace_back(b->data(), b->size());
-    stream_.expires_after(context_.config.read_timeout);  // a stalled client is cut off
-    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    lowest().expires_after(context_.config.read_timeout);  // a stalled client is cut off
+    net::async_write(stream_, buffers, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_stream_write(ec);
     });
   }
@@ -386,18 +424,20 @@ private:
 
   void do_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    socket_().shutdown(tcp::socket::shutdown_send, ec);
+    socket_().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<ssl::context> tls_context_;  // before stream_, which refers to it
+  Stream stream_;
   beast::flat_buffer buffer_;
   session_context& context_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
   http_request current_;
   cancel_fn cancel_;
-  std::string remote_;
+  std::string remote_;          // address:port, for the log
+  std::string remote_address_;  // address alone, for per-client limits
   std::chrono::steady_clock::time_point started_;
   std::uint64_t registry_key_ = 0;
   bool keep_alive_ = false;
@@ -421,14 +461,16 @@ private:
   std::vector<std::function<void()>> drained_;
 };
 
-void pending_answer::send(http_response response) {
+template <class Owner>
+void pending_answer<Owner>::send(http_response response) {
   if (answered_.exchange(true)) return;
   net::post(owner_->executor(), [self = owner_, response = std::move(response)]() mutable {
     self->on_response(std::move(response));
   });
 }
 
-pending_answer::~pending_answer() {
+template <class Owner>
+pending_answer<Owner>::~pending_answer() {
   if (answered_) return;
   try {
     std::cerr << "roost: " << request_
@@ -443,7 +485,12 @@ pending_answer::~pending_answer() {
 }  // namespace
 
 void start_session(tcp::socket socket, session_context& context) {
-  std::make_shared<session>(std::move(socket), context)->start();
+  if (context.tls != nullptr)
+    std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(
+        std::move(socket), context.tls->current(), context)
+        ->start();
+  else
+    std::make_shared<session<beast::tcp_stream>>(std::move(socket), nullptr, context)->start();
 }
 
 }  // namespace roost::web

@@ -1,5 +1,6 @@
-// One HTTP/1.1 connection: reads requests, hands them to the api, writes responses,
-// keeps the connection alive between requests. Beast lives here and in listener.cpp only.
+// One HTTP/1.1 connection, plain or over TLS: reads requests, hands them to the api, writes
+// responses, keeps the connection alive between requests. Beast lives here and in
+// listener.cpp only.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,8 @@
 
 #include "access_log.hpp"
 #include "api.hpp"
+#include "forwarded.hpp"
+#include "tls_context.hpp"
 #include "server_config.hpp"
 
 namespace roost::web {
@@ -38,6 +41,10 @@ struct session_context {
   /// Answers one request (the api, plus pages and static assets).
   std::function<cancel_fn(const http_request&, respond_fn)> handle;
   access_log& log;
+  /// Whose X-Forwarded-* headers are believed (forwarded.hpp).
+  trusted_proxies proxies;
+  /// HTTPS settings; null: plain HTTP.
+  const tls_context* tls = nullptr;
   std::atomic<std::size_t> open_sessions{0};
   std::atomic<bool> stopping{false};
   session_registry sessions;

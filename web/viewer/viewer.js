@@ -30,6 +30,7 @@
     if (typeof given.timeline === 'string') config.timeline = given.timeline;
     if (Number.isSafeInteger(given.level_threshold)) config.level_threshold = given.level_threshold;
     if (typeof given.time_zone === 'string' && given.time_zone !== '') config.time_zone = given.time_zone;
+    if (typeof given.user === 'string' && given.user !== '') config.user = given.user;
     if (Number.isSafeInteger(given.page_size) && given.page_size > 0) {
       config.page_size = Math.min(given.page_size, 500);
     }
@@ -420,6 +421,11 @@
       response = await fetch(url, Object.assign({ cache: 'no-store', credentials: 'same-origin' }, options || {}));
     } catch (e) {
       throw new ApiError(0, 'the server cannot be reached');
+    }
+    if (response.status === 401) {
+      // Logged out, expired or never logged in: the login page brings the reader back here.
+      window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname + window.location.search));
+      throw new ApiError(401, 'log in to go on');
     }
     let body = null;
     try {
@@ -953,6 +959,15 @@
 
   const config = readConfig();
   const page = document.body.getAttribute('data-page');
+  if (config.user) {
+    // Logged in through the login page: who, and the way out.
+    const logout = document.getElementById('logout');
+    const userName = document.getElementById('user-name');
+    if (logout && userName) {
+      userName.textContent = config.user;
+      logout.hidden = false;
+    }
+  }
   if (page === 'index') initIndex(config);
   else if (page === 'timeline') initTimeline(config);
 

@@ -52,7 +52,9 @@ run_one() {
   cov="$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || echo '?')"
   ft="$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || echo '?')"
   corpus="$(find "$dir/corpus" -type f | wc -l)"
-  crashes="$(find "$dir/crashes" -type f | wc -l)"
+  # Failures only: libFuzzer also writes slow-unit-* files, which are not.
+  crashes="$(find "$dir/crashes" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+    -o -name 'oom-*' \) | wc -l)"
   cpu="$(awk '{ s += $1 + $2 } END { printf "%.1f", s / 60 }' "$dir/cpu")"
   printf '| %s | %d min | %s min | %d | %d | %s | %s | %d | %d |\n' "$harness" "$minutes" "$cpu" \
     "$execs" $((execs / (minutes * 60))) "$cov" "$ft" "$corpus" "$crashes" >"$dir/row.md"

@@ -14,9 +14,9 @@ constexpr std::string_view challenge = "Bearer realm=\"roost\"";
 
 http_response unauthorized(const std::string& message, bool invalid_token) {
   auto r = json_error(401, message);
-  r.headers.emplace_back("WWW-Authenticate", invalid_token
-                                                 ? std::string(challenge) + ", error=\"invalid_token\""
-                                                 : std::string(challenge));
+  std::string value(challenge);
+  if (invalid_token) value += ", error=\"invalid_token\"";
+  r.headers.emplace_back("WWW-Authenticate", std::move(value));
   return r;
 }
 
@@ -56,9 +56,11 @@ http_response forbidden(const caller& who, scope s, std::string_view timeline) {
   if (!who.may(s)) {
     auto r = json_error(403, "the token " + quote_lossy(who.name) + " does not have the " +
                                  scope_name + " scope");
-    r.headers.emplace_back("WWW-Authenticate", std::string(challenge) +
-                                                   ", error=\"insufficient_scope\", scope=\"" +
-                                                   scope_name + "\"");
+    std::string value(challenge);
+    value += ", error=\"insufficient_scope\", scope=\"";
+    value += scope_name;
+    value += '"';
+    r.headers.emplace_back("WWW-Authenticate", std::move(value));
     return r;
   }
   return json_error(403, "the token " + quote_lossy(who.name) + " is not for timeline " +

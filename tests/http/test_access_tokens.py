@@ -55,13 +55,16 @@ class TokenTest(unittest.TestCase):
 
     @classmethod
     def wait_until_required(cls):
-        # The server reads the store's tokens every quarter second: wait for that (a
-        # condition with a deadline, not a fixed sleep).
+        # The server reads the store's tokens every quarter second, and may have read them
+        # between two of the adds: wait until it knows every one (401 means unknown; 403,
+        # known but without read). A condition with a deadline, not a fixed sleep.
         deadline = time.monotonic() + 10
-        while cls.server.request("GET", "/timelines/home/statuses.json")[0] != 401:
-            if time.monotonic() > deadline:
-                raise AssertionError("the server never started asking for tokens")
-            time.sleep(0.02)
+        for secret in cls.tokens.values():
+            while cls.server.request("GET", "/timelines/home/statuses.json", headers={
+                    "Authorization": "Bearer " + secret})[0] == 401:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the server never knew every token")
+                time.sleep(0.02)
 
     def call(self, method, path, token=None, body=None, headers=None):
         h = dict(headers or {})

@@ -229,6 +229,20 @@ class LoginThrottleTest(unittest.TestCase):
         # Other names from the same address go on (up to the address's own limit).
         self.assertEqual(self.s.login("reader", PASSWORD)[0], 303)
 
+    def test_hostile_login_forms_and_cookies_are_refused_and_change_nothing(self):
+        for body in (b"user=%FF%FE&password=%00%00%00%00%00%00%00%00&next=%FF",
+                     b"user=" + b"a" * 100000 + b"&password=x", b"\xff\x00=&&&=",
+                     b"user=alice&password=" + b"%" * 5000, b""):
+            status, _, page = self.s.server.request("POST", "/login", body, headers=FORM)
+            self.assertEqual(status, 401, body[:40])
+            self.assertIn(b"Wrong user name or password.", page)
+        for cookie in ("roost_session=\xff", "roost_session=" + "A" * 5000, "roost_session",
+                       ";;;=;", "roost_session=; roost_session=x"):
+            status, _, _ = self.s.server.request("GET", "/timelines/home/statuses.json",
+                                                 headers={"Cookie": cookie})
+            self.assertEqual(status, 401, cookie[:40])
+        self.assertEqual(self.s.login("alice", PASSWORD)[0], 303)  # still serving
+
     def test_twenty_failures_from_an_address_stop_every_name(self):
         for i in range(20):
             self.assertEqual(self.s.login("guess%d" % i, "wrong password")[0], 401)

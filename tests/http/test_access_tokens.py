@@ -55,10 +55,16 @@ class TokenTest(unittest.TestCase):
 
     @classmethod
     def wait_until_required(cls):
-        # The server reads the store's tokens every quarter second, and may have read them
-        # between two of the adds: wait until it knows every one (401 means unknown; 403,
-        # known but without read). A condition with a deadline, not a fixed sleep.
+        # The server reads the store's tokens every quarter second. Until it has read them
+        # once it is still open to everyone and ignores any token, so first wait until a
+        # request without one is refused; it may also have read them between two of the
+        # adds, so then wait until it knows every one (401 means unknown; 403, known but
+        # without read). A condition with a deadline, not a fixed sleep.
         deadline = time.monotonic() + 10
+        while cls.server.request("GET", "/timelines/home/statuses.json")[0] != 401:
+            if time.monotonic() > deadline:
+                raise AssertionError("the server never began to require a token")
+            time.sleep(0.02)
         for secret in cls.tokens.values():
             while cls.server.request("GET", "/timelines/home/statuses.json", headers={
                     "Authorization": "Bearer " + secret})[0] == 401:

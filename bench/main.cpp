@@ -1,4 +1,4 @@
-// roost_bench: the standard workload (../shared/spec/workload.md) against every backend
+// roost_bench: the standard workload (docs/spec/workload.md) against every backend
 // built in, plus the raw-engine baselines, in one run.
 //
 //   roost_bench [--roost_sizes=1000,10000,100000] [Google Benchmark flags...]

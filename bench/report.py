@@ -15,7 +15,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-# Operations in workload.md order; extras (the -text variants) right after their kin.
+# Operations in docs/spec/workload.md order; extras (the -text variants) right after their kin.
 OPERATIONS = [
     "put", "put-text", "put-one", "get-newest", "get-newest-text", "get-middle", "get-middle-text",
     "get-unacked-middle", "counts", "contains", "ack-ids", "ack-max", "ack-all",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmarks (release preset) and runs the standard workload of
-# ../shared/spec/workload.md against every backend built in, with the raw-engine
+# docs/spec/workload.md against every backend built in, with the raw-engine
 # baselines, then writes the Markdown tables for docs/performance.md.
 #
 #   bench/run.sh [roost_bench flags...]     e.g. --benchmark_filter='^memory/'

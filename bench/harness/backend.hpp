@@ -1,7 +1,7 @@
 // How a backend plugs into the benchmark harness: a name and a factory.
 //
 // The factory receives the limits to use (the harness passes soft_max = 0: truncation
-// off, as workload.md requires) and a directory that the harness created empty for this
+// off, as docs/spec/workload.md requires) and a directory that the harness created empty for this
 // store and removes afterwards. A persistent backend keeps its files there; "reopen"
 // destroys the store and calls the factory again with the same directory, so it must
 // open what is there rather than start afresh. A backend without files ignores it.

@@ -1,4 +1,4 @@
-// The operations of workload.md against any backend, through the public API.
+// The operations of docs/spec/workload.md against any backend, through the public API.
 //
 // Each benchmark times only the library call (see calls.hpp for how it waits); building
 // the request copy and restoring the timeline afterwards are untimed (manual time).

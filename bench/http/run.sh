@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The HTTP benchmark of ../shared/spec/workload.md: Roost (release build, SQLite store with
+# The HTTP benchmark of docs/spec/workload.md: Roost (release build, SQLite store with
 # 10,000 statuses in "home") under wrk, next to nginx serving the same response bytes as a
 # file, plus 10,000 concurrent long polls. Prints Markdown for docs/performance.md.
 #   bench/http/run.sh            # needs root for apt-get (wrk, nginx) and ulimit

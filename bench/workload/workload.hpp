@@ -1,4 +1,4 @@
-// The standard workload of ../shared/spec/workload.md: seeded, ~1 KB statuses shaped like
+// The standard workload of docs/spec/workload.md: seeded, ~1 KB statuses shaped like
 // posts of a social network.
 //
 // Status number `index` depends only on (seed, index): the same pair always gives the

@@ -6,7 +6,7 @@
 namespace roost::conformance::detail {
 namespace {
 
-// True when `a` comes before `b` in timeline order (status.md, "Ordering").
+// True when `a` comes before `b` in timeline order (docs/spec/status.md, "The timeline order").
 bool newer(const status& a, const status& b) {
   const auto a_acked = status_acked_at(a), b_acked = status_acked_at(b);
   if (a_acked.has_value() != b_acked.has_value()) return !a_acked.has_value();

@@ -1,5 +1,5 @@
 // The simplest correct store: statuses in unsorted vectors, sorted by a comparator
-// written straight from status.md on every read. Slow on purpose, and independent of
+// written straight from docs/spec/status.md on every read. Slow on purpose, and independent of
 // encode_order_key, so that the randomized mode tests the backends' ordering too.
 // It also writes down every change it makes, as the change feed must report it, in the
 // order docs/design.md ("Change feed") fixes; it never prunes.

@@ -1,4 +1,4 @@
-// Capacity and paging limits shared by every backend (storage-contract.md, "Capacity
+// Capacity and paging limits shared by every backend (docs/spec/storage-contract.md, "Capacity
 // and truncation"). A value type; thread-safe to copy.
 #pragma once
 

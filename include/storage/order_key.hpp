@@ -1,4 +1,4 @@
-// The timeline order of ../shared/spec/status.md as one byte string.
+// The timeline order of docs/spec/status.md as one byte string.
 //
 // Newest first: unacked before acked, then acked_at descending, then created_at
 // descending (a status without created_at counts as newer than any with one), then id

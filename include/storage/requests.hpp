@@ -1,4 +1,4 @@
-// Requests, results and callbacks of the six storage operations (storage-contract.md).
+// Requests, results and callbacks of the six storage operations (docs/spec/storage-contract.md).
 //
 // Every field says what it means; nothing dangerous is a default: deleting everything
 // needs `delete_selection::all()`, and a put must name its mode. Value types only.

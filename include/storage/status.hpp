@@ -1,6 +1,6 @@
 // The status object: one JSON object, kept field for field as given.
 //
-// Roost interprets only a few fields (see ../shared/spec/status.md): `id`,
+// Roost interprets only a few fields (see docs/spec/status.md): `id`,
 // `created_at`, `busybird.level` and `busybird.acked_at`. The helpers here read them
 // with the spec's rules (an integer id is compared by its decimal text, a missing level
 // is 0, a missing or null acked_at means unacked) and throw `invalid_request` when a

@@ -1,5 +1,5 @@
 // timeline: a named timeline of one storage, with input filters and watchers of its
-// unacked counts (storage-contract.md, "Timeline layer").
+// unacked counts (docs/spec/storage-contract.md, "Timeline layer").
 //
 // `add_statuses` runs the filters in order, gives every status without `id` a fresh id
 // (id_generator.hpp) and every status without `created_at` the current time (Twitter
@@ -141,7 +141,7 @@ public:
 
   /// Filters, completes and inserts `statuses`; `done` gets the number inserted.
   /// Throws invalid_request, before anything runs, when an item is not an object or has a
-  /// field of the wrong type or format (status.md). Otherwise `done` runs exactly once:
+  /// field of the wrong type or format (docs/spec/status.md). Otherwise `done` runs exactly once:
   /// with timeline_errc::filter_failed and the filter's message when a filter throws or
   /// reports an error (nothing stored), timeline_errc::invalid_status when a filtered
   /// status cannot be stored, or the storage's own error. Synchronous filters run on the

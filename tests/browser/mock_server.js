@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A stand-in for `roost serve`, in memory, for developing the viewer and its browser test
-// without the real server: just enough of shared/spec/web-api.md (statuses GET/POST,
+// without the real server: just enough of docs/spec/web-api.md (statuses GET/POST,
 // ack, both long polls, the pages and /static/). Not a reference implementation: the real
 // server's own HTTP tests cover the API.
 //
@@ -58,7 +58,7 @@ function idText(id) {
   return typeof id === 'string' ? id : String(id);
 }
 
-// Timeline order (status.md), newest first.
+// Timeline order (docs/spec/status.md), newest first.
 function compare(a, b) {
   const aa = ackedAt(a), ba = ackedAt(b);
   if ((aa === null) !== (ba === null)) return aa === null ? -1 : 1;

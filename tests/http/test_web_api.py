@@ -1,4 +1,4 @@
-"""The Web API of ../shared/spec/web-api.md, through a real HTTP client against the real
+"""The Web API of docs/spec/web-api.md, through a real HTTP client against the real
 binary. Usage: python3 test_web_api.py PATH/TO/roost"""
 import json
 import os

@@ -1,4 +1,4 @@
-// The order key's byte order must equal the timeline order of status.md.
+// The order key's byte order must equal the timeline order of docs/spec/status.md.
 #include <algorithm>
 #include <random>
 
@@ -23,7 +23,7 @@ std::optional<timestamp> ts(std::optional<std::int64_t> v) {
 
 std::string key(const fields& f) { return encode_order_key({ts(f.acked), ts(f.created), f.id}); }
 
-// status.md's order, written out rule by rule.
+// docs/spec/status.md's order, written out rule by rule.
 bool newer(const fields& a, const fields& b) {
   if (a.acked.has_value() != b.acked.has_value()) return !a.acked.has_value();
   if (a.acked && *a.acked != *b.acked) return *a.acked > *b.acked;

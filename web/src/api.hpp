@@ -1,4 +1,4 @@
-// The Web API of ../shared/spec/web-api.md as request -> response logic.
+// The Web API of docs/spec/web-api.md as request -> response logic.
 //
 // No sockets and no Beast here: the session hands in an http_request and a respond_fn,
 // the api answers through it (at once, or later for a long poll). Everything from the

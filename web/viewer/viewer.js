@@ -163,7 +163,7 @@
     return new Date(d.getTime() - offsetMinutes * 60000);
   }
 
-  // The formats Roost accepts (status.md): Twitter, RFC 3339, RFC 822. Null otherwise.
+  // The formats Roost accepts (docs/spec/status.md): Twitter, RFC 3339, RFC 822. Null otherwise.
   function parseTimestamp(text) {
     if (typeof text !== 'string') return null;
     let m = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.\d+)?([Zz]|[+-]\d\d:?\d\d)$/.exec(text);

@@ -1,6 +1,6 @@
 // The storage operations as SQL, each one transaction on a session.
 //
-// These functions hold the semantics (storage-contract.md; the memory backend is the
+// These functions hold the semantics (docs/spec/storage-contract.md; the memory backend is the
 // executable reference); sqlite_storage around them handles connections, retries and
 // errors. Each throws sqlite_error on an engine failure, after which its transaction has
 // been rolled back: nothing it did remains.

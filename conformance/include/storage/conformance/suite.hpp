@@ -1,4 +1,5 @@
-// The StatusStorage conformance suite: storage-contract.md and status.md as tests.
+// The StatusStorage conformance suite: docs/spec/storage-contract.md and
+// docs/spec/status.md as tests.
 //
 // A backend author derives a fixture from `storage_suite`, implements one factory hook,
 // and expands the cases inside their own Catch2 (v2) test file:

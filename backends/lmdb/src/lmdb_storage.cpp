@@ -3,6 +3,8 @@
 // the transaction has ended.
 #include "storage/lmdb_storage.hpp"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "lmdb_environment.hpp"
@@ -152,18 +154,18 @@ void lmdb_storage::do_get_revision(std::string timeline, revision_callback done)
 }
 
 void lmdb_storage::do_get_changes(prepared_changes request, changes_callback done) {
-  detail::changes_answer answer;
+  std::optional<change_page_builder> page;
+  change_page out;
   storage_error error = env_->read([&](MDB_txn* txn) {
-    answer = detail::timeline_reader(txn, env_->tables(), request.timeline)
-                 .changes(request.since, request.limit);
+    const detail::timeline_reader reader(txn, env_->tables(), request.timeline);
+    page.emplace(request, reader.revision());
+    reader.read_changes(*page);
   });
-  if (!error && !answer.stale.empty())
-    error = storage_error(make_error_code(errc::stale_cursor),
-                          env_->context() + ": get_changes of timeline " +
-                              nlohmann::json(request.timeline).dump() + ": " + answer.stale +
-                              "; read the timeline afresh");
-  if (error) answer.page = {};
-  done(error, std::move(answer.page));
+  if (!error)
+    error = page->finish(env_->context() + ": get_changes of timeline " +
+                             nlohmann::json(request.timeline).dump(),
+                         out);
+  done(error, error ? change_page{} : std::move(out));
 }
 
 void lmdb_storage::do_get_setting(std::string key, setting_callback done) {

@@ -82,38 +82,15 @@ unacked_counts timeline_reader::counts() const {
   return out;
 }
 
-changes_answer timeline_reader::changes(std::uint64_t since, std::size_t limit) const {
-  changes_answer out;
-  const std::uint64_t last = revision();
-  out.page.last_revision = last;
-  if (since > last) {
-    out.stale = "cursor " + std::to_string(since) + " is ahead of the timeline's revision " +
-                std::to_string(last);
-    return out;
-  }
-  if (since == last) return out;  // up to date, whatever the log keeps
-  // The log holds consecutive revisions ending at `last` (pruning removes from the start),
-  // so the first change after `since` is since + 1 unless the ones between were pruned
-  // (or never logged, before an upgrade from format version 1).
+void timeline_reader::read_changes(change_page_builder& page) const {
+  if (!page.wants_more()) return;
   table_cursor cursor(txn_, tables_.changes);
-  for (bool more = cursor.seek(fmt::change_key(record_.number, since + 1));
-       more && out.page.changes.size() < limit && fmt::starts_with(cursor.key(), prefix_);
-       more = cursor.next()) {
+  for (bool more = cursor.seek(fmt::change_key(record_.number, page.next_revision()));
+       more && page.wants_more() && fmt::starts_with(cursor.key(), prefix_); more = cursor.next()) {
     if (cursor.key().size() != fmt::timeline_prefix_size + 8)
       throw corrupt_record("a change key is damaged");
     const std::uint64_t revision = fmt::change_key_revision(cursor.key());
-    const std::uint64_t expected = since + 1 + out.page.changes.size();
-    if (revision != expected) {
-      // Pruned before the log's start; a hole further on cannot happen in a store written
-      // by this format version, but a page must never skip a change.
-      out.stale = out.page.changes.empty()
-                      ? "the changes after revision " + std::to_string(since) +
-                            " are no longer kept (the log starts at revision " +
-                            std::to_string(revision) + ")"
-                      : "change " + std::to_string(expected) + " is missing from the log";
-      out.page.changes.clear();
-      return out;
-    }
+    if (!page.accept(revision)) return;
     const auto record = fmt::decode_change_record(cursor.value());
     status_change c;
     c.revision = revision;
@@ -129,19 +106,8 @@ changes_answer timeline_reader::changes(std::uint64_t since, std::size_t limit) 
     } else {
       c.status_json = record.text;
     }
-    out.page.changes.push_back(std::move(c));
+    page.add(std::move(c));
   }
-  if (out.page.changes.empty()) {
-    out.stale = "the changes after revision " + std::to_string(since) +
-                " are no longer kept (the log holds none of them; the timeline is at revision " +
-                std::to_string(last) + ")";
-  } else if (out.page.changes.size() < limit && out.page.changes.back().revision != last) {
-    // A short page says "up to date at last_revision": it must end there.
-    out.stale = "changes " + std::to_string(out.page.changes.back().revision + 1) + " to " +
-                std::to_string(last) + " are missing from the log";
-    out.page.changes.clear();
-  }
-  return out;
 }
 
 std::vector<std::string> read_timeline_names(MDB_txn* txn, const lmdb_tables& tables) {

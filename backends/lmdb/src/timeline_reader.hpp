@@ -14,18 +14,11 @@
 
 #include "records.hpp"
 #include "schema.hpp"
+#include "storage/change_page_builder.hpp"
 #include "storage/changes.hpp"
 #include "storage/status_storage.hpp"
 
 namespace roost::detail {
-
-/// What timeline_reader::changes found: a page, or why the cursor is stale.
-struct changes_answer {
-  change_page page;
-  /// Non-empty when the cursor is ahead of the timeline or older than what the log keeps:
-  /// says which, for the errc::stale_cursor message.
-  std::string stale;
-};
 
 class timeline_reader {
 public:
@@ -43,9 +36,8 @@ public:
   /// The unacked counts, O(levels).
   unacked_counts counts() const;
 
-  /// Up to `limit` changes after revision `since`, oldest first, and the revision; stale
-  /// when `since` is ahead of the revision or its successor is no longer in the log.
-  changes_answer changes(std::uint64_t since, std::size_t limit) const;
+  /// Feeds `page` (made with this timeline's revision()) the log entries it wants.
+  void read_changes(change_page_builder& page) const;
 
 private:
   // The status's record, or nullopt. Views are valid for the transaction.

@@ -130,22 +130,17 @@ void memory_storage::do_get_revision(std::string timeline, revision_callback don
 }
 
 void memory_storage::do_get_changes(prepared_changes request, changes_callback done) {
-  change_page page;
-  bool answered = true;
+  change_page out;
+  storage_error error;
   {
     std::shared_lock lock(state_->mutex);
-    if (const auto* tl = state_->find(request.timeline))
-      answered = tl->changes_after(request.since, request.limit, page);
-    else
-      answered = request.since == 0;  // never changed: revision 0, nothing to tell
+    const auto* tl = state_->find(request.timeline);
+    change_page_builder page(request, tl != nullptr ? tl->revision() : 0);
+    if (tl != nullptr) tl->read_changes(page);
+    error = page.finish("get_changes of memory timeline " + nlohmann::json(request.timeline).dump(),
+                        out);
   }
-  if (answered) return done({}, std::move(page));
-  done(storage_error(errc::stale_cursor,
-                     "cursor too old: resync (timeline \"" + request.timeline +
-                         "\" is at revision " + std::to_string(page.last_revision) +
-                         ", its retained changes do not follow on from " +
-                         std::to_string(request.since) + ")"),
-       {});
+  done(error, std::move(out));
 }
 
 void memory_storage::do_get_setting(std::string key, setting_callback done) {

@@ -147,21 +147,18 @@ void memory_timeline::prune_log(std::size_t retention) {
   while (log_.size() > retention) log_.pop_front();
 }
 
-bool memory_timeline::changes_after(std::uint64_t since, std::size_t limit,
-                                    change_page& page) const {
-  page.last_revision = revision_;
-  // With an empty log only the reader already at revision_ can follow on.
-  const std::uint64_t oldest = log_.empty() ? revision_ + 1 : log_.front().revision;
-  if (since > revision_ || since + 1 < oldest) return false;
-  // Revisions in the log are consecutive, so `since` maps straight to an index.
-  const auto first = static_cast<std::size_t>(since + 1 - oldest);
-  const std::size_t end = first + std::min(limit, log_.size() - first);
-  page.changes.reserve(end - first);
-  for (std::size_t i = first; i < end; ++i) {
+void memory_timeline::read_changes(change_page_builder& page) const {
+  if (!page.wants_more() || log_.empty()) return;
+  // Revisions in the log are consecutive, so the wanted one maps straight to an index;
+  // one older than the log starts at its front, which the builder finds stale.
+  const auto oldest = log_.front().revision;
+  const auto wanted = page.next_revision();
+  auto i = wanted > oldest ? static_cast<std::size_t>(wanted - oldest) : std::size_t{0};
+  for (; i < log_.size() && page.wants_more(); ++i) {
     const auto& c = log_[i];
-    page.changes.push_back({c.revision, c.op, c.id, c.json ? *c.json : std::string(), c.acked_at});
+    if (!page.accept(c.revision)) return;
+    page.add({c.revision, c.op, c.id, c.json ? *c.json : std::string(), c.acked_at});
   }
-  return true;
 }
 
 void memory_timeline::restart_log_at(std::uint64_t revision) noexcept {

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/change_page_builder.hpp"
 #include "storage/limits.hpp"
 #include "storage/status_storage.hpp"
 
@@ -43,9 +44,8 @@ public:
   /// Drops the oldest log entries beyond the newest `retention`.
   void prune_log(std::size_t retention);
 
-  /// Answers get_changes: fills `page` (last_revision always) and returns true, or
-  /// returns false when `since` is ahead of the revision or its successors were pruned.
-  bool changes_after(std::uint64_t since, std::size_t limit, change_page& page) const;
+  /// Feeds `page` (made with this timeline's revision()) the log entries it wants.
+  void read_changes(change_page_builder& page) const;
 
   /// Sets the revision and empties the log, as after loading a saved store: the changes
   /// before `revision` are unknown, so only a cursor at `revision` can follow on.

@@ -40,42 +40,23 @@ void change_batch::store(session& s, timeline_row& timeline, std::size_t retenti
   q.run();
 }
 
-changes_answer get_changes(session& s, const prepared_changes& request) {
-  changes_answer out;
+change_page_builder read_changes(session& s, const prepared_changes& request) {
   // One snapshot for the revision and the page: a write committed in between cannot
   // make them disagree.
   transaction tx(s.tx, transaction::mode::deferred);
   const auto timeline = find_timeline(s, request.timeline);
-  const std::uint64_t last = timeline ? static_cast<std::uint64_t>(timeline->revision) : 0;
-  out.page.last_revision = last;
-  if (request.since > last) {
-    out.stale = "cursor " + std::to_string(request.since) + " is ahead of the timeline's revision " +
-                std::to_string(last);
-    return out;
-  }
-  if (request.since == last) return out;  // up to date, whatever the log keeps
+  change_page_builder page(request, timeline ? static_cast<std::uint64_t>(timeline->revision) : 0);
+  if (!page.wants_more()) return page;
 
   auto q = s.change_page.start();
   q.bind_int64(1, timeline->id)
       .bind_int64(2, static_cast<std::int64_t>(request.since))
       .bind_int64(3, static_cast<std::int64_t>(request.limit));
-  while (q.step()) {
+  while (page.wants_more() && q.step()) {
     status_change c;
     c.revision = static_cast<std::uint64_t>(q.column_int64(0));
-    const std::uint64_t expected = request.since + 1 + out.page.changes.size();
-    if (c.revision != expected) {
-      // The retained log is consecutive, so its first change after `since` is its oldest:
-      // the changes between were pruned. A hole further on (a change never logged, by a
-      // program of schema version 1 still writing to the file) is stale too: a page must
-      // never skip a change.
-      out.stale = out.page.changes.empty()
-                      ? "the changes after revision " + std::to_string(request.since) +
-                            " are no longer kept (the log starts at revision " +
-                            std::to_string(c.revision) + ")"
-                      : "change " + std::to_string(expected) + " is missing from the log";
-      out.page.changes.clear();
-      return out;
-    }
+    // A hole may also come from a program of schema version 1 still writing to the file.
+    if (!page.accept(c.revision)) break;
     const auto op = q.column_int64(1);
     if (op < static_cast<int>(change_op::insert) || op > static_cast<int>(change_op::remove))
       throw sqlite_error(SQLITE_CORRUPT, "reading the change log",
@@ -87,21 +68,10 @@ changes_answer get_changes(session& s, const prepared_changes& request) {
                          "the status of change " + std::to_string(c.revision) + " is missing");
     c.status_json = q.column_text(3);
     c.acked_at = q.column_text(4);
-    out.page.changes.push_back(std::move(c));
-  }
-  if (out.page.changes.empty()) {
-    out.stale = "the changes after revision " + std::to_string(request.since) +
-                " are no longer kept (the log holds none of them; the timeline is at revision " +
-                std::to_string(last) + ")";
-  } else if (out.page.changes.size() < request.limit &&
-             out.page.changes.back().revision != last) {
-    // A short page says "up to date at last_revision": it must end there.
-    out.stale = "changes " + std::to_string(out.page.changes.back().revision + 1) + " to " +
-                std::to_string(last) + " are missing from the log";
-    out.page.changes.clear();
+    page.add(std::move(c));
   }
   tx.commit();
-  return out;
+  return page;
 }
 
 }  // namespace roost::sqlite

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "session.hpp"
+#include "storage/change_page_builder.hpp"
 #include "storage/changes.hpp"
 #include "timeline_row.hpp"
 
@@ -81,16 +82,9 @@ private:
   std::vector<change> changes_;
 };
 
-/// What get_changes found: a page, or why the cursor is stale.
-struct changes_answer {
-  change_page page;
-  /// Non-empty when `since` is ahead of the timeline or older than what the log keeps:
-  /// says which, for the errc::stale_cursor message.
-  std::string stale;
-};
-
 /// get_changes: the changes after request.since and the timeline's revision, read in
-/// one read transaction (one snapshot). An unknown timeline has revision 0 and no changes.
-changes_answer get_changes(session& s, const prepared_changes& request);
+/// one read transaction (one snapshot), for the caller to finish(). An unknown timeline
+/// has revision 0 and no changes.
+change_page_builder read_changes(session& s, const prepared_changes& request);
 
 }  // namespace roost::sqlite

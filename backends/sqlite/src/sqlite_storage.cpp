@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "change_log.hpp"
@@ -206,15 +207,15 @@ void sqlite_storage::do_get_revision(std::string timeline, revision_callback don
 }
 
 void sqlite_storage::do_get_changes(prepared_changes request, changes_callback done) {
-  sqlite::changes_answer answer;
-  auto error = impl_->run("get_changes", false, answer,
-                          [&](session& s) { return sqlite::get_changes(s, request); });
-  if (!error && !answer.stale.empty())
-    error = impl_->failure(errc::stale_cursor, "get_changes",
-                           "timeline " + nlohmann::json(request.timeline).dump() + ": " +
-                               answer.stale + "; read the timeline afresh");
-  if (error) answer.page = {};
-  done(error, std::move(answer.page));
+  std::optional<change_page_builder> page;
+  change_page out;
+  auto error = impl_->run("get_changes", false, page,
+                          [&](session& s) { return sqlite::read_changes(s, request); });
+  if (!error)
+    error = page->finish("get_changes on sqlite store " + impl_->path + ", timeline " +
+                            nlohmann::json(request.timeline).dump(),
+                        out);
+  done(error, error ? change_page{} : std::move(out));
 }
 
 void sqlite_storage::do_get_setting(std::string key, setting_callback done) {

@@ -6,17 +6,6 @@ namespace roost::app {
 
 namespace {
 
-// The code point of the valid sequence of `n` bytes at text[i].
-char32_t code_point(std::string_view s, std::size_t i, std::size_t n) {
-  const auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k])); };
-  switch (n) {
-    case 1: return b(0);
-    case 2: return (b(0) & 0x1F) << 6 | (b(1) & 0x3F);
-    case 3: return (b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
-    default: return (b(0) & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F);
-  }
-}
-
 bool is_wide(char32_t c) {
   return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
          (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
@@ -36,7 +25,7 @@ std::size_t display_width(std::string_view text) {
       ++i;
       continue;
     }
-    width += is_wide(code_point(text, i, n)) ? 2 : 1;
+    width += is_wide(utf8_code_point(text, i, n)) ? 2 : 1;
     i += n;
   }
   return width;

@@ -17,6 +17,10 @@ bool is_valid_utf8(std::string_view text) noexcept;
 /// when the bytes there are not one. REQUIRES: i < text.size().
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
 
+/// The code point of the well-formed sequence of `length` bytes at text[i], where
+/// `length` is what utf8_sequence_length(text, i) returned. REQUIRES: length is 1 to 4.
+char32_t utf8_code_point(std::string_view text, std::size_t i, std::size_t length) noexcept;
+
 /// The length of the run of ASCII bytes at the start of `text`, read eight bytes at a
 /// time: the fast path of every scan over mostly-ASCII statuses.
 std::size_t ascii_prefix_length(std::string_view text) noexcept;

@@ -15,15 +15,6 @@ void append_escape(std::string& out, std::uint32_t unit) {
   out.append(escape, sizeof escape);
 }
 
-// The code point of the well-formed sequence of `length` bytes at `p`.
-std::uint32_t decode(const unsigned char* p, std::size_t length) {
-  switch (length) {
-    case 2: return (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
-    case 3: return (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
-    default: return (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
-  }
-}
-
 }  // namespace
 
 void append_ascii_json(std::string& out, std::string_view text) {
@@ -38,7 +29,7 @@ void append_ascii_json(std::string& out, std::string_view text) {
       append_escape(out, 0xFFFD);
       ++i;
     } else {
-      const auto code = decode(reinterpret_cast<const unsigned char*>(text.data() + i), length);
+      const std::uint32_t code = utf8_code_point(text, i, length);
       if (code >= 0x10000) {
         append_escape(out, 0xD800 + ((code - 0x10000) >> 10));
         append_escape(out, 0xDC00 + ((code - 0x10000) & 0x3FF));

@@ -9,6 +9,7 @@
 #include "lmdb_errors.hpp"
 #include "records.hpp"
 #include "storage/order_key.hpp"
+#include "storage/json_input.hpp"
 #include "storage/settings.hpp"
 #include "storage/utf8.hpp"
 #include "table_access.hpp"
@@ -17,12 +18,6 @@ namespace roost::detail {
 namespace {
 
 namespace fmt = lmdb_format;
-
-// Outside text (names, ids) quoted as JSON, invalid UTF-8 replaced by U+FFFD.
-std::string json_quoted(std::string_view text) {
-  return nlohmann::json(std::string(text))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 std::string hex_key(std::string_view key) {
   static const char digits[] = "0123456789abcdef";
@@ -70,7 +65,7 @@ private:
   std::string timeline_label(fmt::timeline_number n) const {
     const auto it = timelines_.find(n);
     return it == timelines_.end() ? "timeline #" + std::to_string(n)
-                                  : "timeline " + json_quoted(it->second.name);
+                                  : "timeline " + quote_lossy(it->second.name);
   }
 
   // The timeline a key of statuses, order, counts or changes belongs to, or null.
@@ -113,14 +108,14 @@ private:
         continue;
       }
       if (!key_fits(cursor.key(), fmt::timeline_name_key(record.name)))
-        r_.add("timeline " + json_quoted(record.name) + " is filed under the wrong key");
+        r_.add("timeline " + quote_lossy(record.name) + " is filed under the wrong key");
       if (next_timeline_ != 0 && record.number >= next_timeline_)
-        r_.add("timeline " + json_quoted(record.name) + " has number " +
+        r_.add("timeline " + quote_lossy(record.name) + " has number " +
                std::to_string(record.number) + ", not below the next number to hand out (" +
                std::to_string(next_timeline_) + ")");
       const auto [it, added] = timelines_.try_emplace(record.number);
       if (!added) {
-        r_.add("timelines " + json_quoted(it->second.name) + " and " + json_quoted(record.name) +
+        r_.add("timelines " + quote_lossy(it->second.name) + " and " + quote_lossy(record.name) +
                " share number " + std::to_string(record.number));
         continue;
       }
@@ -146,7 +141,7 @@ private:
         r_.add(timeline_label(n) + ": the status under key " + hex_key(key) + ": " + e.what());
         continue;
       }
-      const std::string where = timeline_label(n) + ", status " + json_quoted(s.id);
+      const std::string where = timeline_label(n) + ", status " + quote_lossy(s.id);
       ++tl->statuses;
       if (!key_fits(key, fmt::status_key(n, s.id))) r_.add(where + ": filed under the wrong key");
       const auto problem = stored_document_problem(
@@ -272,7 +267,7 @@ private:
         // The damaged status record is reported by statuses().
       }
       if (!kept)
-        r_.add(where + ": refers to status " + json_quoted(c.id) +
+        r_.add(where + ": refers to status " + quote_lossy(c.id) +
                ", which is gone or was changed since without the log keeping its text");
     }
     for (const auto& [n, revision] : last)
@@ -288,7 +283,7 @@ private:
     table_cursor cursor(txn_, t_.settings);
     for (bool more = cursor.first(); more; more = cursor.next()) {
       const std::string key(cursor.key());
-      const std::string where = "setting " + json_quoted(key);
+      const std::string where = "setting " + quote_lossy(key);
       try {
         validate_setting_key(key);
       } catch (const invalid_request& e) {

@@ -8,18 +8,12 @@
 #include "sql.hpp"
 #include "sqlite_error.hpp"
 #include "statement.hpp"
+#include "storage/json_input.hpp"
 #include "storage/settings.hpp"
 #include "storage/utf8.hpp"
 
 namespace roost::sqlite {
 namespace {
-
-// Outside text (names, ids, SQLite's messages quoting them) as JSON, invalid UTF-8
-// replaced by U+FFFD.
-std::string json_quoted(std::string_view text) {
-  return nlohmann::json(std::string(text))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 class checker {
 public:
@@ -40,7 +34,7 @@ private:
     try {
       body();
     } catch (const sqlite_error& e) {
-      r_.add(std::string(what) + ": " + e.call() + " failed: " + json_quoted(e.engine_message()) +
+      r_.add(std::string(what) + ": " + e.call() + " failed: " + quote_lossy(e.engine_message()) +
              " (" + std::string(code_name(e.code())) + ")");
     }
   }
@@ -55,14 +49,14 @@ private:
   std::string timeline_label(std::int64_t id) const {
     const auto it = names_.find(id);
     return it == names_.end() ? "timeline #" + std::to_string(id)
-                              : "timeline " + json_quoted(it->second);
+                              : "timeline " + quote_lossy(it->second);
   }
 
   void integrity() {
     r_.pages = static_cast<std::uint64_t>(db_.query_int("PRAGMA page_count"));
     each("PRAGMA integrity_check(100)", [&](statement::active& q) {
       const auto line = q.column_text(0);
-      if (line != "ok") r_.add("integrity_check: " + json_quoted(line));
+      if (line != "ok") r_.add("integrity_check: " + quote_lossy(line));
     });
   }
 
@@ -123,7 +117,7 @@ private:
                {.id = q.column_blob(1), .level = q.column_int64(2), .order_key = q.column_blob(3)});
            if (!problem.empty())
              r_.add(timeline_label(q.column_int64(0)) + ", status " +
-                    json_quoted(q.column_blob(1)) + ": " + problem);
+                    quote_lossy(q.column_blob(1)) + ": " + problem);
          });
   }
 
@@ -163,7 +157,7 @@ private:
         [&](statement::active& q) {
           r_.add(timeline_label(q.column_int64(0)) + ", change " +
                  std::to_string(q.column_int64(1)) + ": refers to status " +
-                 json_quoted(q.column_blob(2)) +
+                 quote_lossy(q.column_blob(2)) +
                  ", which is gone or was changed since without the log keeping its text");
         });
   }
@@ -173,7 +167,7 @@ private:
     if (db_.query_int(sql::settings_table_exists) == 0) return;
     each("SELECT key, value, version, typeof(value) FROM settings", [&](statement::active& q) {
       const std::string key(q.column_text(0));
-      const auto label = "setting " + json_quoted(key);
+      const auto label = "setting " + quote_lossy(key);
       try {
         validate_setting_key(key);
       } catch (const invalid_request& e) {

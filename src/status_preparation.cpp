@@ -3,7 +3,7 @@
 // a stored document.
 #include "compact_json.hpp"
 #include "stored_form.hpp"
-#include "status_validation.hpp"
+#include "status_preparation.hpp"
 #include "storage/json_input.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status_storage.hpp"

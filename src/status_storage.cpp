@@ -5,7 +5,7 @@
 #include <map>
 #include <mutex>
 
-#include "status_validation.hpp"
+#include "status_preparation.hpp"
 #include "stored_form.hpp"
 #include "storage/utf8.hpp"
 

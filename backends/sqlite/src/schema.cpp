@@ -60,10 +60,10 @@ void check_acceptable(const found& f, const sqlite_options& options) {
            "not a Roost store: an SQLite database of another application (application_id " +
                hex(f.application_id) + ", " + std::to_string(f.schema_objects) +
                " schema objects)");
-  if (f.version > sqlite_storage::schema_version)
+  if (f.version > sqlite_schema_version)
     refuse(errc::unsupported, options,
            "written by a newer version of Roost (schema version " + std::to_string(f.version) +
-               "; this program reads up to " + std::to_string(sqlite_storage::schema_version) +
+               "; this program reads up to " + std::to_string(sqlite_schema_version) +
                ")");
 }
 
@@ -90,7 +90,7 @@ void migrate(connection& db, const sqlite_options& options) {
     db.exec(m.script);
   }
   if (now.is_empty()) db.exec("PRAGMA application_id = " + std::to_string(sql::application_id));
-  db.exec("PRAGMA user_version = " + std::to_string(sqlite_storage::schema_version));
+  db.exec("PRAGMA user_version = " + std::to_string(sqlite_schema_version));
   tx.commit();
 }
 
@@ -130,10 +130,10 @@ void check_read_only_schema(connection& db, const sqlite_options& options) {
   if (f.is_empty())
     refuse(errc::corrupt, options, "not a Roost store: the database is empty (no schema)");
   check_acceptable(f, options);
-  if (f.version < sqlite_storage::schema_version)
+  if (f.version < sqlite_schema_version)
     refuse(errc::unsupported, options,
            "schema version " + std::to_string(f.version) + " must be migrated to version " +
-               std::to_string(sqlite_storage::schema_version) +
+               std::to_string(sqlite_schema_version) +
                " before it is read: open it once for writing (roost serve or import)");
   check_tables(db, options);
 }
@@ -163,7 +163,7 @@ void verify_file(connection& db, const sqlite_options& options) {
 }
 
 void ensure_schema(connection& db, const sqlite_options& options) {
-  const bool in_memory = options.path == sqlite_storage::in_memory;
+  const bool in_memory = options.path == sqlite_in_memory;
   if (!in_memory && db.is_read_only())
     refuse(errc::io_error, options, "the file is read-only; a store must be writable");
   const found before = inspect(db, options);
@@ -181,7 +181,7 @@ void ensure_schema(connection& db, const sqlite_options& options) {
              "cannot switch the database to WAL mode (journal_mode is \"" + mode +
                  "\"; the file system may not support shared memory)");
   }
-  if (before.version < sqlite_storage::schema_version) migrate(db, options);
+  if (before.version < sqlite_schema_version) migrate(db, options);
   check_tables(db, options);
   ensure_settings(db);
 }

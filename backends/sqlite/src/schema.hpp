@@ -7,11 +7,11 @@
 #pragma once
 
 #include "connection.hpp"
-#include "storage/sqlite_storage.hpp"
+#include "storage/sqlite_options.hpp"
 
 namespace roost::sqlite {
 
-/// Makes the database behind `db` a Roost store of sqlite_storage::schema_version:
+/// Makes the database behind `db` a Roost store of sqlite_schema_version:
 /// creates the schema in an empty file (with incremental auto-vacuum and WAL), migrates
 /// an older store, and accepts a current one. Migrations run in one IMMEDIATE transaction
 /// that re-reads the version under the lock, so two processes opening a new file at once
@@ -23,7 +23,7 @@ namespace roost::sqlite {
 void ensure_schema(connection& db, const sqlite_options& options);
 
 /// For a read-only open (which never creates the settings table: a store without it reads
-/// as one without settings): accepts a Roost store of sqlite_storage::schema_version and
+/// as one without settings): accepts a Roost store of sqlite_schema_version and
 /// refuses, without writing anything, an empty file or one with no schema (errc::corrupt),
 /// another application's database or a damaged one (errc::corrupt), an older schema that
 /// would need a migration or a newer one (errc::unsupported), and a write-ahead log this

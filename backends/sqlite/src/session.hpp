@@ -7,7 +7,7 @@
 
 #include "connection.hpp"
 #include "statement.hpp"
-#include "storage/sqlite_storage.hpp"
+#include "storage/sqlite_options.hpp"
 #include "transaction.hpp"
 
 namespace roost::sqlite {

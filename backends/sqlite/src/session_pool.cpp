@@ -7,7 +7,7 @@ namespace roost::sqlite {
 namespace {
 
 std::size_t reader_limit(const sqlite_options& options) {
-  return options.path == sqlite_storage::in_memory ? 0 : options.reader_connections;
+  return options.path == sqlite_in_memory ? 0 : options.reader_connections;
 }
 
 // How a read-only store is opened, decided once so that every connection agrees. With

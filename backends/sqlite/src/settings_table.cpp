@@ -1,8 +1,8 @@
-// The settings operations (operations.hpp): one row per key in the settings table.
+// The settings operations (settings_table.hpp): one row per key in the settings table.
 #include <memory>
 #include <stdexcept>
 
-#include "operations.hpp"
+#include "settings_table.hpp"
 #include "sql.hpp"
 
 namespace roost::sqlite {

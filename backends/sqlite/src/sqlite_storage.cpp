@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "change_log.hpp"
-#include "operations.hpp"
+#include "settings_table.hpp"
+#include "timeline_reads.hpp"
+#include "timeline_writes.hpp"
 #include "session_pool.hpp"
 #include "sqlite_error.hpp"
 #include "store_check.hpp"

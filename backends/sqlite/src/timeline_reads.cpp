@@ -2,7 +2,7 @@
 #include <limits>
 #include <optional>
 
-#include "operations.hpp"
+#include "timeline_reads.hpp"
 #include "sql.hpp"
 #include "storage/order_key.hpp"
 #include "timeline_row.hpp"

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "change_log.hpp"
-#include "operations.hpp"
+#include "timeline_writes.hpp"
 #include "sql.hpp"
 #include "sqlite_error.hpp"
 #include "storage/order_key.hpp"

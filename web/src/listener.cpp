@@ -10,7 +10,7 @@ namespace roost::web {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, session_context& context)
+listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, connection_context& context)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
       context_(context),
@@ -49,7 +49,7 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (ec) {
     // Out of descriptors (EMFILE, ENFILE) or memory. The connection stays queued, so
     // accepting again at once would fail at once, in a loop that burns a core; wait,
-    // longer while it lasts (10 ms doubling to 1 s), until sessions give descriptors back.
+    // longer while it lasts (10 ms doubling to 1 s), until connections give descriptors back.
     using std::chrono::milliseconds;
     backoff_ = std::min(backoff_ == milliseconds(0) ? milliseconds(10) : backoff_ * 2,
                         milliseconds(1000));
@@ -60,11 +60,11 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     return;
   }
   backoff_ = std::chrono::milliseconds(0);
-  if (context_.open_sessions.load() >= context_.config.max_connections) {
+  if (context_.open_connections.load() >= context_.config.max_connections) {
     // Over the cap: refuse by closing at once rather than queueing without bound.
     socket.close(ec);
   } else {
-    start_session(std::move(socket), context_);
+    start_connection(std::move(socket), context_);
   }
   do_accept();
 }

@@ -1,4 +1,4 @@
-// Accepts connections and starts a session for each, up to the connection cap.
+// Accepts connections and starts a connection for each, up to the connection cap.
 #pragma once
 
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "session.hpp"
+#include "http_connection.hpp"
 
 namespace roost::web {
 
@@ -17,12 +17,12 @@ class listener : public std::enable_shared_from_this<listener> {
 public:
   /// Binds and listens; throws boost::system::system_error when it cannot.
   listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
-           session_context& context);
+           connection_context& context);
 
   /// Starts accepting.
   void start();
 
-  /// Stops accepting; open sessions are not touched.
+  /// Stops accepting; open connections are not touched.
   void stop();
 
   /// The bound port (useful when the configured port was 0).
@@ -34,7 +34,7 @@ private:
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  session_context& context_;
+  connection_context& context_;
   /// Waits before accepting again after a failed accept (out of descriptors).
   boost::asio::steady_timer retry_;
   std::chrono::milliseconds backoff_{0};

@@ -40,24 +40,24 @@ storage_limits limits_of(const server_config& config) {
 
 namespace {
 
-// Waits (on the io_context, without blocking it) until every session has closed or the
+// Waits (on the io_context, without blocking it) until every connection has closed or the
 // bound passes, then stops the io_context.
-void stop_when_drained(net::io_context& ioc, session_context& sessions,
+void stop_when_drained(net::io_context& ioc, connection_context& connections,
                        std::shared_ptr<net::steady_timer> timer,
                        std::chrono::steady_clock::time_point deadline) {
-  if (sessions.open_sessions.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+  if (connections.open_connections.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
     ioc.stop();
     return;
   }
   timer->expires_after(std::chrono::milliseconds(20));
-  timer->async_wait([&ioc, &sessions, timer, deadline](const boost::system::error_code&) {
-    stop_when_drained(ioc, sessions, timer, deadline);
+  timer->async_wait([&ioc, &connections, timer, deadline](const boost::system::error_code&) {
+    stop_when_drained(ioc, connections, timer, deadline);
   });
 }
 
 // One I/O thread: runs handlers until the io_context stops. A handler that throws is
 // reported and the thread goes on with the next one; its own work (a request's answer) is
-// dropped with it, and the session answers that request with 500 (session.cpp).
+// dropped with it, and the connection answers that request with 500 (http_connection.cpp).
 void run_io_thread(net::io_context& ioc) noexcept {
   for (;;) {
     try {
@@ -104,28 +104,32 @@ struct server::state {
       : config(config),
         ioc(static_cast<int>(config.io_threads)),
         access({.idle = config.session_idle, .absolute = config.session_max_age}),
-        tls(config.tls_cert.empty() ? std::nullopt
-                                    : std::make_optional<tls_context>(config.tls_cert, config.tls_key)),
+        tls(config.tls_cert.empty()
+                ? std::nullopt
+                : std::make_optional<tls_context>(config.tls_cert, config.tls_key)),
         watch(storage, ioc.get_executor(), config.long_poll_timeout),
         // Reads of a busy timeline's changes are at least 20 ms apart: 1,000 streams then
         // get one write per 20 ms each instead of one per change; 5 ms ran the
         // 1,000-subscriber benchmark at a fifth of the rate (docs/performance.md,
         // "Change feed fan-out").
         feed(storage, ioc.get_executor(),
-             {.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(config.sse_heartbeat),
+             {.heartbeat =
+                  std::chrono::duration_cast<std::chrono::milliseconds>(config.sse_heartbeat),
               .min_read_interval = std::chrono::milliseconds(20)}),
         log(config.access_log),
-        responses(storage, {.ttl = config.response_cache, .max_bytes = config.response_cache_bytes}),
+        responses(storage,
+                  {.ttl = config.response_cache, .max_bytes = config.response_cache_bytes}),
         handler(config, services(storage)),
-        sessions{config,
-                 [this](const http_request& r, respond_fn respond) {
-                   return handler.handle(r, std::move(respond));
-                 },
-                 log, trusted_proxies(config.trusted_proxies), tls ? &*tls : nullptr},
+        connections{config,
+                    [this](const http_request& r, respond_fn respond) {
+                      return handler.handle(r, std::move(respond));
+                    },
+                    log, trusted_proxies(config.trusted_proxies), tls ? &*tls : nullptr},
         server_listener(std::make_shared<listener>(
             ioc,
-            net::ip::tcp::endpoint(net::ip::make_address(config.listen_address), config.listen_port),
-            sessions)) {
+            net::ip::tcp::endpoint(net::ip::make_address(config.listen_address),
+                                   config.listen_port),
+            connections)) {
     for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
     access.set_tokens(initial.tokens);
     access.set_users(initial.users);
@@ -165,13 +169,13 @@ struct server::state {
 
   // On an I/O thread.
   void shut_down() {
-    if (sessions.stopping.exchange(true)) return;
+    if (connections.stopping.exchange(true)) return;
     server_listener->stop();
     if (credentials) credentials->stop();
     watch.answer_all();
     feed.answer_all();
-    sessions.sessions.close_all();
-    stop_when_drained(ioc, sessions, std::make_shared<net::steady_timer>(ioc),
+    connections.registry.close_all();
+    stop_when_drained(ioc, connections, std::make_shared<net::steady_timer>(ioc),
                       std::chrono::steady_clock::now() + std::chrono::seconds(10));
   }
 
@@ -189,7 +193,7 @@ struct server::state {
   access_log log;
   response_cache responses;
   api handler;
-  session_context sessions;
+  connection_context connections;
   std::shared_ptr<listener> server_listener;
 };
 

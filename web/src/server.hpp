@@ -4,7 +4,7 @@
 // timer ends the process. The api answers what it throws with 500 (api.hpp); what escapes
 // a handler on an I/O thread is caught around the event loop, logged, and the loop goes
 // on; a request whose answer was dropped by such an exception is answered 500 by its
-// session (session.cpp).
+// connection (http_connection.cpp).
 #pragma once
 
 #include <cstdint>

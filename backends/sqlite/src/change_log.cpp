@@ -8,7 +8,7 @@
 
 namespace roost::sqlite {
 
-void change_batch::store(session& s, timeline_row& timeline, std::size_t retention) {
+void change_batch::store(prepared_connection& s, timeline_row& timeline, std::size_t retention) {
   const auto keep = static_cast<std::int64_t>(
       std::min<std::size_t>(retention, std::numeric_limits<std::int64_t>::max()));
   if (timeline.revision != base_)
@@ -40,7 +40,7 @@ void change_batch::store(session& s, timeline_row& timeline, std::size_t retenti
   q.run();
 }
 
-change_page_builder read_changes(session& s, const prepared_changes& request) {
+change_page_builder read_changes(prepared_connection& s, const prepared_changes& request) {
   // One snapshot for the revision and the page: a write committed in between cannot
   // make them disagree.
   transaction tx(s.tx, transaction::mode::deferred);

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "session.hpp"
+#include "prepared_connection.hpp"
 #include "storage/change_page_builder.hpp"
 #include "storage/changes.hpp"
 #include "timeline_row.hpp"
@@ -69,7 +69,7 @@ public:
   /// (one range delete), so that it keeps the newest `retention` changes of the timeline.
   /// REQUIRES: inside the write's transaction; called once; timeline.revision is still
   /// the `last_revision` the batch was made with.
-  void store(session& s, timeline_row& timeline, std::size_t retention);
+  void store(prepared_connection& s, timeline_row& timeline, std::size_t retention);
 
 private:
   struct change {
@@ -85,6 +85,6 @@ private:
 /// get_changes: the changes after request.since and the timeline's revision, read in
 /// one read transaction (one snapshot), for the caller to finish(). An unknown timeline
 /// has revision 0 and no changes.
-change_page_builder read_changes(session& s, const prepared_changes& request);
+change_page_builder read_changes(prepared_connection& s, const prepared_changes& request);
 
 }  // namespace roost::sqlite

@@ -1,7 +1,7 @@
 // connection: one open SQLite database handle, closed when the object dies.
 //
 // Not thread-safe: a connection (and every statement prepared on it) is used by one
-// thread at a time; the session pool hands connections out under that rule. It is opened
+// thread at a time; the connection pool hands connections out under that rule. It is opened
 // in SQLite's multi-thread mode (SQLITE_OPEN_NOMUTEX) because that rule already holds.
 #pragma once
 

@@ -10,7 +10,7 @@ namespace {
 
 // Prepares the settings statements once the table exists; false while it does not.
 // Absence is not remembered: another program may create the table at any time.
-bool prepare_settings(session& s) {
+bool prepare_settings(prepared_connection& s) {
   if (s.find_setting) return true;
   if (s.db.query_int(sql::settings_table_exists) == 0) return false;
   s.find_setting = std::make_unique<statement>(s.db, sql::find_setting);
@@ -19,7 +19,7 @@ bool prepare_settings(session& s) {
   return true;
 }
 
-setting read_setting(session& s, const std::string& key) {
+setting read_setting(prepared_connection& s, const std::string& key) {
   setting found;
   auto q = s.find_setting->start();
   q.bind_text(1, key);
@@ -32,12 +32,12 @@ setting read_setting(session& s, const std::string& key) {
 
 }  // namespace
 
-setting get_setting(session& s, const std::string& key) {
+setting get_setting(prepared_connection& s, const std::string& key) {
   if (!prepare_settings(s)) return {};
   return read_setting(s, key);
 }
 
-setting_write put_setting(session& s, const put_setting_request& request) {
+setting_write put_setting(prepared_connection& s, const put_setting_request& request) {
   // The writer's setup created the table (ensure_schema); a store opened read-only never
   // gets here (sqlite_storage refuses writes first).
   transaction tx(s.tx, transaction::mode::immediate);

@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <string>
 
-#include "session.hpp"
+#include "prepared_connection.hpp"
 #include "storage/settings.hpp"
 
 namespace roost::sqlite {
 
 /// The setting `key`; absent at version 0 when the store has no settings table yet.
-setting get_setting(session& s, const std::string& key);
+setting get_setting(prepared_connection& s, const std::string& key);
 
 /// What put_setting found: the version it wrote, or on a conflict the current one.
 struct setting_write {
@@ -22,6 +22,6 @@ struct setting_write {
 
 /// put_setting in one IMMEDIATE transaction: compares the current version with
 /// request.expected_version and writes only when they are equal.
-setting_write put_setting(session& s, const put_setting_request& request);
+setting_write put_setting(prepared_connection& s, const put_setting_request& request);
 
 }  // namespace roost::sqlite

@@ -9,24 +9,24 @@
 #include <nlohmann/json.hpp>
 
 #include "change_log.hpp"
+#include "connection_pool.hpp"
 #include "settings_table.hpp"
-#include "timeline_reads.hpp"
-#include "timeline_writes.hpp"
-#include "session_pool.hpp"
 #include "sqlite_error.hpp"
 #include "store_check.hpp"
+#include "timeline_reads.hpp"
+#include "timeline_writes.hpp"
 
 namespace roost {
 
-using sqlite::session;
+using sqlite::prepared_connection;
 
 struct sqlite_storage::impl {
   explicit impl(sqlite_options o)
       : options(std::move(o)), path(options.path.string()), pool(options) {}
 
-  // Runs `body` on a session until it succeeds, a failure other than a lock timeout
+  // Runs `body` on a connection until it succeeds, a failure other than a lock timeout
   // happens, or the retries are used up; `result` is only assigned on success. Never
-  // throws. The session (and its lock) is released before this returns, so the caller
+  // throws. The connection (and its lock) is released before this returns, so the caller
   // runs the callback without holding anything.
   template <typename Result, typename Body>
   storage_error run(std::string_view operation, bool write, Result& result, Body&& body) noexcept {
@@ -60,7 +60,7 @@ struct sqlite_storage::impl {
   sqlite_options options;
   sqlite::write_settings settings{options.limits, options.reclaim_space};
   std::string path;  // for messages
-  sqlite::session_pool pool;
+  sqlite::connection_pool pool;
 };
 
 namespace {
@@ -127,15 +127,15 @@ const sqlite_options& sqlite_storage::options() const noexcept { return impl_->o
 
 store_check_report sqlite_storage::check() {
   store_check_report report;
-  const auto error =
-      impl_->run("check", false, report, [](session& s) { return sqlite::check_store(s.db); });
+  const auto error = impl_->run("check", false, report,
+                                [](prepared_connection& s) { return sqlite::check_store(s.db); });
   if (error) throw storage_failure(error);
   return report;
 }
 
 void sqlite_storage::vacuum() {
   int unused = 0;
-  const auto error = impl_->run("vacuum", true, unused, [](session& s) {
+  const auto error = impl_->run("vacuum", true, unused, [](prepared_connection& s) {
     s.db.exec("VACUUM");
     // Also shrink the -wal file the VACUUM filled; when a reader of another process
     // still needs it this only checkpoints what it can, which is fine.
@@ -147,7 +147,7 @@ void sqlite_storage::vacuum() {
 
 void sqlite_storage::do_put_statuses(prepared_put request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("put_statuses", true, changed, [&](session& s) {
+  const auto error = impl_->run("put_statuses", true, changed, [&](prepared_connection& s) {
     return sqlite::put_statuses(s, request, impl_->settings);
   });
   done(error, changed);
@@ -155,7 +155,7 @@ void sqlite_storage::do_put_statuses(prepared_put request, count_callback done) 
 
 void sqlite_storage::do_ack_statuses(prepared_ack request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("ack_statuses", true, changed, [&](session& s) {
+  const auto error = impl_->run("ack_statuses", true, changed, [&](prepared_connection& s) {
     return sqlite::ack_statuses(s, request, impl_->settings);
   });
   done(error, changed);
@@ -163,7 +163,7 @@ void sqlite_storage::do_ack_statuses(prepared_ack request, count_callback done) 
 
 void sqlite_storage::do_delete_statuses(delete_request request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("delete_statuses", true, changed, [&](session& s) {
+  const auto error = impl_->run("delete_statuses", true, changed, [&](prepared_connection& s) {
     return sqlite::delete_statuses(s, request, impl_->settings);
   });
   done(error, changed);
@@ -171,7 +171,7 @@ void sqlite_storage::do_delete_statuses(delete_request request, count_callback d
 
 void sqlite_storage::do_get_statuses(prepared_get request, texts_callback done) {
   std::vector<std::string> page;
-  const auto error = impl_->run("get_statuses", false, page, [&](session& s) {
+  const auto error = impl_->run("get_statuses", false, page, [&](prepared_connection& s) {
     return sqlite::get_statuses(s, request, impl_->options.limits.default_count);
   });
   done(error, std::move(page));
@@ -179,7 +179,7 @@ void sqlite_storage::do_get_statuses(prepared_get request, texts_callback done) 
 
 void sqlite_storage::do_get_unacked_counts(std::string timeline, counts_callback done) {
   unacked_counts counts;
-  const auto error = impl_->run("get_unacked_counts", false, counts, [&](session& s) {
+  const auto error = impl_->run("get_unacked_counts", false, counts, [&](prepared_connection& s) {
     return sqlite::get_unacked_counts(s, timeline);
   });
   done(error, std::move(counts));
@@ -189,22 +189,24 @@ void sqlite_storage::do_contains(
     std::string timeline, std::vector<std::string> ids,
     std::function<void(const storage_error&, std::vector<bool>)> done) {
   std::vector<bool> present;
-  const auto error = impl_->run("contains", false, present,
-                                [&](session& s) { return sqlite::contains(s, timeline, ids); });
+  const auto error = impl_->run("contains", false, present, [&](prepared_connection& s) {
+    return sqlite::contains(s, timeline, ids);
+  });
   done(error, std::move(present));
 }
 
 void sqlite_storage::do_timeline_names(names_callback done) {
   std::vector<std::string> names;
   const auto error = impl_->run("timeline_names", false, names,
-                                [](session& s) { return sqlite::timeline_names(s); });
+                                [](prepared_connection& s) { return sqlite::timeline_names(s); });
   done(error, std::move(names));
 }
 
 void sqlite_storage::do_get_revision(std::string timeline, revision_callback done) {
   std::uint64_t revision = 0;
-  const auto error = impl_->run("get_revision", false, revision,
-                                [&](session& s) { return sqlite::get_revision(s, timeline); });
+  const auto error = impl_->run("get_revision", false, revision, [&](prepared_connection& s) {
+    return sqlite::get_revision(s, timeline);
+  });
   done(error, revision);
 }
 
@@ -212,7 +214,7 @@ void sqlite_storage::do_get_changes(prepared_changes request, changes_callback d
   std::optional<change_page_builder> page;
   change_page out;
   auto error = impl_->run("get_changes", false, page,
-                          [&](session& s) { return sqlite::read_changes(s, request); });
+                          [&](prepared_connection& s) { return sqlite::read_changes(s, request); });
   if (!error)
     error = page->finish("get_changes on sqlite store " + impl_->path + ", timeline " +
                             nlohmann::json(request.timeline).dump(),
@@ -222,8 +224,9 @@ void sqlite_storage::do_get_changes(prepared_changes request, changes_callback d
 
 void sqlite_storage::do_get_setting(std::string key, setting_callback done) {
   setting found;
-  const auto error = impl_->run("get_setting", false, found,
-                                [&](session& s) { return sqlite::get_setting(s, key); });
+  const auto error = impl_->run("get_setting", false, found, [&](prepared_connection& s) {
+    return sqlite::get_setting(s, key);
+  });
   if (error) found = {};
   done(error, std::move(found));
 }
@@ -231,7 +234,7 @@ void sqlite_storage::do_get_setting(std::string key, setting_callback done) {
 void sqlite_storage::do_put_setting(put_setting_request request, revision_callback done) {
   sqlite::setting_write outcome;
   auto error = impl_->run("put_setting", true, outcome,
-                          [&](session& s) { return sqlite::put_setting(s, request); });
+                          [&](prepared_connection& s) { return sqlite::put_setting(s, request); });
   if (!error && !outcome.written)
     error = impl_->failure(errc::conflict, "put_setting",
                            "setting \"" + request.key + "\" is at version " +

@@ -9,7 +9,7 @@
 
 namespace roost::sqlite {
 
-std::vector<std::string> get_statuses(session& s, const prepared_get& request,
+std::vector<std::string> get_statuses(prepared_connection& s, const prepared_get& request,
                                       std::size_t default_count) {
   std::vector<std::string> page;
   // A snapshot, so that max_id's key and the page agree even while a writer acks.
@@ -44,7 +44,7 @@ std::vector<std::string> get_statuses(session& s, const prepared_get& request,
   return page;
 }
 
-unacked_counts get_unacked_counts(session& s, const std::string& timeline) {
+unacked_counts get_unacked_counts(prepared_connection& s, const std::string& timeline) {
   unacked_counts counts;
   auto q = s.counts.start();
   q.bind_blob(1, timeline);
@@ -56,7 +56,7 @@ unacked_counts get_unacked_counts(session& s, const std::string& timeline) {
   return counts;
 }
 
-std::vector<bool> contains(session& s, const std::string& timeline,
+std::vector<bool> contains(prepared_connection& s, const std::string& timeline,
                            const std::vector<std::string>& ids) {
   std::vector<bool> present(ids.size(), false);
   transaction tx(s.tx, transaction::mode::deferred);
@@ -71,14 +71,14 @@ std::vector<bool> contains(session& s, const std::string& timeline,
   return present;
 }
 
-std::vector<std::string> timeline_names(session& s) {
+std::vector<std::string> timeline_names(prepared_connection& s) {
   std::vector<std::string> names;
   auto q = s.timeline_names.start();
   while (q.step()) names.emplace_back(q.column_blob(0));
   return names;
 }
 
-std::uint64_t get_revision(session& s, const std::string& timeline) {
+std::uint64_t get_revision(prepared_connection& s, const std::string& timeline) {
   auto q = s.timeline_revision.start();
   q.bind_blob(1, timeline);
   return q.step() ? static_cast<std::uint64_t>(q.column_int64(0)) : 0;

@@ -1,5 +1,5 @@
 // The reading storage operations as SQL (timeline_reads.cpp), each one statement or one
-// read transaction on a session, so that it reads one consistent snapshot.
+// read transaction on a connection, so that it reads one consistent snapshot.
 //
 // They hold the semantics (docs/spec/storage-contract.md) and throw sqlite_error on an
 // engine failure; sqlite_storage around them handles connections, retries and errors.
@@ -9,23 +9,23 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "prepared_connection.hpp"
 #include "storage/limits.hpp"
 #include "storage/status_storage.hpp"
 
 namespace roost::sqlite {
 
 /// get_statuses as stored JSON texts, newest first.
-std::vector<std::string> get_statuses(session& s, const prepared_get& request,
+std::vector<std::string> get_statuses(prepared_connection& s, const prepared_get& request,
                                       std::size_t default_count);
 /// get_unacked_counts; zero for an unknown timeline.
-unacked_counts get_unacked_counts(session& s, const std::string& timeline);
+unacked_counts get_unacked_counts(prepared_connection& s, const std::string& timeline);
 /// One flag per id: does the timeline hold it.
-std::vector<bool> contains(session& s, const std::string& timeline,
+std::vector<bool> contains(prepared_connection& s, const std::string& timeline,
                            const std::vector<std::string>& ids);
 /// Every timeline ever changed, sorted by the bytes of its name.
-std::vector<std::string> timeline_names(session& s);
+std::vector<std::string> timeline_names(prepared_connection& s);
 /// The timeline's revision; 0 for an unknown timeline.
-std::uint64_t get_revision(session& s, const std::string& timeline);
+std::uint64_t get_revision(prepared_connection& s, const std::string& timeline);
 
 }  // namespace roost::sqlite

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "session.hpp"
+#include "prepared_connection.hpp"
 
 namespace roost::sqlite {
 
@@ -17,7 +17,7 @@ struct timeline_row {
 };
 
 /// The timeline called `name`, or nullopt when it was never changed.
-inline std::optional<timeline_row> find_timeline(session& s, const std::string& name) {
+inline std::optional<timeline_row> find_timeline(prepared_connection& s, const std::string& name) {
   auto q = s.find_timeline.start();
   q.bind_blob(1, name);
   if (!q.step()) return std::nullopt;

@@ -23,7 +23,7 @@ class count_changes {
 public:
   void add(std::int64_t level, std::int64_t delta) { delta_[level] += delta; }
 
-  void apply(session& s, std::int64_t timeline) const {
+  void apply(prepared_connection& s, std::int64_t timeline) const {
     for (const auto& [level, delta] : delta_) {
       if (delta == 0) continue;
       {
@@ -43,7 +43,7 @@ private:
   std::map<std::int64_t, std::int64_t> delta_;
 };
 
-timeline_row create_timeline(session& s, const std::string& name) {
+timeline_row create_timeline(prepared_connection& s, const std::string& name) {
   auto q = s.create_timeline.start();
   q.bind_blob(1, name);
   q.run();
@@ -52,7 +52,7 @@ timeline_row create_timeline(session& s, const std::string& name) {
 
 // Gives free pages back to the file system once more than 1 MiB is free. Inside the
 // write's transaction, so it needs no lock of its own and commits with the write.
-void reclaim_free_pages(session& s) {
+void reclaim_free_pages(prepared_connection& s) {
   const auto free_bytes =
       s.db.query_int("PRAGMA freelist_count") * s.db.query_int("PRAGMA page_size");
   if (free_bytes > (std::int64_t{1} << 20)) s.db.exec("PRAGMA incremental_vacuum");
@@ -60,8 +60,9 @@ void reclaim_free_pages(session& s) {
 
 // Ends a write that changed something: counts, change log, size and revision, space,
 // commit.
-void finish(session& s, transaction& tx, timeline_row& timeline, const count_changes& counts,
-            change_batch& log, const storage_limits& limits, bool reclaim) {
+void finish(prepared_connection& s, transaction& tx, timeline_row& timeline,
+            const count_changes& counts, change_batch& log, const storage_limits& limits,
+            bool reclaim) {
   counts.apply(s, timeline.id);
   log.store(s, timeline, limits.change_retention);
   {
@@ -94,7 +95,7 @@ std::size_t count_removed(statement::active& q, count_changes& counts) {
 
 // Removes the oldest statuses down to soft_max once there are more than hard_max,
 // logging each removal, oldest first.
-std::size_t truncate(session& s, timeline_row& timeline, const storage_limits& limits,
+std::size_t truncate(prepared_connection& s, timeline_row& timeline, const storage_limits& limits,
                      count_changes& counts, change_batch& log) {
   const auto size = static_cast<std::size_t>(timeline.size);
   if (!limits.truncates() || size <= limits.hard_limit()) return 0;
@@ -129,7 +130,7 @@ std::size_t truncate(session& s, timeline_row& timeline, const storage_limits& l
 }
 
 // Inserts unless the id is taken; `change_rev` is the revision that will log it.
-bool insert(session& s, std::int64_t timeline, const prepared_status& status,
+bool insert(prepared_connection& s, std::int64_t timeline, const prepared_status& status,
             std::int64_t change_rev) {
   auto q = s.insert_status.start();
   q.bind_int64(1, timeline)
@@ -150,7 +151,7 @@ struct stored {
   std::int64_t change_rev = 0;  ///< the change that logged its text by reference, or 0
 };
 
-std::optional<stored> find(session& s, std::int64_t timeline, const std::string& id) {
+std::optional<stored> find(prepared_connection& s, std::int64_t timeline, const std::string& id) {
   auto q = s.find_status.start();
   q.bind_int64(1, timeline).bind_blob(2, id);
   if (!q.step()) return std::nullopt;
@@ -160,7 +161,8 @@ std::optional<stored> find(session& s, std::int64_t timeline, const std::string&
 
 }  // namespace
 
-std::size_t put_statuses(session& s, const prepared_put& request, const write_settings& settings) {
+std::size_t put_statuses(prepared_connection& s, const prepared_put& request,
+                         const write_settings& settings) {
   transaction tx(s.tx, transaction::mode::immediate);
   // Created inside the transaction: if nothing changes, the rollback removes it again.
   auto timeline = find_timeline(s, request.timeline);
@@ -210,7 +212,8 @@ std::size_t put_statuses(session& s, const prepared_put& request, const write_se
   return changed;
 }
 
-std::size_t ack_statuses(session& s, const prepared_ack& request, const write_settings& settings) {
+std::size_t ack_statuses(prepared_connection& s, const prepared_ack& request,
+                         const write_settings& settings) {
   transaction tx(s.tx, transaction::mode::immediate);
   auto timeline = find_timeline(s, request.timeline);
   if (!timeline) return 0;
@@ -287,7 +290,7 @@ std::size_t ack_statuses(session& s, const prepared_ack& request, const write_se
   return targets.size();
 }
 
-std::size_t delete_statuses(session& s, const delete_request& request,
+std::size_t delete_statuses(prepared_connection& s, const delete_request& request,
                             const write_settings& settings) {
   transaction tx(s.tx, transaction::mode::immediate);
   auto timeline = find_timeline(s, request.timeline);

@@ -1,5 +1,5 @@
 // The writing storage operations as SQL (timeline_writes.cpp): put, ack and delete, each
-// one transaction on a session.
+// one transaction on a connection.
 //
 // These functions hold the semantics (docs/spec/storage-contract.md; the memory backend is
 // the executable reference); sqlite_storage around them handles connections, retries and
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "prepared_connection.hpp"
 #include "storage/limits.hpp"
 #include "storage/status_storage.hpp"
 
@@ -31,11 +31,13 @@ struct write_settings {
 // replaced, acked, or deleted.
 
 /// put_statuses, in request order, then truncation to the limits.
-std::size_t put_statuses(session& s, const prepared_put& request, const write_settings& settings);
+std::size_t put_statuses(prepared_connection& s, const prepared_put& request,
+                         const write_settings& settings);
 /// ack_statuses: the union of `ids` and the range from `max_id`, or every unacked status.
-std::size_t ack_statuses(session& s, const prepared_ack& request, const write_settings& settings);
+std::size_t ack_statuses(prepared_connection& s, const prepared_ack& request,
+                         const write_settings& settings);
 /// delete_statuses.
-std::size_t delete_statuses(session& s, const delete_request& request,
+std::size_t delete_statuses(prepared_connection& s, const delete_request& request,
                             const write_settings& settings);
 
 }  // namespace roost::sqlite

@@ -1,6 +1,7 @@
-// session: one connection with every statement the backend runs, prepared once.
+// prepared_connection: one connection with every statement the backend runs, prepared
+// once.
 //
-// Not thread-safe; the session pool gives each session to one thread at a time.
+// Not thread-safe; the connection pool gives each one to one thread at a time.
 #pragma once
 
 #include <memory>
@@ -12,8 +13,8 @@
 
 namespace roost::sqlite {
 
-struct session {
-  /// What the session is for.
+struct prepared_connection {
+  /// What the connection is for.
   enum class role {
     /// The store's one writer: opened first, creating the file when missing; it checks
     /// (and creates or migrates) the schema before anything else touches the file.
@@ -24,13 +25,13 @@ struct session {
 
   /// Opens and configures a connection and prepares the statements. Throws sqlite_error
   /// for engine failures and storage_failure when a writer finds the file unusable
-  /// (see schema.hpp). With options.read_only every session is opened `read_mode` and
+  /// (see schema.hpp). With options.read_only every connection is opened `read_mode` and
   /// only reads: the writer checks the schema without changing anything.
-  session(const sqlite_options& options, role r,
-          connection::open_mode read_mode = connection::open_mode::read_only);
+  prepared_connection(const sqlite_options& options, role r,
+                      connection::open_mode read_mode = connection::open_mode::read_only);
 
-  session(const session&) = delete;
-  session& operator=(const session&) = delete;
+  prepared_connection(const prepared_connection&) = delete;
+  prepared_connection& operator=(const prepared_connection&) = delete;
 
   connection db;
 

@@ -1,14 +1,14 @@
-// The connection handling of the Beast async server examples: one session object per
+// The connection handling of the Beast async server examples: one connection object per
 // connection, kept alive by the handler in flight, on its own strand; do_x() starts an
 // operation, on_x() continues it. No mutexes in the request/response path; a streamed
 // response (Server-Sent Events) takes its events from other threads through a small
 // locked queue.
-#include "session.hpp"
+#include "http_connection.hpp"
 
 #include <array>
 #include <atomic>
-#include <iostream>
 #include <chrono>
+#include <iostream>
 #include <optional>
 #include <vector>
 
@@ -29,22 +29,22 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
-std::uint64_t session_registry::add(std::function<void()> close) {
+std::uint64_t connection_registry::add(std::function<void()> close) {
   std::lock_guard lock(mutex_);
-  sessions_.emplace(next_, std::move(close));
+  connections_.emplace(next_, std::move(close));
   return next_++;
 }
 
-void session_registry::remove(std::uint64_t key) {
+void connection_registry::remove(std::uint64_t key) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(key);
+  connections_.erase(key);
 }
 
-void session_registry::close_all() {
+void connection_registry::close_all() {
   std::map<std::uint64_t, std::function<void()>> all;
   {
     std::lock_guard lock(mutex_);
-    all = sessions_;
+    all = connections_;
   }
   for (auto& [key, close] : all) close();
 }
@@ -54,7 +54,7 @@ namespace {
 // The one answer a request gets. Every copy of the request's respond function shares it;
 // when the last copy goes away without having answered, which only happens when an
 // exception unwound the work that held it, the request is answered 500 instead of
-// waiting forever. (A long poll abandoned by its client drops it too; the session then
+// waiting forever. (A long poll abandoned by its client drops it too; the connection then
 // ignores the answer, as it ignores any answer to a request nobody waits for.)
 template <class Owner>
 class pending_answer {
@@ -66,7 +66,7 @@ public:
   pending_answer& operator=(const pending_answer&) = delete;
   ~pending_answer();
 
-  /// Hands `response` to the session's strand; only the first call counts.
+  /// Hands `response` to the connection's strand; only the first call counts.
   void send(http_response response);
 
 private:
@@ -77,12 +77,14 @@ private:
 
 // Stream: beast::tcp_stream (plain HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
 template <class Stream>
-class session : public std::enable_shared_from_this<session<Stream>>, public event_sink {
+class http_connection : public std::enable_shared_from_this<http_connection<Stream>>,
+                        public event_sink {
   static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 public:
   /// `tls_context`: the TLS settings this connection keeps (null for plain HTTP).
-  session(tcp::socket&& socket, std::shared_ptr<ssl::context> tls_context, session_context& context)
+  http_connection(tcp::socket&& socket, std::shared_ptr<ssl::context> tls_context,
+                  connection_context& context)
       : tls_context_(std::move(tls_context)),
         stream_(make_stream(std::move(socket), tls_context_.get())),
         context_(context) {
@@ -92,24 +94,24 @@ public:
       remote_address_ = endpoint.address().to_string();
       remote_ = remote_address_ + ":" + std::to_string(endpoint.port());
     }
-    ++context_.open_sessions;
+    ++context_.open_connections;
   }
 
-  ~session() {
-    context_.sessions.remove(registry_key_);
-    --context_.open_sessions;
+  ~http_connection() {
+    context_.registry.remove(registry_key_);
+    --context_.open_connections;
   }
 
   void start() {
-    std::weak_ptr<session> weak = this->shared_from_this();
-    registry_key_ = context_.sessions.add([weak] {
+    std::weak_ptr<http_connection> weak = this->shared_from_this();
+    registry_key_ = context_.registry.add([weak] {
       if (auto self = weak.lock())
         net::post(self->stream_.get_executor(), [self] { self->close_if_idle(); });
     });
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
   }
 
-  /// The strand this session's handlers run on.
+  /// The strand this connection's handlers run on.
   net::any_io_executor executor() { return stream_.get_executor(); }
 
 private:
@@ -144,15 +146,17 @@ private:
     reading_ = true;
     // The whole header must arrive within the idle timeout, the body within the read timeout.
     lowest().expires_after(context_.config.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&session::on_header, this->shared_from_this()));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&http_connection::on_header, this->shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     lowest().expires_after(context_.config.read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&session::on_read, this->shared_from_this()));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&http_connection::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -162,8 +166,12 @@ private:
     started_ = std::chrono::steady_clock::now();
     keep_alive_ = request.keep_alive();
     head_ = request.method() == http::verb::head;
-    current_ = {std::string(request.method_string()), std::string(request.target()),
-                std::move(request.body()), {}, request.version(), remote_address_};
+    current_ = {std::string(request.method_string()),
+                std::string(request.target()),
+                std::move(request.body()),
+                {},
+                request.version(),
+                remote_address_};
     for (const auto& field : request)
       current_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     current_.scheme = tls ? "https" : "http";
@@ -171,10 +179,10 @@ private:
     lowest().expires_never();  // a long poll may wait; its own bound answers it
     waiting_ = true;
     auto self = this->shared_from_this();
-    // Responses may come from any thread; they continue on this session's strand. An
+    // Responses may come from any thread; they continue on this connection's strand. An
     // answer dropped unsent (an exception unwound the work that held it) becomes a 500.
     // Client bytes, cut and made printable for the log.
-    auto answer = std::make_shared<pending_answer<session>>(
+    auto answer = std::make_shared<pending_answer<http_connection>>(
         self, lossy_utf8(current_.method + " " + redacted_target(current_.target).substr(0, 200)));
     respond_fn respond = [answer](http_response response) { answer->send(std::move(response)); };
     cancel_ = context_.handle(current_, std::move(respond));
@@ -209,16 +217,16 @@ private:
   // While a request waits for its answer, a readable socket means the client either sent
   // more (pipelining: left in the kernel buffer until this answer is written) or left.
   void watch_disconnect() {
-    socket_().async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](
-                                                            beast::error_code ec) {
-      if (ec || !self->waiting_) return;
-      char byte;
-      const auto n = ::recv(self->socket_().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-        self->abandon();
-      }
-      // n > 0: a pipelined request is waiting; it is read once this answer is written.
-    });
+    socket_().async_wait(
+        tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+          if (ec || !self->waiting_) return;
+          char byte;
+          const auto n = ::recv(self->socket_().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            self->abandon();
+          }
+          // n > 0: a pipelined request is waiting; it is read once this answer is written.
+        });
   }
 
   // The client left while its request was held: free it and stop.
@@ -249,8 +257,9 @@ public:
                         std::chrono::steady_clock::now() - started_});
     response_ = std::move(res);
     lowest().expires_after(context_.config.read_timeout);  // slow readers are cut off too
-    http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&session::on_write, this->shared_from_this(), keep));
+    http::async_write(
+        stream_, *response_,
+        beast::bind_front_handler(&http_connection::on_write, this->shared_from_this(), keep));
   }
 
 private:
@@ -287,7 +296,7 @@ private:
   }
 
   void close_if_idle() {
-    if (reading_) do_close();  // between requests: nothing in flight to finish
+    if (reading_) do_close();      // between requests: nothing in flight to finish
     if (streaming_) end_stream();  // an event stream never finishes on its own
   }
 
@@ -301,8 +310,8 @@ private:
   // called once the stream ends, however it ends.
 
   void start_stream(http_response r) {
-    auto header = std::make_shared<http::response<http::empty_body>>(
-        static_cast<http::status>(r.status), 11);
+    auto header =
+        std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
     header->set(http::field::server, "roost");
     header->set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) header->set(name, value);
@@ -324,11 +333,11 @@ private:
 
   // The client has nothing to say on an event stream; reading only notices it leaving.
   void read_while_streaming() {
-    socket_().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](
-                                                                beast::error_code ec, std::size_t) {
-      if (ec) return self->end_stream();
-      self->read_while_streaming();
-    });
+    socket_().async_read_some(net::buffer(discard_),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->end_stream();
+                                self->read_while_streaming();
+                              });
   }
 
 public:
@@ -380,9 +389,10 @@ private:
     buffers.reserve(in_flight_.size());
     for (const auto& b : in_flight_) buffers.emplace_back(b->data(), b->size());
     lowest().expires_after(context_.config.read_timeout);  // a stalled client is cut off
-    net::async_write(stream_, buffers, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_stream_write(ec);
-    });
+    net::async_write(stream_, buffers,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_stream_write(ec);
+                     });
   }
 
   void on_stream_write(beast::error_code ec) {
@@ -416,7 +426,7 @@ private:
       std::lock_guard lock(stream_mutex_);
       stream_ended_ = true;
       pending_.clear();
-      drained_.clear();  // they hold the feed's stream object, which holds this session
+      drained_.clear();  // they hold the feed's stream object, which holds this connection
     }
     do_close();
     if (cancel_) std::exchange(cancel_, {})();
@@ -431,7 +441,7 @@ private:
   std::shared_ptr<ssl::context> tls_context_;  // before stream_, which refers to it
   Stream stream_;
   beast::flat_buffer buffer_;
-  session_context& context_;
+  connection_context& context_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
   http_request current_;
@@ -451,11 +461,11 @@ private:
   bool stream_closed_ = false;
   std::array<char, 512> discard_{};
   std::mutex stream_mutex_;
-  bool stream_ended_ = false;   // no more sends accepted
-  bool closing_ = false;        // close() was called: end once the queue is written
+  bool stream_ended_ = false;  // no more sends accepted
+  bool closing_ = false;       // close() was called: end once the queue is written
   bool flush_posted_ = false;
   bool writing_stream_ = false;
-  std::size_t queued_ = 0;      // bytes in pending_ and in_flight_
+  std::size_t queued_ = 0;  // bytes in pending_ and in_flight_
   std::vector<std::shared_ptr<const std::string>> pending_;
   std::vector<std::shared_ptr<const std::string>> in_flight_;  // being written
   std::vector<std::function<void()>> drained_;
@@ -484,13 +494,14 @@ pending_answer<Owner>::~pending_answer() {
 
 }  // namespace
 
-void start_session(tcp::socket socket, session_context& context) {
+void start_connection(tcp::socket socket, connection_context& context) {
   if (context.tls != nullptr)
-    std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(
+    std::make_shared<http_connection<beast::ssl_stream<beast::tcp_stream>>>(
         std::move(socket), context.tls->current(), context)
         ->start();
   else
-    std::make_shared<session<beast::tcp_stream>>(std::move(socket), nullptr, context)->start();
+    std::make_shared<http_connection<beast::tcp_stream>>(std::move(socket), nullptr, context)
+        ->start();
 }
 
 }  // namespace roost::web

@@ -1,4 +1,4 @@
-#include "session_pool.hpp"
+#include "connection_pool.hpp"
 
 #include <filesystem>
 #include <utility>
@@ -22,53 +22,55 @@ connection::open_mode read_mode_of(const sqlite_options& options) {
 
 }  // namespace
 
-session_pool::session_pool(const sqlite_options& options)
+connection_pool::connection_pool(const sqlite_options& options)
     : options_(options),
       read_mode_(read_mode_of(options)),
-      writer_(std::make_unique<session>(options, session::role::writer, read_mode_)),
+      writer_(std::make_unique<prepared_connection>(options, prepared_connection::role::writer,
+                                                    read_mode_)),
       max_readers_(reader_limit(options)) {}
 
 // Readers close before the writer (member order), so the writer's close is the one that
 // checkpoints and removes the WAL when no other process uses the file.
-session_pool::~session_pool() {
+connection_pool::~connection_pool() {
   readers_.clear();
   writer_.reset();
 }
 
-session_pool::lease::lease(session_pool* pool, session* s,
-                           std::unique_lock<std::mutex> writer_lock) noexcept
-    : pool_(pool), session_(s), writer_lock_(std::move(writer_lock)) {}
+connection_pool::lease::lease(connection_pool* pool, prepared_connection* s,
+                              std::unique_lock<std::mutex> writer_lock) noexcept
+    : pool_(pool), connection_(s), writer_lock_(std::move(writer_lock)) {}
 
-session_pool::lease::lease(lease&& other) noexcept
+connection_pool::lease::lease(lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)),
-      session_(std::exchange(other.session_, nullptr)),
+      connection_(std::exchange(other.connection_, nullptr)),
       writer_lock_(std::move(other.writer_lock_)) {}
 
-session_pool::lease::~lease() {
-  if (pool_ != nullptr) pool_->give_back(session_);
+connection_pool::lease::~lease() {
+  if (pool_ != nullptr) pool_->give_back(connection_);
 }
 
-session_pool::lease session_pool::writer() {
+connection_pool::lease connection_pool::writer() {
   std::unique_lock lock(writer_mutex_);
   return lease(nullptr, writer_.get(), std::move(lock));
 }
 
-session_pool::lease session_pool::reader() {
+connection_pool::lease connection_pool::reader() {
   if (max_readers_ == 0) return writer();
   std::unique_lock lock(readers_mutex_);
   reader_released_.wait(
       lock, [&] { return !idle_.empty() || readers_.size() + opening_ < max_readers_; });
   if (!idle_.empty()) {
-    session* s = idle_.back();
+    prepared_connection* s = idle_.back();
     idle_.pop_back();
     return lease(this, s, {});
   }
   // Open outside the lock: opening reads the file and may wait for a lock.
   ++opening_;
   lock.unlock();
-  std::unique_ptr<session> fresh;
+  std::unique_ptr<prepared_connection> fresh;
   try {
-    fresh = std::make_unique<session>(options_, session::role::reader, read_mode_);
+    fresh = std::make_unique<prepared_connection>(options_, prepared_connection::role::reader,
+                                                  read_mode_);
   } catch (...) {
     lock.lock();
     --opening_;
@@ -77,12 +79,12 @@ session_pool::lease session_pool::reader() {
   }
   lock.lock();
   --opening_;
-  session* s = fresh.get();
+  prepared_connection* s = fresh.get();
   readers_.push_back(std::move(fresh));
   return lease(this, s, {});
 }
 
-void session_pool::give_back(session* s) noexcept {
+void connection_pool::give_back(prepared_connection* s) noexcept {
   {
     std::lock_guard lock(readers_mutex_);
     idle_.push_back(s);

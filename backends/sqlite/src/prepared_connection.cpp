@@ -1,4 +1,4 @@
-#include "session.hpp"
+#include "prepared_connection.hpp"
 
 #include <string>
 
@@ -12,16 +12,16 @@ namespace {
 // leave a large -wal file behind for good.
 constexpr const char* journal_size_limit = "PRAGMA journal_size_limit = 67108864";
 
-connection::open_mode open_mode_of(const sqlite_options& options, session::role r,
+connection::open_mode open_mode_of(const sqlite_options& options, prepared_connection::role r,
                                    connection::open_mode read_mode) {
   if (options.read_only) return read_mode;
-  return r == session::role::writer ? connection::open_mode::create
-                                    : connection::open_mode::existing;
+  return r == prepared_connection::role::writer ? connection::open_mode::create
+                                                : connection::open_mode::existing;
 }
 
 }  // namespace
 
-session::setup::setup(connection& db, const sqlite_options& options, role r) {
+prepared_connection::setup::setup(connection& db, const sqlite_options& options, role r) {
   db.set_busy_timeout(options.busy_timeout);
   // Pages of the file are then read from the mapping instead of one pread(2) each: a
   // page of statuses walks the order index and fetches rows scattered over the file, and
@@ -42,7 +42,8 @@ session::setup::setup(connection& db, const sqlite_options& options, role r) {
   }
 }
 
-session::session(const sqlite_options& options, role r, connection::open_mode read_mode)
+prepared_connection::prepared_connection(const sqlite_options& options, role r,
+                                         connection::open_mode read_mode)
     : db(options.path.string(), open_mode_of(options, r, read_mode), options.vfs),
       setup_(db, options, r),
       tx(db),

@@ -1,10 +1,13 @@
 #include "busybird_import.hpp"
 
-#include <sqlite3.h>
-
+#include <chrono>
+#include <optional>
 #include <set>
 
 #include "batch_writer.hpp"
+#include "connection.hpp"
+#include "sqlite_error.hpp"
+#include "statement.hpp"
 #include "busybird_time.hpp"
 #include "ndjson.hpp"
 #include "storage/errors.hpp"
@@ -80,37 +83,37 @@ status busybird_status(const busybird_row& row, std::vector<std::string>* warnin
 // ---- reading the database --------------------------------------------------------------
 
 struct busybird_reader::impl {
-  sqlite3* db = nullptr;
-  sqlite3_stmt* rows = nullptr;
   std::string path;
-  bool in_transaction = false;
+  std::optional<sqlite::connection> db;
+  std::optional<sqlite::statement> rows;
+  std::optional<sqlite::statement::active> reading;
 
   ~impl() {
-    sqlite3_finalize(rows);
-    if (in_transaction) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-    sqlite3_close_v2(db);
+    // The read transaction ends with the reader; a failing COMMIT of a read has nothing
+    // left to lose, and a destructor has nobody to tell.
+    reading.reset();
+    rows.reset();
+    if (db && db->in_transaction()) try {
+        db->exec("COMMIT");
+      } catch (const sqlite::sqlite_error&) {
+      }
   }
 
-  [[noreturn]] void fail(const std::string& what, int code) {
-    throw busybird_error("BusyBird database \"" + path + "\": " + what + ": " +
-                         (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)) + " (SQLite code " +
-                         std::to_string(code) + ")");
+  // Runs `f`, turning an engine failure into a busybird_error that names the file and
+  // what was being done.
+  template <typename F>
+  auto guarded(const std::string& what, F&& f) {
+    try {
+      return f();
+    } catch (const sqlite::sqlite_error& e) {
+      throw busybird_error("BusyBird database \"" + path + "\": " + what + ": " +
+                           e.engine_message() + " (SQLite code " + std::to_string(e.code()) + ")");
+    }
   }
 
-  void exec(const char* sql) {
-    if (const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr); rc != SQLITE_OK)
-      fail(sql, rc);
-  }
-
-  std::uint64_t count(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (const int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr); rc != SQLITE_OK)
-      fail("counting statuses", rc);
-    const int rc = sqlite3_step(stmt);
-    const auto n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_ROW) fail("counting statuses", rc);
-    return static_cast<std::uint64_t>(n);
+  std::uint64_t count(const std::string& sql) {
+    return static_cast<std::uint64_t>(
+        guarded("counting statuses", [&] { return db->query_int(sql); }));
   }
 };
 
@@ -119,19 +122,18 @@ busybird_reader::busybird_reader(const std::filesystem::path& path) : impl_(std:
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw busybird_error("BusyBird database \"" + impl_->path + "\" is not a file");
-  if (const int rc = sqlite3_open_v2(impl_->path.c_str(), &impl_->db, SQLITE_OPEN_READONLY, nullptr);
-      rc != SQLITE_OK)
-    impl_->fail("cannot open it read-only", rc);
-  sqlite3_busy_timeout(impl_->db, 5000);
-  // One read transaction: counts and rows come from the same state, even if BusyBird
-  // is writing meanwhile.
-  impl_->exec("BEGIN");
-  impl_->in_transaction = true;
+  impl_->guarded("cannot open it read-only", [&] {
+    impl_->db.emplace(impl_->path, sqlite::connection::open_mode::read_only, std::string());
+    impl_->db->set_busy_timeout(std::chrono::seconds(5));
+    // One read transaction: counts and rows come from the same state, even if BusyBird
+    // is writing meanwhile.
+    impl_->db->exec("BEGIN");
+  });
   for (const char* table : {"timelines", "statuses"}) {
     const std::string sql =
         std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
         table + "'";
-    if (impl_->count(sql.c_str()) == 0)
+    if (impl_->count(sql) == 0)
       throw busybird_error("\"" + impl_->path + "\" is not a BusyBird database: it has no table \"" +
                            table + "\"");
   }
@@ -140,8 +142,10 @@ busybird_reader::busybird_reader(const std::filesystem::path& path) : impl_(std:
       " s.timezone_created_at, s.level, s.content"
       " FROM statuses AS s JOIN timelines AS t ON t.timeline_id = s.timeline_id"
       " ORDER BY s.timeline_id, s.status_id";
-  if (const int rc = sqlite3_prepare_v2(impl_->db, sql, -1, &impl_->rows, nullptr); rc != SQLITE_OK)
-    impl_->fail("not a BusyBird database", rc);
+  impl_->guarded("not a BusyBird database", [&] {
+    impl_->rows.emplace(*impl_->db, sql, sqlite::statement::lifetime::once);
+  });
+  impl_->reading.emplace(*impl_->rows);
 }
 
 busybird_reader::~busybird_reader() = default;
@@ -156,33 +160,27 @@ std::uint64_t busybird_reader::orphan_count() {
 }
 
 bool busybird_reader::next(busybird_row& row) {
-  auto* stmt = impl_->rows;
-  const int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_DONE) return false;
-  if (rc != SQLITE_ROW) impl_->fail("reading statuses", rc);
-  const auto text = [&](int col) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, col)))
-             : std::string();
-  };
+  auto& q = *impl_->reading;
+  if (!impl_->guarded("reading statuses", [&] { return q.step(); })) return false;
+  const auto text = [&](int col) { return std::string(q.column_text(col)); };
   row.timeline = text(0);
   row.status_id = text(1);
   static const char* const names[] = {"name", "status_id", "utc_acked_at", "utc_created_at",
                                       "timezone_acked_at", "timezone_created_at", "level",
                                       "content"};
   for (int col = 0; col < 8; ++col) {
-    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+    if (q.column_is_null(col))
       throw busybird_row_error("timeline \"" + row.timeline + "\", status_id \"" + row.status_id +
                                "\": column " + names[col] + " is NULL");
   }
-  if (sqlite3_column_type(stmt, 6) != SQLITE_INTEGER)
+  if (!q.column_is_integer(6))
     throw busybird_row_error("timeline \"" + row.timeline + "\", status_id \"" + row.status_id +
                              "\": level is not an integer");
   row.utc_acked_at = text(2);
   row.utc_created_at = text(3);
   row.timezone_acked_at = text(4);
   row.timezone_created_at = text(5);
-  row.level = sqlite3_column_int64(stmt, 6);
+  row.level = q.column_int64(6);
   row.content = text(7);
   return true;
 }

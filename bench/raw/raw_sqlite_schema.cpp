@@ -12,15 +12,15 @@
 // puts start, and it is reopened after filling them.
 #include "raw/raw_sqlite_schema.hpp"
 
+#include <filesystem>
 #include <map>
-#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <sqlite3.h>
-
 #include "harness/fixture.hpp"
-#include "raw/sqlite_statement.hpp"
+#include "connection.hpp"
+#include "statement.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status.hpp"
 #include "workload/workload.hpp"
@@ -52,9 +52,8 @@ CREATE TABLE changes (
 CREATE UNIQUE INDEX changes_by_revision ON changes (timeline, revision);
 )sql";
 
-using raw_sql::exec;
-using raw_sql::fail;
-using raw_sql::statement;
+using sqlite::connection;
+using sqlite::statement;
 
 // What each workload status needs besides its text, computed once.
 struct status_columns {
@@ -80,8 +79,8 @@ public:
   explicit schema_db(const std::filesystem::path& dir) : file_(dir / "schema.sqlite3") {
     open(true);
     for (std::int64_t t = 0; t <= static_cast<std::int64_t>(other_timelines); ++t)
-      exec(db_, "INSERT INTO timelines (id, name, revision, size) VALUES (" + std::to_string(t) +
-                    ", CAST('timeline-" + std::to_string(t) + "' AS BLOB), 0, 0)");
+      db_->exec("INSERT INTO timelines (id, name, revision, size) VALUES (" + std::to_string(t) +
+                ", CAST('timeline-" + std::to_string(t) + "' AS BLOB), 0, 0)");
     for (std::int64_t t = 1; t <= static_cast<std::int64_t>(other_timelines); ++t)
       put(t, 0, other_timeline_size);
     // As the library's fixture does: start from the file at rest, not from the fill's WAL.
@@ -95,31 +94,28 @@ public:
 private:
   // Opens the file, first creating the tables when `create`, and prepares the statements.
   void open(bool create) {
-    if (sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK)
-      fail(db_, "open " + file_.string());
-    if (create) exec(db_, schema);
-    exec(db_, "PRAGMA synchronous = NORMAL");
-    insert_ = std::make_unique<statement>(
-        db_, "INSERT INTO statuses (timeline, id, order_key, level, json, change_rev) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (timeline, id) DO NOTHING");
-    log_ = std::make_unique<statement>(
-        db_, "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
-             "VALUES (?1, ?2, 0, ?3, NULL, NULL)");
-    count_ = std::make_unique<statement>(
-        db_, "INSERT INTO unacked_counts (timeline, level, count) VALUES (?1, ?2, ?3) "
-             "ON CONFLICT (timeline, level) DO UPDATE SET count = count + excluded.count");
-    timeline_ = std::make_unique<statement>(
-        db_, "UPDATE timelines SET size = size + ?2, revision = ?3 WHERE id = ?1");
+    db_.emplace(file_.string(), connection::open_mode::create, std::string());
+    if (create) db_->exec(schema);
+    db_->exec("PRAGMA synchronous = NORMAL");
+    insert_.emplace(*db_,
+                    "INSERT INTO statuses (timeline, id, order_key, level, json, change_rev) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (timeline, id) DO NOTHING");
+    log_.emplace(*db_,
+                 "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
+                 "VALUES (?1, ?2, 0, ?3, NULL, NULL)");
+    count_.emplace(*db_,
+                   "INSERT INTO unacked_counts (timeline, level, count) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (timeline, level) DO UPDATE SET count = count + excluded.count");
+    timeline_.emplace(*db_, "UPDATE timelines SET size = size + ?2, revision = ?3 WHERE id = ?1");
   }
 
+  // Statements first: they must be finalized before their connection closes.
   void close() {
     insert_.reset();
     log_.reset();
     count_.reset();
     timeline_.reset();
-    sqlite3_close(db_);
-    db_ = nullptr;
+    db_.reset();
   }
 
   // Statuses first .. first + count - 1 into `timeline`, one transaction.
@@ -128,26 +124,33 @@ private:
     const auto& text = texts();
     std::int64_t& revision = revisions_[timeline];
     std::map<std::int64_t, std::int64_t> per_level;
-    exec(db_, "BEGIN IMMEDIATE");
+    db_->exec("BEGIN IMMEDIATE");
     for (std::size_t k = first; k < first + count; ++k) {
       ++revision;
-      insert_->bind_int64(1, timeline).bind_blob(2, c.ids[k]).bind_blob(3, c.order_keys[k]);
-      insert_->bind_int64(4, c.levels[k]).bind_text(5, text[k]).bind_int64(6, revision).run();
-      log_->bind_int64(1, timeline).bind_int64(2, revision).bind_blob(3, c.ids[k]).run();
+      insert_->start()
+          .bind_int64(1, timeline)
+          .bind_blob(2, c.ids[k])
+          .bind_blob(3, c.order_keys[k])
+          .bind_int64(4, c.levels[k])
+          .bind_text(5, text[k])
+          .bind_int64(6, revision)
+          .run();
+      log_->start().bind_int64(1, timeline).bind_int64(2, revision).bind_blob(3, c.ids[k]).run();
       ++per_level[c.levels[k]];
     }
     for (const auto& [level, n] : per_level)
-      count_->bind_int64(1, timeline).bind_int64(2, level).bind_int64(3, n).run();
-    timeline_->bind_int64(1, timeline)
+      count_->start().bind_int64(1, timeline).bind_int64(2, level).bind_int64(3, n).run();
+    timeline_->start()
+        .bind_int64(1, timeline)
         .bind_int64(2, static_cast<std::int64_t>(count))
         .bind_int64(3, revision)
         .run();
-    exec(db_, "COMMIT");
+    db_->exec("COMMIT");
   }
 
   std::filesystem::path file_;
-  sqlite3* db_ = nullptr;
-  std::unique_ptr<statement> insert_, log_, count_, timeline_;
+  std::optional<connection> db_;
+  std::optional<statement> insert_, log_, count_, timeline_;
   std::map<std::int64_t, std::int64_t> revisions_;
 };
 

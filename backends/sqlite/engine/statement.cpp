@@ -93,4 +93,8 @@ bool statement::active::column_is_null(int index) const noexcept {
   return sqlite3_column_type(s_->stmt_, index) == SQLITE_NULL;
 }
 
+bool statement::active::column_is_integer(int index) const noexcept {
+  return sqlite3_column_type(s_->stmt_, index) == SQLITE_INTEGER;
+}
+
 }  // namespace roost::sqlite

@@ -59,6 +59,8 @@ public:
     std::string_view column_text(int index) const noexcept;
     /// Whether the column is SQL NULL (which column_text reads as empty).
     bool column_is_null(int index) const noexcept;
+    /// Whether the column holds an INTEGER (not a REAL, TEXT, BLOB or NULL).
+    bool column_is_integer(int index) const noexcept;
 
   private:
     statement* s_;

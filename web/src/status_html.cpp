@@ -1,6 +1,6 @@
-// Mirrors renderStatus() in web/viewer/viewer.js: the same elements, classes and
-// attributes in the same order, so that the page could insert what statuses.html answers.
-// A change to one must be made to the other; tests/browser compares the two.
+// The one renderer of a status: the viewer (web/viewer/viewer-statuses.js) inserts what
+// statuses.html answers and renders nothing itself. The data attributes of the <li> are
+// what the viewer reads; docs/spec/web-api.md documents them.
 #include "status_html.hpp"
 
 #include <algorithm>
@@ -379,6 +379,7 @@ void render(const json& status, html& out) {
   out.open("li", acked ? "status acked" : "status unacked");
   if (member(status, "id") != nullptr) out.attribute("data-id", data_id(status));
   out.attribute("data-level", std::to_string(level));
+  out.attribute("data-acked", acked ? "true" : "false");
   out.end_open();
 
   // A repost shows the inner status, and who reposted it above.
@@ -537,7 +538,7 @@ std::string render_status_html(const nlohmann::json& status) {
     throw;
   } catch (...) {
     // Nothing above should throw; if a json accessor ever does, show no data rather than fail.
-    return R"(<li class="status unacked" data-level="0"><div class="status-avatar"></div>)"
+    return R"(<li class="status unacked" data-level="0" data-acked="false"><div class="status-avatar"></div>)"
            R"(<div class="status-main"><div class="status-header"></div>)"
            R"(<div class="status-text"></div><div class="status-footer"></div></div></li>)";
   }

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The viewer's browser test: headless Debian chromium driven by playwright-core.
+# The viewer's browser tests: headless Debian chromium driven by playwright-core, against
+# the real server (the viewer inserts what the server renders, so only the server will do).
 #
+#   ROOST_BIN=build/dev/app/roost tests/browser/run.sh     starts that binary on a free
+#                                                          loopback port, in memory, with
+#                                                          time_zone Asia/Tokyo, and stops it
 #   ROOST_URL=http://127.0.0.1:5000 tests/browser/run.sh   against a running server (its
 #                                                          timeline "home" must be served)
-#   ROOST_BIN=build/dev/app/roost tests/browser/run.sh     starts that binary on a free
-#                                                          loopback port, in memory, and stops it
-#   tests/browser/run.sh                                   against mock_server.js
 #
 # With ROOST_BIN, login_test.js runs afterwards against a second server of that binary on a
-# SQLite store with a user and a token.
+# SQLite store with a user and a token. CTest runs the ROOST_BIN form
+# (browser_tests.cmake).
 #
 # Installs what it needs first, quietly and only when missing: the chromium package (never a
 # browser download), nodejs/npm, and node_modules (npm ci). The screenshot goes to
@@ -17,6 +19,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 odd_name='odd/name & "more"? #1 🐦'
+
+if [ -z "${ROOST_URL:-}" ] && [ -z "${ROOST_BIN:-}" ]; then
+  echo "set ROOST_BIN to a roost binary, or ROOST_URL to a running server (see $0)" >&2
+  exit 2
+fi
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -42,14 +49,16 @@ fi
 
 server_pid=""
 server_log=""
+work_dir="$(mktemp -d)"
 cleanup() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
+    server_pid=""
   fi
   if [ -n "$server_log" ]; then rm -f "$server_log"; fi
 }
-trap cleanup EXIT
+trap 'cleanup; rm -rf "$work_dir"' EXIT
 
 # Starts "$@" in the background and sets ROOST_URL from its "listening on URL" line.
 start_server() {
@@ -74,23 +83,18 @@ start_server() {
 }
 
 if [ -z "${ROOST_URL:-}" ]; then
-  if [ -n "${ROOST_BIN:-}" ]; then
-    start_server "$ROOST_BIN" serve --listen 127.0.0.1:0 --storage memory: \
-      --timeline home --timeline "$odd_name"
-  else
-    start_server node "$here/mock_server.js" --timeline home --timeline "$odd_name" --hidden secret
-  fi
+  # A zone other than UTC, so that the test sees the viewer show times in it.
+  printf '{"time_zone": "Asia/Tokyo"}\n' >"$work_dir/viewer.json"
+  start_server "$ROOST_BIN" serve --config "$work_dir/viewer.json" --listen 127.0.0.1:0 \
+    --storage memory: --timeline home --timeline "$odd_name"
 fi
 
 node "$here/viewer_test.js"
 
-# Login: a second server on a SQLite store with a user and a token (only with the real
-# binary; the mock has no accounts).
+# Login: a second server of ROOST_BIN on a SQLite store with a user and a token.
 if [ -n "${ROOST_BIN:-}" ]; then
   cleanup
-  store_dir="$(mktemp -d)"
-  trap 'cleanup; rm -rf "$store_dir"' EXIT
-  store="sqlite:$store_dir/store.sqlite3"
+  store="sqlite:$work_dir/store.sqlite3"
   export ROOST_USER=reader ROOST_PASSWORD="browser test password"
   printf '%s\n' "$ROOST_PASSWORD" | "$ROOST_BIN" user add --storage "$store" --name "$ROOST_USER"
   ROOST_TOKEN="$("$ROOST_BIN" token add --storage "$store" --name browser-test --scope read,write 2>/dev/null)"

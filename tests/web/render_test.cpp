@@ -2,12 +2,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <limits>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -86,7 +90,7 @@ TEST_CASE("a plain status renders its fields") {
       {"busybird", {{"level", 3}, {"status_permalink", "https://example.com/s/1"},
                     {"user_permalink", "https://example.com/alice"}}}};
   const auto html = render_status_html(status);
-  CHECK(html.rfind(R"(<li class="status unacked" data-id="tw/1 2" data-level="3">)", 0) == 0);
+  CHECK(html.rfind(R"(<li class="status unacked" data-id="tw/1 2" data-level="3" data-acked="false">)", 0) == 0);
   CHECK(html.size() >= 5);
   CHECK(html.substr(html.size() - 5) == "</li>");
   CHECK(contains(html, R"(<img class="status-avatar-image" src="https://img.example/a.png")"));
@@ -105,9 +109,60 @@ TEST_CASE("acked statuses are marked, with their ack time") {
                        {"created_at", "2013-05-16T21:56:23.75+09:00"},
                        {"busybird", {{"acked_at", "Thu, 16 May 2013 13:00:00 GMT"}}}};
   const auto html = render_status_html(status);
-  CHECK(html.rfind(R"(<li class="status acked" data-id="42" data-level="0">)", 0) == 0);
+  CHECK(html.rfind(R"(<li class="status acked" data-id="42" data-level="0" data-acked="true">)", 0) == 0);
   CHECK(contains(html, R"(<span class="status-permalink"><time class="status-time" datetime="2013-05-16T12:56:23Z">)"));
   CHECK(contains(html, R"(<span class="status-state">acked <time class="status-acked-time" datetime="2013-05-16T13:00:00Z">Thu, 16 May 2013 13:00:00 GMT</time></span>)"));
+}
+
+TEST_CASE("the data attributes say what the viewer needs: id, level, acked") {
+  const auto li = [](const json& status) {
+    const auto html = render_status_html(status);
+    return html.substr(0, html.find('>') + 1);
+  };
+  CHECK(li({{"id", "a"}}) == R"(<li class="status unacked" data-id="a" data-level="0" data-acked="false">)");
+  CHECK(li({{"id", "a"}, {"busybird", {{"acked_at", nullptr}, {"level", 1}}}}) ==
+        R"(<li class="status unacked" data-id="a" data-level="1" data-acked="false">)");
+  CHECK(li({{"id", "a"}, {"busybird", {{"acked_at", "Thu May 16 12:56:23 +0000 2013"}}}}) ==
+        R"(<li class="status acked" data-id="a" data-level="0" data-acked="true">)");
+  // No id member, no data-id; an id of a type no stored status has reads "".
+  CHECK(li(json::object()) == R"(<li class="status unacked" data-level="0" data-acked="false">)");
+  CHECK(li({{"id", 1.5}}) == R"(<li class="status unacked" data-id="" data-level="0" data-acked="false">)");
+}
+
+TEST_CASE("data-id is the id as the store reads it, for any integer") {
+  // The viewer sends data-id back in ack.json and max_id, where an integer id is read as its
+  // decimal digits: every digit must be there, past JavaScript's 2^53 too.
+  for (const auto& [id, text] : std::vector<std::pair<json, std::string>>{
+           {json(0), "0"},
+           {json(-7), "-7"},
+           {json(9007199254740993LL), "9007199254740993"},
+           {json(-9223372036854775807LL - 1), "-9223372036854775808"},
+           {json(18446744073709551615ULL), "18446744073709551615"}}) {
+    INFO(id.dump());
+    CHECK(contains(render_status_html({{"id", id}}), "data-id=\"" + text + "\""));
+  }
+}
+
+TEST_CASE("data-id carries a CR that the HTML parser would turn into LF") {
+  // A raw CR (or CR LF) in an attribute reads back as LF; a character reference does not.
+  const auto html = render_status_html({{"id", "a\r\nb\rc\nd\te"}, {"text", "x\r\ny"}});
+  INFO(html);
+  CHECK(contains(html, "data-id=\"a&#13;\nb&#13;c\nd\te\""));
+  CHECK(contains(html, "<div class=\"status-text\">x\r\ny</div>"));  // text: shown, not sent back
+}
+
+TEST_CASE("the level shown is the level the store counts the status under") {
+  for (const auto level : {std::int64_t{-3}, std::int64_t{9007199254740993LL},
+                           std::numeric_limits<std::int64_t>::max(),
+                           std::numeric_limits<std::int64_t>::min()}) {
+    const auto html = render_status_html({{"id", "l"}, {"busybird", {{"level", level}}}});
+    INFO(html);
+    CHECK(contains(html, "data-level=\"" + std::to_string(level) + "\""));
+    CHECK(contains(html, "<span class=\"status-level\">level " + std::to_string(level) + "</span>"));
+  }
+  // Beyond 64 bits the store refuses the status; here it reads 0.
+  CHECK(contains(render_status_html({{"busybird", {{"level", 18446744073709551615ULL}}}}),
+                 "data-level=\"0\""));
 }
 
 TEST_CASE("a created_at that does not parse is shown as text without datetime") {
@@ -290,7 +345,7 @@ TEST_CASE("a repost shows the inner status and who reposted it") {
         {"busybird", {{"status_permalink", "https://example.com/in1"}}}}}};
   const auto html = render_status_html(status);
   INFO(html);
-  CHECK(html.rfind(R"(<li class="status unacked" data-id="rt1" data-level="-2"><div class="status-repost">Reposted by <a class="status-repost-user" href="https://example.com/reposter")", 0) == 0);
+  CHECK(html.rfind(R"(<li class="status unacked" data-id="rt1" data-level="-2" data-acked="false"><div class="status-repost">Reposted by <a class="status-repost-user" href="https://example.com/reposter")", 0) == 0);
   CHECK(contains(html, R"(rel="noopener noreferrer">@reposter</a></div>)"));
   CHECK(contains(html, R"(<span class="status-user"><span class="status-user-name">Orig</span></span>)"));
   CHECK(contains(html, R"(<div class="status-text">inner</div>)"));
@@ -332,11 +387,7 @@ TEST_CASE("hostile structures never throw and still give one <li>") {
   }
   CHECK(contains(render_status_html({{"busybird", {{"acked_at", 5}}}}), "class=\"status acked\""));
   CHECK(contains(render_status_html({{"busybird", {{"level", 2.5}}}}), "data-level=\"0\""));
-  // Levels beyond JavaScript's safe integers are 0 for the viewer, and so here.
-  CHECK(contains(render_status_html({{"busybird", {{"level", 9007199254740991LL}}}}),
-                 "data-level=\"9007199254740991\""));
-  CHECK(contains(render_status_html({{"busybird", {{"level", 9007199254740993LL}}}}), "data-level=\"0\""));
-  CHECK(contains(render_status_html({{"busybird", {{"level", -9007199254740993LL}}}}), "data-level=\"0\""));
+  CHECK(contains(render_status_html({{"busybird", {{"level", 2.0}}}}), "data-level=\"0\""));
   CHECK(contains(render_status_html({{"text", std::string("a\0b", 3)}}), "a\xEF\xBF\xBD" "b"));
 }
 
@@ -388,14 +439,14 @@ TEST_CASE("the viewer's files are embedded with content types") {
   REQUIRE(timeline != nullptr);
   CHECK(timeline->body.find("{{ROOST_CONFIG}}") != std::string_view::npos);
   CHECK(index->body.find("{{ROOST_CONFIG}}") != std::string_view::npos);
-  REQUIRE(find_asset("viewer.js") != nullptr);
-  CHECK(find_asset("viewer.js")->content_type == "text/javascript; charset=utf-8");
+  REQUIRE(find_asset("viewer-timeline.js") != nullptr);
+  CHECK(find_asset("viewer-timeline.js")->content_type == "text/javascript; charset=utf-8");
   REQUIRE(find_asset("viewer.css") != nullptr);
   CHECK(find_asset("viewer.css")->content_type == "text/css; charset=utf-8");
   for (const std::string_view missing :
        {std::string_view(""), std::string_view("nope.js"), std::string_view("../index.html"),
         std::string_view("/index.html"), std::string_view("index.html/"),
-        std::string_view("INDEX.HTML"), std::string_view("viewer.js\0x", 11)})
+        std::string_view("INDEX.HTML"), std::string_view("viewer-net.js\0x", 15)})
     CHECK(find_asset(missing) == nullptr);
 
   // Every file of web/viewer/ is there, byte for byte.
@@ -414,4 +465,54 @@ TEST_CASE("the viewer's files are embedded with content types") {
     ++files;
   }
   CHECK(files >= 4);
+}
+
+TEST_CASE("the pages' modules and everything they import are embedded, one segment each") {
+  // The server serves /static/{name} with one path segment only, under a CSP without
+  // inline script: each page loads its module by src, each module imports ./name.js.
+  using roost::web::find_asset;
+  const std::regex script_tag(R"(<script\b([^>]*)>)");
+  const std::regex module_src(R"re(^ type="module" src="/static/([^"/]+)"$)re");
+  // `import ... from 'x'`, `export ... from 'x'`, `import 'x'`, at the start of a line.
+  const std::regex import_from(
+      R"re((?:^|\n)[ \t]*(?:import|export)\b[^;'"]*?\bfrom[ \t]*['"]([^'"]*)['"]|(?:^|\n)[ \t]*import[ \t]*['"]([^'"]*)['"])re");
+  std::vector<std::string> pending;
+  for (const char* page : {"index.html", "timeline.html"}) {
+    INFO(page);
+    const auto* asset = find_asset(page);
+    REQUIRE(asset != nullptr);
+    const std::string html(asset->body);
+    std::size_t modules = 0;
+    for (std::sregex_iterator it(html.begin(), html.end(), script_tag), end; it != end; ++it) {
+      const std::string attributes = (*it)[1];
+      INFO(attributes);
+      if (attributes == R"( type="application/json" id="roost-config")") continue;  // data, not script
+      std::smatch m;
+      REQUIRE(std::regex_match(attributes, m, module_src));
+      pending.push_back(m[1]);
+      ++modules;
+    }
+    CHECK(modules == 1);
+  }
+  std::vector<std::string> seen;
+  while (!pending.empty()) {
+    const auto name = pending.back();
+    pending.pop_back();
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    INFO("module " << name);
+    const auto* asset = find_asset(name);
+    REQUIRE(asset != nullptr);
+    CHECK(asset->content_type == "text/javascript; charset=utf-8");
+    const std::string js(asset->body);
+    for (std::sregex_iterator it(js.begin(), js.end(), import_from), end; it != end; ++it) {
+      const std::string specifier = (*it)[1].matched ? (*it)[1] : (*it)[2];
+      INFO("imports " << specifier);
+      REQUIRE(specifier.rfind("./", 0) == 0);
+      REQUIRE(specifier.find('/', 2) == std::string::npos);
+      pending.push_back(specifier.substr(2));
+    }
+  }
+  // Both pages and the modules they share: more than the two entry points.
+  CHECK(seen.size() > 2);
 }

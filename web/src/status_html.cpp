@@ -1,6 +1,6 @@
-// Mirrors renderStatus() in web/viewer/viewer.js: the same elements, classes and
-// attributes in the same order, so that the page could insert what statuses.html answers.
-// A change to one must be made to the other; tests/browser compares the two.
+// The one renderer of a status: the viewer (web/viewer/viewer-statuses.js) inserts what
+// statuses.html answers and renders nothing itself. The data attributes of the <li> are
+// what the viewer reads; docs/spec/web-api.md documents them.
 #include "status_html.hpp"
 
 #include <algorithm>
@@ -8,10 +8,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <new>
 #include <optional>
 #include <vector>
 
+#include "storage/status.hpp"
 #include "storage/timestamp.hpp"
 #include "storage/utf8.hpp"
 
@@ -93,8 +95,8 @@ std::optional<std::string_view> http_url_member(const json& object, const char* 
   return s;
 }
 
-// An integral JSON number within ±(2^53 - 1), as JavaScript's Number.isSafeInteger takes
-// it, so that the viewer and this renderer agree on levels and indices.
+// An entity index: an integral JSON number within ±(2^53 - 1), as JavaScript's
+// Number.isSafeInteger takes it (3.0 counts: JSON writers differ on integral floats).
 std::optional<std::int64_t> integer_value(const json& value) {
   constexpr std::int64_t max_safe = 9007199254740991;
   if (value.is_number_unsigned()) {
@@ -116,13 +118,37 @@ std::optional<std::int64_t> integer_value(const json& value) {
   return std::nullopt;
 }
 
-std::string id_text(const json& status) {
+// The id as the store reads it (a string as is, an integer as its decimal digits, however
+// large), so that the viewer can name the status in ack.json and max_id; "" for an id of
+// another type, which no stored status has.
+std::string data_id(const json& status) {
   const json* id = member(status, "id");
-  if (id == nullptr) return {};
-  if (id->is_string()) return id->get<std::string>();
-  // Integer ids as the viewer prints them; larger ones lose precision in JavaScript.
-  if (const auto n = integer_value(*id); n && id->is_number_integer()) return std::to_string(*n);
-  return {};
+  if (id == nullptr || !(id->is_string() || id->is_number_integer())) return {};
+  return id_text(*id);
+}
+
+// busybird.level as the store counts it (an integer within 64 bits), so that the level a
+// status shows is the one its unacked count is kept under; 0 for anything else.
+std::int64_t level_of(const json* busybird) {
+  const json* level = busybird != nullptr ? member(*busybird, "level") : nullptr;
+  if (level == nullptr) return 0;
+  if (level->is_number_unsigned()) {
+    constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    const auto u = level->get<std::uint64_t>();
+    return u > max ? 0 : static_cast<std::int64_t>(u);
+  }
+  if (level->is_number_integer()) return level->get<std::int64_t>();
+  return 0;
+}
+
+// Attribute values go back to the viewer exactly (data-id names the status in requests):
+// beyond escape_html, a CR is written as a reference, which the HTML parser keeps, where
+// it would turn a raw CR or CR LF into LF. (U+0000 has no form in HTML; it reads U+FFFD.)
+std::string escape_attribute(std::string_view value) {
+  std::string out = escape_html(value);
+  for (auto at = out.find('\r'); at != std::string::npos; at = out.find('\r', at + 5))
+    out.replace(at, 1, "&#13;");
+  return out;
 }
 
 // "2013-05-16T12:56:23Z" for a timestamp Roost accepts, whole seconds in UTC.
@@ -157,7 +183,7 @@ public:
     out_ += ' ';
     out_ += name;
     out_ += "=\"";
-    out_ += escape_html(value);
+    out_ += escape_attribute(value);
     out_ += '"';
   }
   void end_open() { out_ += '>'; }
@@ -348,13 +374,12 @@ void render(const json& status, html& out) {
   const json* bb = object_member(status, "busybird");
   const json* acked_at = bb != nullptr ? member(*bb, "acked_at") : nullptr;
   const bool acked = acked_at != nullptr && !acked_at->is_null();
-  std::int64_t level = 0;
-  if (const json* l = bb != nullptr ? member(*bb, "level") : nullptr)
-    level = integer_value(*l).value_or(0);
+  const std::int64_t level = level_of(bb);
 
   out.open("li", acked ? "status acked" : "status unacked");
-  if (const auto id = id_text(status); member(status, "id") != nullptr) out.attribute("data-id", id);
+  if (member(status, "id") != nullptr) out.attribute("data-id", data_id(status));
   out.attribute("data-level", std::to_string(level));
+  out.attribute("data-acked", acked ? "true" : "false");
   out.end_open();
 
   // A repost shows the inner status, and who reposted it above.
@@ -513,7 +538,7 @@ std::string render_status_html(const nlohmann::json& status) {
     throw;
   } catch (...) {
     // Nothing above should throw; if a json accessor ever does, show no data rather than fail.
-    return R"(<li class="status unacked" data-level="0"><div class="status-avatar"></div>)"
+    return R"(<li class="status unacked" data-level="0" data-acked="false"><div class="status-avatar"></div>)"
            R"(<div class="status-main"><div class="status-header"></div>)"
            R"(<div class="status-text"></div><div class="status-footer"></div></div></li>)";
   }

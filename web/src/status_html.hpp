@@ -1,5 +1,7 @@
 // One status as the viewer shows it: the `<li>` element that `statuses.html` answers and
-// that web/viewer/viewer.js builds in the browser, with the same elements and classes.
+// that the viewer (web/viewer/viewer-statuses.js) inserts as it is; the browser renders no
+// status itself. The `<li>`'s data attributes are part of the Web API
+// (docs/spec/web-api.md, statuses.html).
 //
 // Everything in a status is untrusted. Every string is HTML-escaped, only http(s) URLs
 // become links or images, and entity `indices` count Unicode code points of the text.
@@ -17,10 +19,10 @@
 
 namespace roost::web {
 
-/// The `<li class="status acked|unacked" data-id=... data-level=...>` element for `status`.
-/// `created_at` and `busybird.acked_at` appear as their original text inside `<time>`
-/// elements whose `datetime` is the instant in UTC; the viewer re-formats them in its
-/// configured time zone. Throws only std::bad_alloc.
+/// The `<li class="status acked|unacked" data-id=... data-level=... data-acked=...>`
+/// element for `status`. `created_at` and `busybird.acked_at` appear as their original text
+/// inside `<time>` elements whose `datetime` is the instant in UTC; the viewer re-formats
+/// them in its configured time zone. Throws only std::bad_alloc.
 std::string render_status_html(const nlohmann::json& status);
 
 /// `text` with & < > " ' replaced by character references, safe in element content and

@@ -1,6 +1,7 @@
-// The whole request path in process: raw bytes -> Beast's request_parser (the session's
-// limits) -> http_request -> roost::web::api over the memory backend, built as
-// run_server builds it (count_watch, change_feed, response_cache, pages) -> response.
+// The whole request path in process: raw bytes -> Beast's request_parser (the server's
+// limits) -> http_request -> roost::web::api over the memory backend, with the services
+// the server runs (server_services.hpp: Timeline adds, count watchers, the change feed,
+// the response cache, pages) -> response.
 // Up to eight pipelined requests per input, against a store seeded with a few statuses,
 // so that a POST or an ack is followed by reads that see it.
 //
@@ -30,10 +31,9 @@
 #include "change_feed.hpp"
 #include "count_watch.hpp"
 #include "fuzz_check.hpp"
-#include "pages.hpp"
 #include "response_cache.hpp"
 #include "server.hpp"
-#include "status_html.hpp"
+#include "server_services.hpp"
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/timeline.hpp"
@@ -76,39 +76,20 @@ struct server {
                                             return std::chrono::steady_clock::time_point();
                                           }}};
   std::map<std::string, roost::timeline, std::less<>> timelines;
+  // What the server runs, over the same parts (no access control: the harness's store has
+  // no credentials, as a loopback server without any).
+  web::server_services services{{.config = config,
+                                 .storage = storage,
+                                 .timelines = timelines,
+                                 .watch = watch,
+                                 .feed = feed,
+                                 .responses = &responses}};
   std::unique_ptr<web::api> handler;
 
   server() {
     for (const auto& t : config.timelines)
       timelines.emplace(t.name, roost::timeline(t.name, storage));
-    handler = std::make_unique<web::api>(
-        config,
-        web::api_services{
-            .storage = storage,
-            .add_statuses =
-                [this](const std::string& name, std::vector<roost::status> s,
-                       roost::count_callback done) {
-                  timelines.at(name).add_statuses(std::move(s), std::move(done));
-                },
-            .watch_counts =
-                [this](auto names, auto differs, auto done) {
-                  return watch.watch(std::move(names), std::move(differs), std::move(done));
-                },
-            .wait_changes =
-                [this](const std::string& name, std::uint64_t revision,
-                       std::chrono::milliseconds bound, std::function<void(bool)> done) {
-                  return feed.wait(name, revision, bound, std::move(done));
-                },
-            .open_change_stream =
-                [this](const std::string& name, std::uint64_t since,
-                       web::change_stream_ready ready) {
-                  return feed.open_stream(name, since, std::move(ready));
-                },
-            .render_status_html = web::render_status_html,
-            .serve_page = [this](const web::route_match& m, const web::caller& who) {
-              return web::serve_page(config, m, who);
-            },
-            .responses = &responses});
+    handler = std::make_unique<web::api>(config, services);
     roost::blocking::put_statuses(storage, {.timeline = "home",
                                             .mode = roost::put_mode::insert,
                                             .statuses = json::parse(R"([

@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "api.hpp"
+#include "change_feed.hpp"
 #include "count_watch.hpp"
+#include "server_services.hpp"
+#include "status_html.hpp"
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"
 #include "storage/timeline.hpp"
@@ -19,29 +22,20 @@ struct fixture {
   memory_storage storage;
   boost::asio::io_context ioc;
   std::unique_ptr<count_watch> watch;
-  std::unique_ptr<timeline> home, other;
+  std::unique_ptr<change_feed> feed;
+  std::map<std::string, timeline, std::less<>> timelines;
+  std::unique_ptr<server_services> services;
   std::unique_ptr<api> handler;
 
   fixture() {
     config.timelines = {{.name = "home"}, {.name = "a/b \xf0\x9f\x90\xa6"}, {.name = "secret", .hidden = true}};
     config.long_poll_timeout = std::chrono::seconds(1);
     watch = std::make_unique<count_watch>(storage, ioc.get_executor(), config.long_poll_timeout);
-    home = std::make_unique<timeline>("home", storage);
-    other = std::make_unique<timeline>("a/b \xf0\x9f\x90\xa6", storage);
-    handler = std::make_unique<api>(
-        config, api_services{
-                    .storage = storage,
-                    .add_statuses =
-                        [this](const std::string& name, std::vector<status> s, count_callback done) {
-                          (name == "home" ? *home : *other).add_statuses(std::move(s), std::move(done));
-                        },
-                    .watch_counts =
-                        [this](auto names, auto differs, auto done) {
-                          return watch->watch(std::move(names), std::move(differs), std::move(done));
-                        },
-                    .render_status_html =
-                        [](const status& s) { return "<li>" + id_text(s["id"]) + "</li>"; },
-                    .serve_page = [](const route_match&, const caller&) { return std::optional<http_response>(); }});
+    feed = std::make_unique<change_feed>(storage, ioc.get_executor(), change_feed::options{});
+    for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
+    services = std::make_unique<server_services>(server_parts{
+        .config = config, .storage = storage, .timelines = timelines, .watch = *watch, .feed = *feed});
+    handler = std::make_unique<api>(config, *services);
   }
 
   // A request answered at once (the memory backend is synchronous).
@@ -90,7 +84,12 @@ TEST_CASE_METHOD(fixture, "GET statuses answers newest first with paging and ack
   CHECK(call("GET", "/timelines/home/statuses.json?only_statuses=1&count=2").body.front() == '[');
   const auto html = call("GET", "/timelines/home/statuses.html?count=2");
   CHECK(html.content_type == "text/html; charset=utf-8");
-  CHECK(html.body == "<li>30</li><li>29</li>");
+  // The viewer's renderer, newest first.
+  const auto newest =
+      blocking::get_statuses(storage, {.timeline = "home", .count = status_count::of(2)});
+  REQUIRE(newest.size() == 2);
+  CHECK(id_text(newest[0]["id"]) == "30");
+  CHECK(html.body == render_status_html(newest[0]) + render_status_html(newest[1]));
 }
 
 TEST_CASE_METHOD(fixture, "GET statuses rejects bad parameters with 400 and a message") {

@@ -8,6 +8,7 @@
 #include "api.hpp"
 #include "change_feed.hpp"
 #include "count_watch.hpp"
+#include "server_services.hpp"
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"
 
@@ -33,29 +34,16 @@ struct fixture {
   boost::asio::io_context ioc;
   count_watch watch{storage, ioc.get_executor(), std::chrono::seconds(1)};
   change_feed feed{storage, ioc.get_executor(), {}};
+  std::map<std::string, timeline, std::less<>> timelines;
+  server_services services{
+      {.config = config, .storage = storage, .timelines = timelines, .watch = watch, .feed = feed}};
   std::unique_ptr<api> handler;
 
   fixture() {
     config.timelines = {{.name = "home"}};
     config.long_poll_timeout = std::chrono::seconds(2);
     config.public_hosts = {"example.org"};  // the Atom test names it as its Host
-    handler = std::make_unique<api>(
-        config,
-        api_services{.storage = storage,
-                     .add_statuses = {},
-                     .watch_counts =
-                         [this](auto names, auto differs, auto done) {
-                           return watch.watch(std::move(names), std::move(differs), std::move(done));
-                         },
-                     .wait_changes =
-                         [this](const std::string& t, std::uint64_t r, std::chrono::milliseconds b,
-                                std::function<void(bool)> done) { return feed.wait(t, r, b, std::move(done)); },
-                     .open_change_stream =
-                         [this](const std::string& t, std::uint64_t s, change_stream_ready ready) {
-                           return feed.open_stream(t, s, std::move(ready));
-                         },
-                     .render_status_html = {},
-                     .serve_page = [](const route_match&, const caller&) { return std::optional<http_response>(); }});
+    handler = std::make_unique<api>(config, services);
   }
 
   http_response call(const std::string& target,

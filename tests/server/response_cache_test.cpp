@@ -1,10 +1,12 @@
 // The cache of GET statuses answers: kept until the timeline changes or the entry
 // expires, never kept when read across a change, bounded in bytes; and through the api,
 // a write is visible to the very next read.
+#include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
 #include "api.hpp"
 #include "response_cache.hpp"
+#include "server_services.hpp"
 #include "storage/blocking.hpp"
 #include "storage/memory_storage.hpp"
 
@@ -108,17 +110,18 @@ TEST_CASE("through the api a write is visible to the next read, and repeats are 
   config.timelines = {{.name = "home"}};
   memory_storage storage;
   response_cache cache(storage, {});
-  api handler(config, api_services{.storage = storage,
-                                   .add_statuses =
-                                       [&](const std::string& name, std::vector<status> s,
-                                           count_callback done) {
-                                         storage.put_statuses({name, put_mode::insert, std::move(s)},
-                                                              std::move(done));
-                                       },
-                                   .serve_page = [](const route_match&, const caller&) {
-                                     return std::optional<http_response>();
-                                   },
-                                   .responses = &cache});
+  boost::asio::io_context ioc;
+  count_watch watch(storage, ioc.get_executor(), std::chrono::seconds(1));
+  change_feed feed(storage, ioc.get_executor(), {});
+  std::map<std::string, timeline, std::less<>> timelines;
+  timelines.emplace("home", timeline("home", storage));
+  server_services services({.config = config,
+                            .storage = storage,
+                            .timelines = timelines,
+                            .watch = watch,
+                            .feed = feed,
+                            .responses = &cache});
+  api handler(config, services);
   const auto call = [&](const std::string& method, const std::string& target,
                         const std::string& body = "") {
     std::optional<http_response> got;

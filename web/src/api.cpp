@@ -146,8 +146,8 @@ http_response json_error(int status, const std::string& message) {
   return r;
 }
 
-api::api(const server_config& config, api_services services)
-    : config_(config), guard_{.public_hosts = config.public_hosts}, services_(std::move(services)) {}
+api::api(const server_config& config, api_services& services)
+    : config_(config), guard_{.public_hosts = config.public_hosts}, services_(services) {}
 
 cancel_fn api::handle(const http_request& request, respond_fn respond) {
   return guarded(respond, [&] { return dispatch(request, respond); });
@@ -176,9 +176,9 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     return {};
   }
   // The viewer's assets hold nothing of anyone's: a login page needs them before login.
-  auto identified = services_.access == nullptr || std::holds_alternative<route::static_asset>(match)
+  auto identified = services_.access() == nullptr || std::holds_alternative<route::static_asset>(match)
                         ? std::variant<caller, http_response>(caller::everyone())
-                        : services_.access->authenticate(
+                        : services_.access()->authenticate(
                               request, std::holds_alternative<route::atom_feed>(match));
   if (auto* refusal = std::get_if<http_response>(&identified)) {
     // A person at the viewer's pages is sent to log in; programs get the 401.
@@ -246,14 +246,14 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
                   .state = parse_ack_state(query.get("ack_state")),
                   .max_id = query.get("max_id"),
                   .count = parse_count(query.get("count"), config_.page_size)};
-  auto* cache = services_.responses;
+  auto* cache = services_.responses();
   if (cache) {
     if (auto kept = cache->find(timeline, request.target)) return respond(std::move(*kept));
   }
   // Taken before the read: an answer read across a change is not kept.
   const auto generation = cache ? cache->generation(timeline) : 0;
-  services_.storage.get_status_texts(
-      std::move(req), [html, bare, render = services_.render_status_html, cache, generation,
+  services_.storage().get_status_texts(
+      std::move(req), [html, bare, services = &services_, cache, generation,
                        timeline, target = request.target,
                        respond](const storage_error& error, std::vector<std::string> texts) {
         if (error) return respond(storage_failure(error));
@@ -265,7 +265,7 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
         if (html) {
           r.content_type = "text/html; charset=utf-8";
           try {
-            for (const auto& t : texts) r.body += render(json::parse(t));
+            for (const auto& t : texts) r.body += services->render_status_html(json::parse(t));
           } catch (const std::exception& e) {
             return respond(json_error(500, std::string("rendering failed: ") + e.what()));
           }
@@ -324,7 +324,7 @@ void api::ack(const std::string& timeline, const http_request& request, respond_
     if (const auto max_id = body.find("max_id"); max_id != body.end() && !max_id->is_null())
       req.max_id = body_id(*max_id, "max_id");
   }
-  services_.storage.ack_statuses(
+  services_.storage().ack_statuses(
       std::move(req), [respond](const storage_error& error, std::size_t n) {
         if (error) return respond(storage_failure(error));
         respond(json_ok("{\"error\":null,\"count\":" + std::to_string(n) + "}"));

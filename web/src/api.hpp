@@ -31,59 +31,66 @@ using counts_by_timeline = std::map<std::string, unacked_counts>;
 using change_stream_ready = std::function<void(
     const storage_error& error, std::function<void(std::shared_ptr<event_sink>)> start)>;
 
-/// What the api needs from the rest of the server.
-struct api_services {
+/// What the api asks of the server around it. Every request the api does not answer from
+/// the store alone goes through one of these members, so a reader can follow a POST to
+/// the Timeline layer, a long poll to the count watchers and a stream to the change feed.
+/// server_services.hpp implements it over the server's real parts. Members may be called
+/// from any I/O thread at once.
+class api_services {
+public:
+  virtual ~api_services() = default;
+
   /// The store (asynchronous or not; callbacks may come on any thread).
-  status_storage& storage;
+  virtual status_storage& storage() = 0;
 
   /// The Timeline layer's add: filters, then ids and created_at, then insert.
-  std::function<void(const std::string& timeline, std::vector<status> statuses, count_callback done)>
-      add_statuses;
+  virtual void add_statuses(const std::string& timeline, std::vector<status> statuses,
+                            count_callback done) = 0;
 
   /// Calls `done` with the current counts of `timelines` as soon as `differs(counts)`
   /// holds (at once if it already does), or with the unchanged counts after the server's
   /// long-poll bound. Returns a function that abandons the wait.
-  std::function<cancel_fn(std::vector<std::string> timelines,
-                          std::function<bool(const counts_by_timeline&)> differs,
-                          std::function<void(const storage_error&, counts_by_timeline)> done)>
-      watch_counts;
+  virtual cancel_fn watch_counts(
+      std::vector<std::string> timelines, std::function<bool(const counts_by_timeline&)> differs,
+      std::function<void(const storage_error&, counts_by_timeline)> done) = 0;
 
   /// Calls `done(true)` once the timeline's revision is above `revision`, or
   /// `done(false)` after `bound` (change_feed::wait). Returns a function that abandons
   /// the wait.
-  std::function<cancel_fn(const std::string& timeline, std::uint64_t revision,
-                          std::chrono::milliseconds bound, std::function<void(bool)> done)>
-      wait_changes;
+  virtual cancel_fn wait_changes(const std::string& timeline, std::uint64_t revision,
+                                 std::chrono::milliseconds bound,
+                                 std::function<void(bool)> done) = 0;
 
   /// Opens a Server-Sent Events stream of the changes after `since`
   /// (change_feed::open_stream). Returns a function that ends it.
-  std::function<cancel_fn(const std::string& timeline, std::uint64_t since,
-                          change_stream_ready ready)>
-      open_change_stream;
+  virtual cancel_fn open_change_stream(const std::string& timeline, std::uint64_t since,
+                                       change_stream_ready ready) = 0;
 
   /// Renders one status as the viewer's <li> element (statuses.html).
-  std::function<std::string(const status&)> render_status_html;
+  virtual std::string render_status_html(const status& s) = 0;
 
   /// Answers the viewer's page and asset routes (nullopt for API routes), showing only the
   /// timelines the caller may read.
-  std::function<std::optional<http_response>(const route_match&, const caller&)> serve_page;
+  virtual std::optional<http_response> serve_page(const route_match& match,
+                                                  const caller& who) = 0;
 
   /// Recent answers of the statuses endpoints (response_cache.hpp); null: none kept.
-  response_cache* responses = nullptr;
+  virtual response_cache* responses() { return nullptr; }
 
   /// Who may do what, and the viewer's sessions (access_control.hpp); null: everyone may
   /// do everything, and there is no login.
-  access_control* access = nullptr;
+  virtual access_control* access() { return nullptr; }
 
-  /// Runs `work` off the I/O threads (password hashing takes tens of milliseconds); null:
-  /// runs it at once, on the calling thread.
-  std::function<void(std::function<void()> work)> run_slow;
+  /// Runs `work` off the I/O threads (password hashing takes tens of milliseconds). By
+  /// default at once, on the calling thread.
+  virtual void run_slow(std::function<void()> work) { work(); }
 };
 
 /// Answers Web API requests.
 class api {
 public:
-  api(const server_config& config, api_services services);
+  /// Answers with `services`, which must outlive this api and every request it holds.
+  api(const server_config& config, api_services& services);
 
   /// Handles one request; responds through `respond` exactly once unless the returned
   /// cancel function is called first. Never throws.
@@ -114,7 +121,7 @@ private:
 
   const server_config& config_;
   const request_guard_settings guard_;
-  api_services services_;
+  api_services& services_;
 };
 
 /// A JSON response {"error": message} with `status`.

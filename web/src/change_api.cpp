@@ -75,7 +75,7 @@ cancel_fn api::changes_json(const std::string& timeline, const http_request& req
   // Bounded like the count long polls: an idle poll is answered empty after the bound.
   const auto wait = std::min<std::chrono::seconds>(wait_param(query), config_.long_poll_timeout);
   auto holder = std::make_shared<deferred_cancel>();
-  auto& storage = services_.storage;
+  auto& storage = services_.storage();
   auto reread = [&storage, timeline, since, limit, respond] {
     storage.get_changes({.timeline = timeline, .since = since, .limit = limit},
                         [&storage, timeline, respond](const storage_error& error, change_page page) {
@@ -85,13 +85,13 @@ cancel_fn api::changes_json(const std::string& timeline, const http_request& req
   };
   storage.get_changes(
       {.timeline = timeline, .since = since, .limit = limit},
-      [wait_changes = services_.wait_changes, &storage, timeline, wait, holder, reread,
+      [services = &services_, &storage, timeline, wait, holder, reread,
        respond](const storage_error& error, change_page page) {
         if (error) return respond_changes_error(storage, timeline, error, respond);
         if (!page.changes.empty() || wait.count() == 0 || holder->cancelled())
           return respond(json_ok(changes_body(page.changes, page.last_revision)));
         const auto last = page.last_revision;
-        holder->set(wait_changes(timeline, last, wait, [reread, last, respond](bool changed) {
+        holder->set(services->wait_changes(timeline, last, wait, [reread, last, respond](bool changed) {
           if (changed) return reread();
           respond(json_ok(changes_body({}, last)));
         }));
@@ -125,7 +125,7 @@ cancel_fn api::change_stream(const std::string& timeline, const http_request& re
     respond(std::move(r));
     return {};
   }
-  auto& storage = services_.storage;
+  auto& storage = services_.storage();
   return services_.open_change_stream(
       timeline, since,
       [&storage, timeline, respond](const storage_error& error,
@@ -145,7 +145,7 @@ void api::atom_feed(const std::string& timeline, const http_request& request, re
   get_request req{.timeline = timeline,
                   .state = parse_ack_state(query.get("ack_state")),
                   .count = parse_count(query.get("count"), config_.page_size)};
-  services_.storage.get_status_texts(
+  services_.storage().get_status_texts(
       std::move(req), [timeline, base = base_url(request), respond](const storage_error& error,
                                                                     std::vector<std::string> texts) {
         if (error) return respond(storage_failure(error));

@@ -70,8 +70,8 @@ void api::login(const http_request& request, respond_fn& respond) {
   const auto user = form.get("user").value_or("");
   auto password = form.get("password").value_or("");
   const auto next = safe_next(form.get("next"));
-  if (services_.access == nullptr) return respond(see_other(next));  // nothing to log in to
-  auto& access = *services_.access;
+  if (services_.access() == nullptr) return respond(see_other(next));  // nothing to log in to
+  auto& access = *services_.access();
   if (const auto wait = access.throttle().wait_for(request.remote_address, user); wait.count() > 0) {
     auto r = login_page(429, "Too many failed attempts. Try again in " +
                                  std::to_string(wait.count()) + " seconds.",
@@ -88,10 +88,7 @@ void api::login(const http_request& request, respond_fn& respond) {
       respond(json_error(500, std::string("internal error: ") + e.what()));
     }
   };
-  if (services_.run_slow)
-    services_.run_slow(std::move(work));
-  else
-    work();
+  services_.run_slow(std::move(work));
 }
 
 void api::login_form(const http_request& request, respond_fn& respond) {
@@ -116,8 +113,8 @@ http_response api::to_login(const http_request& request) const {
 }
 
 void api::logout(const http_request& request, respond_fn& respond) {
-  if (services_.access != nullptr)
-    if (const auto id = cookie_value(request, session_cookie)) services_.access->sessions().end(*id);
+  if (auto* access = services_.access())
+    if (const auto id = cookie_value(request, session_cookie)) access->sessions().end(*id);
   auto r = see_other("/login");
   r.headers.emplace_back("Set-Cookie",
                          cookie("", std::chrono::seconds(0), request.scheme == "https"));

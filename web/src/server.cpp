@@ -18,8 +18,7 @@
 #include "count_watch.hpp"
 #include "credential_watch.hpp"
 #include "listener.hpp"
-#include "pages.hpp"
-#include "status_html.hpp"
+#include "server_services.hpp"
 #include "storage/timeline.hpp"
 
 namespace roost::web {
@@ -119,7 +118,15 @@ struct server::state {
         log(config.access_log),
         responses(storage,
                   {.ttl = config.response_cache, .max_bytes = config.response_cache_bytes}),
-        handler(config, services(storage)),
+        services({.config = config,
+                  .storage = storage,
+                  .timelines = timelines,
+                  .watch = watch,
+                  .feed = feed,
+                  .responses = config.response_cache.count() > 0 ? &responses : nullptr,
+                  .access = &access,
+                  .slow_work = slow_work.get_executor()}),
+        handler(config, services),
         connections{config,
                     [this](const http_request& r, respond_fn respond) {
                       return handler.handle(r, std::move(respond));
@@ -136,35 +143,6 @@ struct server::state {
     if (initial.store_keeps_settings)
       credentials.emplace(storage, ioc.get_executor(), access, initial);
     server_listener->start();
-  }
-
-  api_services services(status_storage& storage) {
-    return {.storage = storage,
-            .add_statuses =
-                [this](const std::string& name, std::vector<status> statuses, count_callback done) {
-                  timelines.at(name).add_statuses(std::move(statuses), std::move(done));
-                },
-            .watch_counts =
-                [this](std::vector<std::string> names,
-                       std::function<bool(const counts_by_timeline&)> differs,
-                       std::function<void(const storage_error&, counts_by_timeline)> done) {
-                  return watch.watch(std::move(names), std::move(differs), std::move(done));
-                },
-            .wait_changes =
-                [this](const std::string& name, std::uint64_t revision,
-                       std::chrono::milliseconds bound, std::function<void(bool)> done) {
-                  return feed.wait(name, revision, bound, std::move(done));
-                },
-            .open_change_stream =
-                [this](const std::string& name, std::uint64_t since, change_stream_ready ready) {
-                  return feed.open_stream(name, since, std::move(ready));
-                },
-            .render_status_html = render_status_html,
-            .serve_page = [this](const route_match& m,
-                                 const caller& who) { return serve_page(this->config, m, who); },
-            .responses = config.response_cache.count() > 0 ? &responses : nullptr,
-            .access = &access,
-            .run_slow = [this](std::function<void()> work) { net::post(slow_work, std::move(work)); }};
   }
 
   // On an I/O thread.
@@ -192,6 +170,7 @@ struct server::state {
   change_feed feed;
   access_log log;
   response_cache responses;
+  server_services services;
   api handler;
   connection_context connections;
   std::shared_ptr<listener> server_listener;

@@ -8,7 +8,11 @@ namespace roost::app {
 
 batch_writer::batch_writer(status_storage& target, put_mode mode, std::size_t batch_size,
                            error_policy policy, const run_hooks& hooks, describe_fn describe)
-    : target_(target), mode_(mode), batch_size_(batch_size), policy_(policy), hooks_(hooks),
+    : target_(target),
+      mode_(mode),
+      batch_size_(batch_size),
+      policy_(policy),
+      hooks_(hooks),
       describe_(std::move(describe)) {
   statuses_.reserve(batch_size_);
 }
@@ -66,8 +70,8 @@ bool batch_writer::flush() {
   const std::size_t size = statuses_.size();
   std::size_t n = 0;
   try {
-    n = blocking::put_statuses(target_,
-                               {.timeline = timeline_, .mode = mode_, .statuses = std::move(statuses_)});
+    n = blocking::put_statuses(
+        target_, {.timeline = timeline_, .mode = mode_, .statuses = std::move(statuses_)});
   } catch (const invalid_request& e) {
     // check_status() lets nothing through that put_statuses refuses; should the two
     // ever disagree, the batch (written not at all) ends the run.

@@ -36,8 +36,8 @@ public:
 
   /// Writes into `target` with `mode`, at most `batch_size` statuses per batch (a batch
   /// holds one timeline). REQUIRES: batch_size > 0; target and hooks outlive the writer.
-  batch_writer(status_storage& target, put_mode mode, std::size_t batch_size,
-               error_policy policy, const run_hooks& hooks, describe_fn describe);
+  batch_writer(status_storage& target, put_mode mode, std::size_t batch_size, error_policy policy,
+               const run_hooks& hooks, describe_fn describe);
 
   /// Checks `s` (check_status) and queues it for `timeline`, a valid timeline name.
   /// Writes the pending batch first when the timeline changes, and writes the batch when

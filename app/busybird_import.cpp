@@ -5,11 +5,11 @@
 #include <set>
 
 #include "batch_writer.hpp"
+#include "busybird_time.hpp"
 #include "connection.hpp"
+#include "ndjson.hpp"
 #include "sqlite_error.hpp"
 #include "statement.hpp"
-#include "busybird_time.hpp"
-#include "ndjson.hpp"
 #include "storage/errors.hpp"
 #include "storage/json_input.hpp"
 #include "utf8_text.hpp"
@@ -117,7 +117,8 @@ struct busybird_reader::impl {
   }
 };
 
-busybird_reader::busybird_reader(const std::filesystem::path& path) : impl_(std::make_unique<impl>()) {
+busybird_reader::busybird_reader(const std::filesystem::path& path)
+    : impl_(std::make_unique<impl>()) {
   impl_->path = path.string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
@@ -134,17 +135,16 @@ busybird_reader::busybird_reader(const std::filesystem::path& path) : impl_(std:
         std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
         table + "'";
     if (impl_->count(sql) == 0)
-      throw busybird_error("\"" + impl_->path + "\" is not a BusyBird database: it has no table \"" +
-                           table + "\"");
+      throw busybird_error("\"" + impl_->path +
+                           "\" is not a BusyBird database: it has no table \"" + table + "\"");
   }
   const char* sql =
       "SELECT t.name, s.status_id, s.utc_acked_at, s.utc_created_at, s.timezone_acked_at,"
       " s.timezone_created_at, s.level, s.content"
       " FROM statuses AS s JOIN timelines AS t ON t.timeline_id = s.timeline_id"
       " ORDER BY s.timeline_id, s.status_id";
-  impl_->guarded("not a BusyBird database", [&] {
-    impl_->rows.emplace(*impl_->db, sql, sqlite::statement::lifetime::once);
-  });
+  impl_->guarded("not a BusyBird database",
+                 [&] { impl_->rows.emplace(*impl_->db, sql, sqlite::statement::lifetime::once); });
   impl_->reading.emplace(*impl_->rows);
 }
 
@@ -165,8 +165,13 @@ bool busybird_reader::next(busybird_row& row) {
   const auto text = [&](int col) { return std::string(q.column_text(col)); };
   row.timeline = text(0);
   row.status_id = text(1);
-  static const char* const names[] = {"name", "status_id", "utc_acked_at", "utc_created_at",
-                                      "timezone_acked_at", "timezone_created_at", "level",
+  static const char* const names[] = {"name",
+                                      "status_id",
+                                      "utc_acked_at",
+                                      "utc_created_at",
+                                      "timezone_acked_at",
+                                      "timezone_created_at",
+                                      "level",
                                       "content"};
   for (int col = 0; col < 8; ++col) {
     if (q.column_is_null(col))
@@ -255,8 +260,8 @@ busybird_import_result import_busybird(const std::filesystem::path& path, status
         }
       }
       if (!go_on)
-        return finish(run_outcome::aborted, "stopped at invalid row " + std::to_string(n) +
-                                                ", before writing its batch");
+        return finish(run_outcome::aborted,
+                      "stopped at invalid row " + std::to_string(n) + ", before writing its batch");
       if (writer.committed() != reported) {
         reported = writer.committed();
         hooks.advance(reported, total > 0 ? double(n) / double(total) : 1.0);

@@ -77,9 +77,9 @@ private:
 };
 
 struct busybird_import_result {
-  import_result run;           ///< lines in `run` count rows read
-  std::uint64_t orphans = 0;   ///< rows without a timeline, not imported
-  std::size_t warnings = 0;    ///< time zones that fell back to UTC
+  import_result run;          ///< lines in `run` count rows read
+  std::uint64_t orphans = 0;  ///< rows without a timeline, not imported
+  std::size_t warnings = 0;   ///< time zones that fell back to UTC
 };
 
 /// Imports every timeline of the BusyBird database at `path` into `target`, in batches

@@ -47,8 +47,8 @@ std::optional<sys_seconds> parse_busybird_utc(std::string_view text) {
     return busybird_time_error("\"" + std::string(text.substr(0, 40)) +
                                "\" is not a BusyBird timestamp (%Y-%m-%dT%H:%M:%S)");
   };
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':')
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':')
     throw bad();
   const int y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
   const int h = digits(text, 11, 2), mi = digits(text, 14, 2);
@@ -89,7 +89,8 @@ std::string busybird_timestamp_text(sys_seconds t, std::string_view zone, std::s
   // The local time must keep a four-digit year, as every timestamp format reads it:
   // 9999-12-31T23:00:00 at +0900 would be in the year 10000.
   const auto at = [&](seconds offset) {
-    const int year = static_cast<int>(date::year_month_day(date::floor<date::days>(t + offset)).year());
+    const int year =
+        static_cast<int>(date::year_month_day(date::floor<date::days>(t + offset)).year());
     if (year < 0 || year > 9999)
       return utc("the time in zone \"" + std::string(zone) + "\" is outside the years 0 to 9999");
     return format_twitter_at_offset(t, offset);

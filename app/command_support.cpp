@@ -77,10 +77,11 @@ int terminal_run::conclude(const import_result& r, const std::string& unit,
   const std::string counts = std::to_string(t.written) + " written, " +
                              std::to_string(t.unchanged) + " already there, " +
                              std::to_string(t.invalid) + " invalid";
-  const std::string upto = r.committed_through == 0
-                               ? "nothing was written"
-                               : unit + "s 1-" + std::to_string(r.committed_through) +
-                                     " are in the store, nothing after them was written by this run";
+  const std::string upto =
+      r.committed_through == 0
+          ? "nothing was written"
+          : unit + "s 1-" + std::to_string(r.committed_through) +
+                " are in the store, nothing after them was written by this run";
   switch (r.outcome) {
     case run_outcome::completed:
       meter_.message("done: " + std::to_string(r.lines) + " " + unit + "s read, " + counts +

@@ -47,7 +47,8 @@ public:
   void say(const std::string& text);
 
   /// The exit code and closing message of an import-like run.
-  int conclude(const import_result& result, const std::string& unit, const std::string& resume_hint);
+  int conclude(const import_result& result, const std::string& unit,
+               const std::string& resume_hint);
 
   /// The exit code for a run stopped by a signal.
   static int stopped_exit_code() { return interrupt_guard::exit_code(); }

@@ -4,9 +4,9 @@
 
 #include "command_line.hpp"
 #include "server_config.hpp"
-#include "store_location.hpp"
 #include "storage/blocking.hpp"
 #include "storage/errors.hpp"
+#include "store_location.hpp"
 
 namespace roost::app {
 namespace {
@@ -15,8 +15,8 @@ namespace {
 bool write_setting(status_storage& storage, std::string_view key, std::string value,
                    std::uint64_t version) {
   try {
-    blocking::put_setting(storage, {.key = std::string(key), .value = std::move(value),
-                                    .expected_version = version});
+    blocking::put_setting(
+        storage, {.key = std::string(key), .value = std::move(value), .expected_version = version});
     return true;
   } catch (const storage_failure& e) {
     if (e.code() == make_error_code(errc::conflict)) return false;

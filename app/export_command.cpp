@@ -25,7 +25,8 @@ public:
   explicit output(const std::string& path) : path_(path == "-" ? "" : path) {
     if (path_.empty()) return;
     struct stat st {};
-    const bool replaceable = ::lstat(path_.c_str(), &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+    const bool replaceable =
+        ::lstat(path_.c_str(), &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
     const auto& target = replaceable ? (partial_ = path_ + ".partial") : path_;
     fd_ = ::open(target.c_str(),
                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (replaceable ? O_NOFOLLOW : 0), 0644);
@@ -59,7 +60,8 @@ public:
     if (path_.empty()) return;
     const int fd = std::exchange(fd_, -1);
     if (partial_.empty()) {
-      if (::close(fd) != 0) throw std::system_error(errno, std::generic_category(), "writing " + path_);
+      if (::close(fd) != 0)
+        throw std::system_error(errno, std::generic_category(), "writing " + path_);
       return;
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {

@@ -7,7 +7,8 @@
 namespace roost::app {
 
 int import_busybird_command(const std::vector<std::string>& args) {
-  const flags f(args, {"from", "storage", "mode", "on-error", "batch-size", progress_interval_flag});
+  const flags f(args,
+                {"from", "storage", "mode", "on-error", "batch-size", progress_interval_flag});
   const auto path = required_flag(f, "from");
   const auto where = store_location::parse(required_flag(f, "storage"));
   import_options options;

@@ -33,7 +33,8 @@ public:
   // The size of a regular file, 0 for a pipe or a terminal.
   std::uint64_t size() const {
     struct stat st {};
-    return ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+    return ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size)
+                                                         : 0;
   }
 
 private:

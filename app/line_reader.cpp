@@ -17,7 +17,10 @@ line_reader::line_reader(int fd, std::size_t max_line_bytes, std::function<bool(
     : fd_(fd), max_line_(max_line_bytes), interrupt_(std::move(interrupted)) {}
 
 line_reader::line_reader(std::string data, std::size_t max_line_bytes)
-    : max_line_(max_line_bytes), buf_(std::move(data)), end_(buf_.size()), eof_(true),
+    : max_line_(max_line_bytes),
+      buf_(std::move(data)),
+      end_(buf_.size()),
+      eof_(true),
       bytes_read_(buf_.size()) {}
 
 void line_reader::fill() {
@@ -52,7 +55,8 @@ std::optional<line_reader::line> line_reader::next() {
   for (;;) {
     if (interrupted_) return std::nullopt;
     const char* data = buf_.data();
-    if (const auto* nl = static_cast<const char*>(std::memchr(data + begin_, '\n', end_ - begin_))) {
+    if (const auto* nl =
+            static_cast<const char*>(std::memchr(data + begin_, '\n', end_ - begin_))) {
       const std::size_t start = begin_, stop = static_cast<std::size_t>(nl - data);
       begin_ = stop + 1;
       const bool too_long = skipping_ || stop - start > max_line_;

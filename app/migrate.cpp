@@ -185,9 +185,8 @@ std::size_t compare_timeline(status_storage& a, status_storage& b, const std::st
   bool same = true;
   while (same) {
     // Both stores are read at once; each cursor is used by one thread only.
-    auto next_b = std::async(std::launch::async, [&]() -> const std::vector<std::string>& {
-      return cb.next_page();
-    });
+    auto next_b = std::async(std::launch::async,
+                             [&]() -> const std::vector<std::string>& { return cb.next_page(); });
     const auto& pa = ca.next_page();
     const auto& pb = next_b.get();
     same = pa == pb;

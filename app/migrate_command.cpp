@@ -3,8 +3,8 @@
 #include "data_commands.hpp"
 #include "migrate.hpp"
 #include "ndjson_export.hpp"
-#include "store_location.hpp"
 #include "storage/blocking.hpp"
+#include "store_location.hpp"
 
 namespace roost::app {
 
@@ -34,14 +34,12 @@ int migrate_command(const std::vector<std::string>& args) {
         run.say("copied " + std::to_string(result.timelines) + " timelines: " + counts);
         break;
       case run_outcome::stopped:
-        run.say("interrupted after " + std::to_string(result.timelines) +
-                " complete timelines (" + counts +
+        run.say("interrupted after " + std::to_string(result.timelines) + " complete timelines (" +
+                counts +
                 "); the target holds whole batches only. Run the same migrate again to finish.");
         return terminal_run::stopped_exit_code();
       case run_outcome::aborted:
-      case run_outcome::failed:
-        run.say(result.message + " (" + counts + ")");
-        return 1;
+      case run_outcome::failed: run.say(result.message + " (" + counts + ")"); return 1;
     }
   }
 

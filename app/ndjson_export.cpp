@@ -42,7 +42,8 @@ export_result export_ndjson(status_storage& source, std::vector<std::string> tim
   return result;
 }
 
-std::string export_ndjson_string(status_storage& source, const std::vector<std::string>& timelines) {
+std::string export_ndjson_string(status_storage& source,
+                                 const std::vector<std::string>& timelines) {
   std::string out;
   export_ndjson(source, timelines, [&](std::string_view chunk) { out.append(chunk); }, {});
   return out;

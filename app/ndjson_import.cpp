@@ -17,10 +17,9 @@ std::string line_name(std::uint64_t n) { return "line " + std::to_string(n); }
 import_result import_ndjson(status_storage& target, line_reader& input,
                             const import_options& options, const run_hooks& hooks) {
   import_result result;
-  batch_writer writer(target, options.mode, options.batch_size, options.on_error, hooks,
-                      [](const std::string&, std::uint64_t line, const status&) {
-                        return line_name(line);
-                      });
+  batch_writer writer(
+      target, options.mode, options.batch_size, options.on_error, hooks,
+      [](const std::string&, std::uint64_t line, const status&) { return line_name(line); });
   std::uint64_t last_line = 0;
   const auto finish = [&](run_outcome outcome, std::string message) {
     result.outcome = outcome;

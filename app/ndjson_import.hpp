@@ -18,7 +18,7 @@ namespace roost::app {
 struct import_options {
   put_mode mode = put_mode::insert;
   error_policy on_error = error_policy::abort;
-  std::size_t batch_size = 1000;  ///< statuses per transaction; REQUIRES > 0
+  std::size_t batch_size = 1000;             ///< statuses per transaction; REQUIRES > 0
   std::size_t max_depth = max_status_depth;  ///< deepest nesting accepted in a status
   /// Size of the input in bytes when known (a regular file), for the progress fraction.
   std::uint64_t input_bytes = 0;
@@ -34,8 +34,8 @@ enum class run_outcome {
 
 struct import_result {
   run_outcome outcome = run_outcome::completed;
-  std::string message;           ///< why it did not complete; empty when it did
-  std::uint64_t lines = 0;       ///< lines read, blank ones included
+  std::string message;      ///< why it did not complete; empty when it did
+  std::uint64_t lines = 0;  ///< lines read, blank ones included
   write_totals totals;
   /// Every line up to this one is in the store (or was reported invalid and skipped);
   /// nothing after it was written by this run.

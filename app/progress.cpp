@@ -36,7 +36,11 @@ std::string duration_text(double seconds) {
 
 progress_meter::progress_meter(std::ostream& out, std::string what, bool bar,
                                clock::duration interval)
-    : out_(out), what_(std::move(what)), bar_(bar), interval_(interval), start_(clock::now()),
+    : out_(out),
+      what_(std::move(what)),
+      bar_(bar),
+      interval_(interval),
+      start_(clock::now()),
       last_shown_(start_) {}
 
 progress_meter progress_meter::for_stderr(std::string what, clock::duration interval) {

@@ -11,8 +11,8 @@
 namespace roost::app {
 
 int serve_command(const std::vector<std::string>& args) {
-  const flags f(args, {"config", "listen", "storage", "timeline", "tls-cert", "tls-key"}, {"timeline"},
-                {.switches = {"allow-anonymous"}});
+  const flags f(args, {"config", "listen", "storage", "timeline", "tls-cert", "tls-key"},
+                {"timeline"}, {.switches = {"allow-anonymous"}});
   web::server_config config;
   if (const auto path = f.get("config")) config = web::load_server_config(*path);
   if (const auto listen = f.get("listen")) web::set_listen(config, *listen);
@@ -33,8 +33,8 @@ int serve_command(const std::vector<std::string>& args) {
   auto storage = open_storage(config.storage, web::limits_of(config));
   if (config.storage.rfind("memory:", 0) == 0) return web::run_server(config, *storage);
   // SQLite and LMDB block on disk: their work runs on a bounded pool, never on I/O threads.
-  offloading_storage offloaded(*storage, {.threads = config.worker_threads,
-                                          .queue_capacity = config.worker_queue});
+  offloading_storage offloaded(
+      *storage, {.threads = config.worker_threads, .queue_capacity = config.worker_queue});
   return web::run_server(config, offloaded);
 }
 

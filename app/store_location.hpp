@@ -43,8 +43,7 @@ struct store_location {
 /// nothing is created or written (docs/data-moving.md), and throws std::runtime_error
 /// naming the URI if there is no store yet. Otherwise throws as open_storage does
 /// (storage_failure for an empty, truncated or damaged store).
-std::unique_ptr<status_storage> open_store_for_moving(const store_location& where,
-                                                      bool must_exist);
+std::unique_ptr<status_storage> open_store_for_moving(const store_location& where, bool must_exist);
 
 /// Opens a SQLite or LMDB store read-only and runs its backend's check(), which reads
 /// everything and cross-checks it (store_check.hpp). Throws what the open throws for a

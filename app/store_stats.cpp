@@ -43,7 +43,8 @@ store_stats collect_stats(status_storage& storage, const run_hooks& hooks) {
   store_stats out;
   const auto names = blocking::timeline_names(storage);
   for (const auto& name : names) {
-    timeline_stats t{name, count_statuses(storage, name), blocking::get_unacked_counts(storage, name)};
+    timeline_stats t{name, count_statuses(storage, name),
+                     blocking::get_unacked_counts(storage, name)};
     out.statuses += t.statuses;
     out.unacked += t.unacked.total;
     out.timelines.push_back(std::move(t));
@@ -81,7 +82,10 @@ std::string stats_text(const store_stats& stats) {
   out.append(std::to_string(stats.unacked)).append(" unacked\n");
   out.append("size on disk: ");
   if (stats.bytes)
-    out.append(human_bytes(*stats.bytes)).append(" (").append(std::to_string(*stats.bytes)).append(" bytes)\n");
+    out.append(human_bytes(*stats.bytes))
+        .append(" (")
+        .append(std::to_string(*stats.bytes))
+        .append(" bytes)\n");
   else
     out.append("none (not stored on disk)\n");
   return out;

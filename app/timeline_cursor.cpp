@@ -18,7 +18,9 @@ std::string stored_status_id(const std::string& text) {
 
 timeline_cursor::timeline_cursor(status_storage& storage, std::string timeline,
                                  std::size_t page_size)
-    : storage_(storage), timeline_(std::move(timeline)), page_size_(page_size),
+    : storage_(storage),
+      timeline_(std::move(timeline)),
+      page_size_(page_size),
       revision_(blocking::get_revision(storage_, timeline_)) {}
 
 const std::vector<std::string>& timeline_cursor::next_page() {

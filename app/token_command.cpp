@@ -85,8 +85,9 @@ int list(const std::vector<std::string>& args) {
     return 0;
   }
   for (const auto& t : tokens.tokens) {
-    std::cout << t.name << '\t' << web::format_scopes(t.scopes) << '\t' << timelines_text(t.timelines) << '\t'
-              << (t.created_at.empty() ? "-" : t.created_at) << '\n';
+    std::cout << t.name << '\t' << web::format_scopes(t.scopes) << '\t'
+              << timelines_text(t.timelines) << '\t' << (t.created_at.empty() ? "-" : t.created_at)
+              << '\n';
   }
   return 0;
 }

@@ -147,7 +147,8 @@ int list(const std::vector<std::string>& args) {
     return 0;
   }
   for (const auto& u : users.users) {
-    std::cout << u.name << '\t' << web::format_scopes(u.scopes) << '\t' << timelines_text(u.timelines) << '\n';
+    std::cout << u.name << '\t' << web::format_scopes(u.scopes) << '\t'
+              << timelines_text(u.timelines) << '\n';
   }
   return 0;
 }

@@ -21,8 +21,7 @@ int main() {
   std::cout << "put " << added << " statuses into timeline \"home\"\n";
 
   for (const auto& s : blocking::get_statuses(storage, {.timeline = "home"}))
-    std::cout << "  " << s["id"].get<std::string>() << ": " << s["text"].get<std::string>()
-              << '\n';
+    std::cout << "  " << s["id"].get<std::string>() << ": " << s["text"].get<std::string>() << '\n';
 
   std::cout << "unacked counts: " << blocking::get_unacked_counts(storage, "home").to_json()
             << '\n';

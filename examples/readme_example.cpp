@@ -6,11 +6,14 @@
 int main() {
   roost::memory_storage storage;  // or sqlite_storage / lmdb_storage: one line to choose
   storage.put_statuses(
-      {.timeline = "home", .mode = roost::put_mode::insert,
+      {.timeline = "home",
+       .mode = roost::put_mode::insert,
        .statuses = {{{"id", "1"}, {"text", "hello"}, {"busybird", {{"level", 2}}}}}},
       [](const roost::storage_error& error, std::size_t added) {
-        if (error) std::cerr << error.message() << '\n';
-        else std::cout << "added " << added << '\n';
+        if (error)
+          std::cerr << error.message() << '\n';
+        else
+          std::cout << "added " << added << '\n';
       });
   // Blocking helpers wrap the callbacks for programs without an event loop.
   auto counts = roost::blocking::get_unacked_counts(storage, "home");

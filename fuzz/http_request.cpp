@@ -149,7 +149,7 @@ void check_events(const std::string& bytes, const std::string& shown) {
 }
 
 class recording_sink : public web::event_sink {
- public:
+public:
   explicit recording_sink(net::io_context& ioc) : ioc_(ioc) {}
   bool send(std::shared_ptr<const std::string> bytes) override {
     if (closed_) return false;
@@ -162,7 +162,7 @@ class recording_sink : public web::event_sink {
   void close() override { closed_ = true; }
   const std::string& bytes() const { return bytes_; }
 
- private:
+private:
   net::io_context& ioc_;
   std::string bytes_;
   bool closed_ = false;

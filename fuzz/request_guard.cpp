@@ -25,7 +25,8 @@ namespace {
 using roost::fuzz::check;
 namespace web = roost::web;
 
-const web::request_guard_settings settings{.public_hosts = {"roost.example.com", "pinned.example:8443"}};
+const web::request_guard_settings settings{
+    .public_hosts = {"roost.example.com", "pinned.example:8443"}};
 
 std::string upper(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -36,7 +37,8 @@ web::http_request request_of(const std::vector<std::string>& f, bool shout) {
   web::http_request r{f[0], "/timelines/home/ack.json", "", {}};
   const char* names[] = {"Host", "Origin", "Sec-Fetch-Site"};
   for (int i = 0; i < 3; ++i)
-    if (f[i + 1] != "-") r.headers.emplace_back(names[i], shout && i < 2 ? upper(f[i + 1]) : f[i + 1]);
+    if (f[i + 1] != "-")
+      r.headers.emplace_back(names[i], shout && i < 2 ? upper(f[i + 1]) : f[i + 1]);
   return r;
 }
 
@@ -66,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           "reads and requests without Origin or Sec-Fetch-Site are never refused as cross-site",
           input);
     const auto shouted = web::refuse_request(request_of(f, true), settings);
-    check(refused.has_value() == shouted.has_value() && (!refused || refused->status == shouted->status),
+    check(refused.has_value() == shouted.has_value() &&
+              (!refused || refused->status == shouted->status),
           "Host and Origin are compared without regard to case", input);
     if (f[1] != "-" && web::is_served_host(f[1], settings)) {
       auto same = request_of({f[0], f[1], "http://" + f[1], "-"}, false);

@@ -47,8 +47,7 @@ std::size_t delete_statuses(status_storage& s, delete_request request) {
 }
 
 unacked_counts get_unacked_counts(status_storage& s, std::string timeline) {
-  return wait_for<unacked_counts>(
-      [&](auto cb) { s.get_unacked_counts(std::move(timeline), cb); });
+  return wait_for<unacked_counts>([&](auto cb) { s.get_unacked_counts(std::move(timeline), cb); });
 }
 
 contains_result contains(status_storage& s, contains_request request) {

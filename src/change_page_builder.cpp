@@ -26,8 +26,8 @@ bool change_page_builder::accept(std::uint64_t revision) {
   // further on (never logged, or damage) is stale too: a page never skips a change.
   stale_ = page_.changes.empty()
                ? "the changes after revision " + std::to_string(since_) +
-                     " are no longer kept (the log starts at revision " +
-                     std::to_string(revision) + ")"
+                     " are no longer kept (the log starts at revision " + std::to_string(revision) +
+                     ")"
                : "change " + std::to_string(expected) + " is missing from the log";
   return false;
 }

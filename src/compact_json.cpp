@@ -12,7 +12,8 @@ namespace roost::detail {
 namespace {
 
 void append_string(std::string& out, const std::string& text) {
-  if (!is_valid_utf8(text)) throw invalid_utf8_in_json("a string of the document is not valid UTF-8");
+  if (!is_valid_utf8(text))
+    throw invalid_utf8_in_json("a string of the document is not valid UTF-8");
   out.push_back('"');
   const char* const data = text.data();
   std::size_t copied = 0;

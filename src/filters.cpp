@@ -12,10 +12,8 @@ public:
   const char* name() const noexcept override { return "roost.timeline"; }
   std::string message(int value) const override {
     switch (static_cast<timeline_errc>(value)) {
-      case timeline_errc::filter_failed:
-        return "a timeline filter failed";
-      case timeline_errc::invalid_status:
-        return "a filtered status cannot be stored";
+      case timeline_errc::filter_failed: return "a timeline filter failed";
+      case timeline_errc::invalid_status: return "a filtered status cannot be stored";
     }
     return "unknown timeline error";
   }

@@ -7,8 +7,8 @@ namespace roost {
 std::string quote_lossy(std::string_view text) {
   // dump() with replacement never throws on the bytes; the strict default would, and a
   // message quoting a client's bad bytes is exactly where they show up.
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::size_t json_nesting_depth(std::string_view text, std::size_t limit) noexcept {
@@ -48,7 +48,8 @@ nlohmann::json parse_json_input(std::string_view text, std::size_t max_depth, st
   // nlohmann's lexer reads a NUL as the end of the input and would silently ignore
   // everything after it; a JSON text has no raw NUL anywhere (strings escape it).
   if (const auto nul = text.find('\0'); nul != text.npos)
-    throw invalid_request(subject + " is not valid JSON: a NUL byte at offset " + std::to_string(nul));
+    throw invalid_request(subject + " is not valid JSON: a NUL byte at offset " +
+                          std::to_string(nul));
   // Counted before parsing: the parser itself is iterative, but the writers and the
   // comparisons that walk the tree later recurse once per level.
   if (json_nesting_depth(text, max_depth + outer_levels) > max_depth + outer_levels)

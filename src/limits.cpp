@@ -23,7 +23,8 @@ void storage_limits::validate() const {
     throw invalid_request("hard_max must not be smaller than soft_max");
   for (const auto& [name, c] : per_timeline)
     if (c.hard_max != 0 && c.hard_max < c.soft_max)
-      throw invalid_request("hard_max of timeline \"" + name + "\" must not be smaller than its soft_max");
+      throw invalid_request("hard_max of timeline \"" + name +
+                            "\" must not be smaller than its soft_max");
 }
 
 }  // namespace roost

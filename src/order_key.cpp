@@ -58,8 +58,6 @@ std::string order_key_with_acked_at(std::string_view key, timestamp acked_at) {
 
 std::string_view acked_key_floor() noexcept { return std::string_view("\x01", 1); }
 
-bool order_key_is_acked(std::string_view key) noexcept {
-  return !key.empty() && key[0] != '\0';
-}
+bool order_key_is_acked(std::string_view key) noexcept { return !key.empty() && key[0] != '\0'; }
 
 }  // namespace roost

@@ -37,8 +37,7 @@ void require_object(const status& s) {
 std::string id_text(const nlohmann::json& id) {
   if (id.is_string()) return id.get<std::string>();
   if (id.is_number_integer()) return id.dump();  // signed and unsigned alike
-  throw invalid_request("an id must be a string or an integer, not " +
-                        std::string(id.type_name()));
+  throw invalid_request("an id must be a string or an integer, not " + std::string(id.type_name()));
 }
 
 std::optional<std::string> status_id(const status& s) {

@@ -1,13 +1,13 @@
 // prepare_status, prepare_status_text and with_acked_at: the one place a status is
 // checked and serialized on its way into a backend, and re-serialized when a backend acks
 // a stored document.
-#include "compact_json.hpp"
-#include "stored_form.hpp"
 #include "status_preparation.hpp"
+#include "compact_json.hpp"
 #include "storage/json_input.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status_storage.hpp"
 #include "storage/utf8.hpp"
+#include "stored_form.hpp"
 
 namespace roost {
 

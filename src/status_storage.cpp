@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "status_preparation.hpp"
-#include "stored_form.hpp"
 #include "storage/utf8.hpp"
+#include "stored_form.hpp"
 
 namespace roost {
 namespace {
@@ -20,8 +20,7 @@ void validate_optional_id(const std::optional<std::string>& id, const char* what
 
 void validate_timeline_name(const std::string& timeline) {
   if (timeline.empty()) throw invalid_request("timeline name must not be empty");
-  if (!is_valid_utf8(timeline))
-    throw invalid_request("timeline name is not valid UTF-8");
+  if (!is_valid_utf8(timeline)) throw invalid_request("timeline name is not valid UTF-8");
 }
 
 struct status_storage::listener_list {
@@ -118,23 +117,22 @@ prepared_get prepare_get(get_request request) {
 }  // namespace
 
 void status_storage::get_statuses(get_request request, statuses_callback done) {
-  do_get_statuses(prepare_get(std::move(request)),
-                  [done = std::move(done)](const storage_error& error,
-                                           std::vector<std::string> texts) {
-                    std::vector<status> statuses;
-                    if (!error) {
-                      statuses.reserve(texts.size());
-                      try {
-                        for (const auto& t : texts) statuses.push_back(detail::parse_stored_text(t));
-                      } catch (const nlohmann::json::exception& e) {
-                        done(storage_error(errc::corrupt,
-                                           std::string("stored status is not JSON: ") + e.what()),
-                             {});
-                        return;
-                      }
-                    }
-                    done(error, std::move(statuses));
-                  });
+  do_get_statuses(prepare_get(std::move(request)), [done = std::move(done)](
+                                                       const storage_error& error,
+                                                       std::vector<std::string> texts) {
+    std::vector<status> statuses;
+    if (!error) {
+      statuses.reserve(texts.size());
+      try {
+        for (const auto& t : texts) statuses.push_back(detail::parse_stored_text(t));
+      } catch (const nlohmann::json::exception& e) {
+        done(storage_error(errc::corrupt, std::string("stored status is not JSON: ") + e.what()),
+             {});
+        return;
+      }
+    }
+    done(error, std::move(statuses));
+  });
 }
 
 void status_storage::get_status_texts(get_request request, texts_callback done) {
@@ -148,11 +146,11 @@ void status_storage::ack_statuses(ack_request request, count_callback done) {
   validate_optional_id(request.max_id, "max_id");
   // Whole seconds: acked_at is stored in Twitter style, which has no fraction, and the
   // order must be the same whether it is computed now or re-parsed from the text later.
-  const timestamp at = request.at ? std::chrono::floor<std::chrono::seconds>(*request.at)
-                                  : now_in_seconds();
+  const timestamp at =
+      request.at ? std::chrono::floor<std::chrono::seconds>(*request.at) : now_in_seconds();
   auto notify = notifying(request.timeline, std::move(done));
-  do_ack_statuses({std::move(request.timeline), std::move(request.ids),
-                   std::move(request.max_id), at, format_twitter(at)},
+  do_ack_statuses({std::move(request.timeline), std::move(request.ids), std::move(request.max_id),
+                   at, format_twitter(at)},
                   std::move(notify));
 }
 
@@ -187,27 +185,26 @@ void status_storage::contains(contains_request request, contains_callback done) 
     ids.push_back(std::move(*id));
   }
   const std::size_t id_count = ids.size();
-  do_contains(std::move(request.timeline), std::move(ids),
-              [query = std::move(request.query), slot = std::move(slot), id_count,
-               done = std::move(done)](const storage_error& error,
-                                       std::vector<bool> present) mutable {
-                contains_result result;
-                if (!error && present.size() != id_count) {
-                  done(storage_error(errc::internal, "backend answered contains with " +
-                                                         std::to_string(present.size()) +
-                                                         " flags for " +
-                                                         std::to_string(id_count) + " ids"),
-                       {});
-                  return;
-                }
-                if (!error) {
-                  for (std::size_t i = 0; i < query.size(); ++i) {
-                    const bool in = slot[i] != no_id && present[slot[i]];
-                    (in ? result.contained : result.not_contained).push_back(std::move(query[i]));
-                  }
-                }
-                done(error, std::move(result));
-              });
+  do_contains(
+      std::move(request.timeline), std::move(ids),
+      [query = std::move(request.query), slot = std::move(slot), id_count, done = std::move(done)](
+          const storage_error& error, std::vector<bool> present) mutable {
+        contains_result result;
+        if (!error && present.size() != id_count) {
+          done(storage_error(errc::internal, "backend answered contains with " +
+                                                 std::to_string(present.size()) + " flags for " +
+                                                 std::to_string(id_count) + " ids"),
+               {});
+          return;
+        }
+        if (!error) {
+          for (std::size_t i = 0; i < query.size(); ++i) {
+            const bool in = slot[i] != no_id && present[slot[i]];
+            (in ? result.contained : result.not_contained).push_back(std::move(query[i]));
+          }
+        }
+        done(error, std::move(result));
+      });
 }
 
 void status_storage::timeline_names(names_callback done) { do_timeline_names(std::move(done)); }
@@ -232,8 +229,8 @@ void validate_setting_key(const std::string& key) {
     throw invalid_request("setting key must not be longer than " +
                           std::to_string(max_setting_key_size) + " bytes");
   for (const char c : key) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                    c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok)
       throw invalid_request(
           "setting key may hold only lower-case ASCII letters, digits, '.', '_' and '-'");
@@ -261,14 +258,14 @@ void status_storage::put_setting(put_setting_request request, revision_callback 
 }
 
 void status_storage::do_get_setting(std::string key, setting_callback done) {
-  done(storage_error(errc::unsupported, "this storage keeps no settings (get_setting \"" + key +
-                                            "\")"),
+  done(storage_error(errc::unsupported,
+                     "this storage keeps no settings (get_setting \"" + key + "\")"),
        {});
 }
 
 void status_storage::do_put_setting(put_setting_request request, revision_callback done) {
-  done(storage_error(errc::unsupported, "this storage keeps no settings (put_setting \"" +
-                                            request.key + "\")"),
+  done(storage_error(errc::unsupported,
+                     "this storage keeps no settings (put_setting \"" + request.key + "\")"),
        0);
 }
 

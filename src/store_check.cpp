@@ -12,8 +12,7 @@ std::string stored_document_problem(const std::string& json, const stored_status
   try {
     read = prepare_status_text(json);
   } catch (const std::exception& e) {  // invalid_request, or a parse error it let through
-    return std::string("the stored document is not a status that could be put (") + e.what() +
-           ")";
+    return std::string("the stored document is not a status that could be put (") + e.what() + ")";
   }
   if (read.id != kept.id) return "the stored document's id differs from the id it is filed under";
   if (read.level != kept.level)

@@ -252,9 +252,7 @@ private:
           return push(true, place::in_busybird);
         }
         return where == place::other && push(true, place::other);
-      case '[':
-        ++p_;
-        return where == place::other && push(false, place::other);
+      case '[': ++p_; return where == place::other && push(false, place::other);
       case '"': {
         std::string_view text;
         bool escaped = false;
@@ -269,12 +267,9 @@ private:
         }
         return true;
       }
-      case 't':
-        return literal("true") && where == place::other;
-      case 'f':
-        return literal("false") && where == place::other;
-      case 'n':
-        return literal("null") && where == place::other;
+      case 't': return literal("true") && where == place::other;
+      case 'f': return literal("false") && where == place::other;
+      case 'n': return literal("null") && where == place::other;
       default: {
         nlohmann::json n;
         const std::size_t value_at = offset();
@@ -318,20 +313,11 @@ private:
 
   void record(place where, nlohmann::json value) {
     switch (where) {
-      case place::id:
-        fields_["id"] = std::move(value);
-        break;
-      case place::created_at:
-        fields_["created_at"] = std::move(value);
-        break;
-      case place::level:
-        fields_["busybird"]["level"] = std::move(value);
-        break;
-      case place::acked_at:
-        fields_["busybird"]["acked_at"] = std::move(value);
-        break;
-      default:
-        break;
+      case place::id: fields_["id"] = std::move(value); break;
+      case place::created_at: fields_["created_at"] = std::move(value); break;
+      case place::level: fields_["busybird"]["level"] = std::move(value); break;
+      case place::acked_at: fields_["busybird"]["acked_at"] = std::move(value); break;
+      default: break;
     }
   }
 
@@ -408,17 +394,10 @@ private:
         slot = escaped ? unescape(text) : std::string(text);
         return true;
       }
-      case 't':
-        slot = true;
-        return literal("true");
-      case 'f':
-        slot = false;
-        return literal("false");
-      case 'n':
-        slot = nullptr;
-        return literal("null");
-      default:
-        return number(slot);
+      case 't': slot = true; return literal("true");
+      case 'f': slot = false; return literal("false");
+      case 'n': slot = nullptr; return literal("null");
+      default: return number(slot);
     }
   }
 

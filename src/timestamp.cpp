@@ -18,8 +18,8 @@ using std::chrono::seconds;
 
 constexpr std::array<std::string_view, 7> weekday_names = {"Sun", "Mon", "Tue", "Wed",
                                                            "Thu", "Fri", "Sat"};
-constexpr std::array<std::string_view, 12> month_names = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 12> month_names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // A cursor over the input; every reader returns false on mismatch.
 class scanner {
@@ -123,8 +123,8 @@ std::optional<timestamp> to_timestamp(const fields& f) {
   // A leap second (":60") is accepted as the last second of its minute.
   if (!ymd.ok() || f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
   const int second = f.second == 60 ? 59 : f.second;
-  const auto local = date::sys_days{ymd} + std::chrono::hours{f.hour} + minutes{f.minute} +
-                     seconds{second};
+  const auto local =
+      date::sys_days{ymd} + std::chrono::hours{f.hour} + minutes{f.minute} + seconds{second};
   const timestamp instant{std::chrono::duration_cast<microseconds>(local.time_since_epoch()) +
                           f.fraction - f.offset};
   // Every instant must have a four-digit year in UTC too, where format_twitter writes it:
@@ -161,8 +161,8 @@ std::optional<timestamp> parse_twitter(std::string_view text) {
 std::optional<timestamp> parse_rfc3339(std::string_view text) {
   scanner s(text);
   fields f;
-  if (!s.digits(4, 4, f.year) || !s.literal('-') || !s.digits(2, 2, f.month) ||
-      !s.literal('-') || !s.digits(2, 2, f.day))
+  if (!s.digits(4, 4, f.year) || !s.literal('-') || !s.digits(2, 2, f.month) || !s.literal('-') ||
+      !s.digits(2, 2, f.day))
     return std::nullopt;
   if (!(s.literal('T') || s.literal('t') || s.literal(' '))) return std::nullopt;
   if (!time_of_day(s, f, false) || !s.fraction(f.fraction)) return std::nullopt;
@@ -240,8 +240,6 @@ std::string format_twitter(timestamp t) {
   return date::format("%a %b %d %H:%M:%S +0000 %Y", std::chrono::floor<seconds>(t));
 }
 
-timestamp now_in_seconds() {
-  return std::chrono::floor<seconds>(std::chrono::system_clock::now());
-}
+timestamp now_in_seconds() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 
 }  // namespace roost

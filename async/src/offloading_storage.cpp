@@ -4,9 +4,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <iostream>
 #include <mutex>
 #include <string>
-#include <iostream>
 #include <thread>
 
 namespace roost {
@@ -121,9 +121,7 @@ public:
       }
     }
     switch (outcome) {
-      case accepted:
-        wake_.notify_one();
-        return;
+      case accepted: wake_.notify_one(); return;
       case stopped:
         j->fail(storage_error(errc::cancelled, "offloading_storage is shutting down"));
         return;

@@ -131,9 +131,8 @@ void put_range(status_storage& store, const std::string& timeline, std::size_t f
   for (std::size_t i = first; i < first + count; i += batch) {
     const std::size_t end = std::min(first + count, i + batch);
     calls::put(store, {.timeline = timeline,
-                                   .mode = mode,
-                                   .statuses = std::vector<status>(pool.begin() + i,
-                                                                   pool.begin() + end)});
+                       .mode = mode,
+                       .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)});
   }
 }
 

@@ -42,14 +42,12 @@ void bm_put(benchmark::State& state, const backend* b, std::size_t n, bool as_te
             .timeline = measured_timeline,
             .mode = put_mode::insert,
             .texts = std::vector<std::string>(pool_texts.begin() + i, pool_texts.begin() + end)};
-        elapsed +=
-            watch.time([&] { inserted += calls::put_texts(*fx.store, std::move(request)); });
+        elapsed += watch.time([&] { inserted += calls::put_texts(*fx.store, std::move(request)); });
         continue;
       }
-      put_request request{
-          .timeline = measured_timeline,
-          .mode = put_mode::insert,
-          .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)};
+      put_request request{.timeline = measured_timeline,
+                          .mode = put_mode::insert,
+                          .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)};
       elapsed += watch.time([&] { inserted += calls::put(*fx.store, std::move(request)); });
     }
     state.SetIterationTime(elapsed);
@@ -77,11 +75,10 @@ void bm_put_one(benchmark::State& state, const backend* b, std::size_t n) {
           {.timeline = measured_timeline, .mode = put_mode::insert, .statuses = {pool[i]}});
     std::size_t inserted = 0;
     state.SetIterationTime(watch.time([&] {
-      for (auto& request : requests)
-        inserted += calls::put(*fx.store, std::move(request));
+      for (auto& request : requests) inserted += calls::put(*fx.store, std::move(request));
     }));
-    calls::erase(
-        *fx.store, {.timeline = measured_timeline, .selection = delete_selection::ids(added)});
+    calls::erase(*fx.store,
+                 {.timeline = measured_timeline, .selection = delete_selection::ids(added)});
     if (!check(state, inserted == put_one_count, "put-one inserted " + std::to_string(inserted)))
       break;
   }
@@ -93,9 +90,8 @@ void bm_get(benchmark::State& state, const backend* b, std::size_t n, ack_state 
             bool from_middle, bool as_text) {
   auto& fx = filled_store(*b, n);
   stopwatch watch(stopwatch::cpu_scope::whole_loop);
-  get_request request{.timeline = measured_timeline,
-                      .state = which,
-                      .count = status_count::of(page_size)};
+  get_request request{
+      .timeline = measured_timeline, .state = which, .count = status_count::of(page_size)};
   if (from_middle) request.max_id = workload::id_of(middle(n));
   const std::size_t expected = std::min(page_size, from_middle ? middle(n) + 1 : n);
   for (auto _ : state) {
@@ -103,13 +99,12 @@ void bm_get(benchmark::State& state, const backend* b, std::size_t n, ack_state 
     std::size_t got = 0;
     if (as_text) {
       std::vector<std::string> page;
-      state.SetIterationTime(watch.time(
-          [&] { page = calls::get_texts(*fx.store, std::move(copy)); }));
+      state.SetIterationTime(
+          watch.time([&] { page = calls::get_texts(*fx.store, std::move(copy)); }));
       got = page.size();
     } else {
       std::vector<status> page;
-      state.SetIterationTime(
-          watch.time([&] { page = calls::get(*fx.store, std::move(copy)); }));
+      state.SetIterationTime(watch.time([&] { page = calls::get(*fx.store, std::move(copy)); }));
       got = page.size();
     }
     if (!check(state, got == expected, "get returned " + std::to_string(got))) break;
@@ -123,8 +118,8 @@ void bm_counts(benchmark::State& state, const backend* b, std::size_t n) {
   for (auto _ : state) {
     std::string timeline = measured_timeline;
     unacked_counts counts;
-    state.SetIterationTime(watch.time(
-        [&] { counts = calls::counts(*fx.store, std::move(timeline)); }));
+    state.SetIterationTime(
+        watch.time([&] { counts = calls::counts(*fx.store, std::move(timeline)); }));
     if (!check(state, counts.total == n, "counts total " + std::to_string(counts.total))) break;
   }
   report_rates(state, watch, 1);
@@ -162,11 +157,9 @@ void bm_ack_ids(benchmark::State& state, const backend* b, std::size_t n) {
   for (auto _ : state) {
     ack_request request{.timeline = measured_timeline, .ids = ids};
     std::size_t acked = 0;
-    state.SetIterationTime(
-        watch.time([&] { acked = calls::ack(*fx.store, std::move(request)); }));
-    calls::put(
-        *fx.store,
-        {.timeline = measured_timeline, .mode = put_mode::upsert, .statuses = originals});
+    state.SetIterationTime(watch.time([&] { acked = calls::ack(*fx.store, std::move(request)); }));
+    calls::put(*fx.store,
+               {.timeline = measured_timeline, .mode = put_mode::upsert, .statuses = originals});
     if (!check(state, acked == ack_id_count, "ack-ids acked " + std::to_string(acked))) break;
   }
   report_rates(state, watch, 1, ack_id_count);
@@ -180,8 +173,7 @@ void bm_ack_max(benchmark::State& state, const backend* b, std::size_t n) {
   for (auto _ : state) {
     ack_request request{.timeline = measured_timeline, .max_id = workload::id_of(middle(n))};
     std::size_t acked = 0;
-    state.SetIterationTime(
-        watch.time([&] { acked = calls::ack(*fx.store, std::move(request)); }));
+    state.SetIterationTime(watch.time([&] { acked = calls::ack(*fx.store, std::move(request)); }));
     put_range(*fx.store, measured_timeline, 0, expected, put_mode::upsert, restore_batch);
     if (!check(state, acked == expected, "ack-max acked " + std::to_string(acked))) break;
   }
@@ -195,8 +187,7 @@ void bm_ack_all(benchmark::State& state, const backend* b, std::size_t n) {
   for (auto _ : state) {
     ack_request request{.timeline = measured_timeline};
     std::size_t acked = 0;
-    state.SetIterationTime(
-        watch.time([&] { acked = calls::ack(*fx.store, std::move(request)); }));
+    state.SetIterationTime(watch.time([&] { acked = calls::ack(*fx.store, std::move(request)); }));
     put_range(*fx.store, measured_timeline, 0, n, put_mode::upsert, restore_batch);
     if (!check(state, acked == n, "ack-all acked " + std::to_string(acked))) break;
   }
@@ -227,11 +218,10 @@ void bm_reopen(benchmark::State& state, const backend* b, std::size_t n) {
     std::vector<status> page;
     state.SetIterationTime(watch.time([&] {
       fx.store = b->open(benchmark_limits(), fx.dir->path());
-      page = calls::get(*fx.store, {.timeline = measured_timeline,
-                                                .count = status_count::of(page_size)});
+      page = calls::get(*fx.store,
+                        {.timeline = measured_timeline, .count = status_count::of(page_size)});
     }));
-    if (!check(state, page.size() == page_size, "reopen got " + std::to_string(page.size())))
-      break;
+    if (!check(state, page.size() == page_size, "reopen got " + std::to_string(page.size()))) break;
   }
   report_rates(state, watch, 1);
 }

@@ -64,8 +64,8 @@ private:
 /// `items_per_iteration` is non-zero, statuses per second: over wall time
 /// (ops_per_second, items_per_second) and over the thread's CPU time (cpu_ops_per_second,
 /// cpu_items_per_second).
-inline void report_rates(benchmark::State& state, const stopwatch& watch,
-                         double ops_per_iteration, double items_per_iteration = 0) {
+inline void report_rates(benchmark::State& state, const stopwatch& watch, double ops_per_iteration,
+                         double items_per_iteration = 0) {
   const auto iterations = static_cast<double>(state.iterations());
   const double cpu = watch.cpu_seconds() > 0 ? watch.cpu_seconds() : 1e-12;
   state.counters["ops_per_second"] =

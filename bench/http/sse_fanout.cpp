@@ -43,7 +43,8 @@ struct options {
 };
 
 std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch())
+      .count();
 }
 
 // Latencies in 50 µs buckets up to 60 s.
@@ -83,14 +84,15 @@ public:
   // Written by the receiving thread; the atomics are polled by the main thread.
   std::uint64_t events = 0;
   std::uint64_t last_rev = 0;
-  std::uint64_t disorder = 0;  // events whose revision was not last_rev + 1
+  std::uint64_t disorder = 0;          // events whose revision was not last_rev + 1
   std::atomic<std::uint64_t> seen{0};  // last_rev, published
   std::atomic<bool> started{false};    // the response header arrived
   std::atomic<bool> closed{false};
 
 private:
   void read() {
-    socket_.async_read_some(net::buffer(chunk_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+    socket_.async_read_some(net::buffer(chunk_), [self = shared_from_this()](
+                                                     boost::system::error_code ec, std::size_t n) {
       if (ec) {
         self->closed = true;
         return;
@@ -139,14 +141,16 @@ private:
 // Blocking HTTP/1.1 keep-alive client for the posters.
 class poster {
 public:
-  poster(const tcp::endpoint& endpoint, std::string timeline) : socket_(ioc_), timeline_(std::move(timeline)) {
+  poster(const tcp::endpoint& endpoint, std::string timeline)
+      : socket_(ioc_), timeline_(std::move(timeline)) {
     socket_.connect(endpoint);
     socket_.set_option(tcp::no_delay(true));
   }
   bool post(const std::string& body) {
     std::string request = "POST /timelines/" + timeline_ +
                           "/statuses.json HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\n"
-                          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+                          "Content-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
     net::write(socket_, net::buffer(request));
     // Read one response: header, then Content-Length bytes.
     for (;;) {
@@ -199,16 +203,25 @@ options parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
     const std::string value = argv[i + 1];
-    if (key == "--port") o.port = static_cast<unsigned short>(std::stoi(value));
-    else if (key == "--server-pid") o.server_pid = std::stoi(value);
-    else if (key == "--subscribers") o.subscribers = std::stoul(value);
-    else if (key == "--rate") o.rate = std::stoul(value);
-    else if (key == "--seconds") o.seconds = std::stoul(value);
-    else if (key == "--posters") o.posters = std::stoul(value);
-    else if (key == "--timeline") o.timeline = value;
-    else throw std::invalid_argument("unknown option " + key);
+    if (key == "--port")
+      o.port = static_cast<unsigned short>(std::stoi(value));
+    else if (key == "--server-pid")
+      o.server_pid = std::stoi(value);
+    else if (key == "--subscribers")
+      o.subscribers = std::stoul(value);
+    else if (key == "--rate")
+      o.rate = std::stoul(value);
+    else if (key == "--seconds")
+      o.seconds = std::stoul(value);
+    else if (key == "--posters")
+      o.posters = std::stoul(value);
+    else if (key == "--timeline")
+      o.timeline = value;
+    else
+      throw std::invalid_argument("unknown option " + key);
   }
-  if (o.port == 0 || o.server_pid == 0) throw std::invalid_argument("--port and --server-pid are required");
+  if (o.port == 0 || o.server_pid == 0)
+    throw std::invalid_argument("--port and --server-pid are required");
   return o;
 }
 
@@ -241,13 +254,13 @@ int main(int argc, char** argv) try {
   for (std::size_t p = 0; p < o.posters; ++p)
     posters.emplace_back([&, p] {
       poster client(endpoint, o.timeline);
-      const auto interval = std::chrono::nanoseconds(1'000'000'000LL * static_cast<long long>(o.posters) /
-                                                     static_cast<long long>(o.rate));
+      const auto interval = std::chrono::nanoseconds(
+          1'000'000'000LL * static_cast<long long>(o.posters) / static_cast<long long>(o.rate));
       for (std::size_t i = p; i < total; i += o.posters) {
         std::this_thread::sleep_until(started + interval * static_cast<long long>(i / o.posters));
-        const std::string body = "{\"id\":\"s" + std::to_string(i) + "\",\"sent_ns\":" +
-                                 std::to_string(now_ns()) + ",\"text\":\"fan-out benchmark status " +
-                                 std::to_string(i) + "\"}";
+        const std::string body =
+            "{\"id\":\"s" + std::to_string(i) + "\",\"sent_ns\":" + std::to_string(now_ns()) +
+            ",\"text\":\"fan-out benchmark status " + std::to_string(i) + "\"}";
         if (!client.post(body)) ++failures;
       }
     });
@@ -282,7 +295,8 @@ int main(int argc, char** argv) try {
               static_cast<unsigned long long>(events),
               static_cast<unsigned long long>(total * o.subscribers),
               static_cast<double>(events) / elapsed, elapsed);
-  std::printf("complete subscribers     %zu (each got 1..%zu exactly once, in order)\n", complete, total);
+  std::printf("complete subscribers     %zu (each got 1..%zu exactly once, in order)\n", complete,
+              total);
   std::printf("out-of-order or gaps     %llu; streams closed early %zu\n",
               static_cast<unsigned long long>(disorder), closed);
   std::printf("latency ms               p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
@@ -294,9 +308,11 @@ int main(int argc, char** argv) try {
   std::printf("server max RSS           %.1f MiB\n", static_cast<double>(after.max_rss_kib) / 1024);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  const double client_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  std::printf("benchmark client CPU     %.2f s (%.0f%% of one core)\n", client_cpu, 100 * client_cpu / elapsed);
+  const double client_cpu =
+      static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::printf("benchmark client CPU     %.2f s (%.0f%% of one core)\n", client_cpu,
+              100 * client_cpu / elapsed);
   return complete == o.subscribers ? 0 : 1;
 } catch (const std::exception& e) {
   std::cerr << "roost_sse_fanout: " << e.what() << '\n';

@@ -34,12 +34,10 @@ void bm_put_paired(benchmark::State& state, const backend* b, std::size_t n) {
     std::size_t inserted = 0;
     for (std::size_t i = 0; i < n; i += put_batch) {
       const std::size_t end = std::min(n, i + put_batch);
-      put_request request{
-          .timeline = measured_timeline,
-          .mode = put_mode::insert,
-          .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)};
-      elapsed += library_watch.time(
-          [&] { inserted += calls::put(*fx.store, std::move(request)); });
+      put_request request{.timeline = measured_timeline,
+                          .mode = put_mode::insert,
+                          .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)};
+      elapsed += library_watch.time([&] { inserted += calls::put(*fx.store, std::move(request)); });
       raw_seconds += raw_watch.time([&] { raw->insert(i, end - i); });
       if (schema) schema_seconds += schema_watch.time([&] { schema->insert(i, end - i); });
     }

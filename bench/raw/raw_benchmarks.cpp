@@ -43,8 +43,7 @@ std::unique_ptr<raw_inserter> open_raw_inserter([[maybe_unused]] const std::stri
 }
 
 std::unique_ptr<raw_inserter> open_schema_inserter(
-    [[maybe_unused]] const std::string& engine,
-    [[maybe_unused]] const std::filesystem::path& dir) {
+    [[maybe_unused]] const std::string& engine, [[maybe_unused]] const std::filesystem::path& dir) {
 #ifdef ROOST_BENCH_RAW_SQLITE
   if (engine == "sqlite") return open_raw_sqlite_schema_inserter(dir);
 #endif

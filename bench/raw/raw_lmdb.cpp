@@ -23,12 +23,11 @@ constexpr std::size_t map_size = std::size_t{4} << 30;  // sparse; far above wha
 constexpr unsigned env_flags = MDB_NOTLS;
 
 void ok(int rc, const char* what) {
-  if (rc != MDB_SUCCESS) throw std::runtime_error(std::string("raw lmdb: ") + what + ": " + mdb_strerror(rc));
+  if (rc != MDB_SUCCESS)
+    throw std::runtime_error(std::string("raw lmdb: ") + what + ": " + mdb_strerror(rc));
 }
 
-MDB_val val(const std::string& s) {
-  return {s.size(), const_cast<char*>(s.data())};
-}
+MDB_val val(const std::string& s) { return {s.size(), const_cast<char*>(s.data())}; }
 
 // A transaction that aborts unless committed.
 class txn {
@@ -123,8 +122,10 @@ public:
     for (const auto& id : ids) {
       MDB_val key = val(id), data{};
       const int rc = mdb_get(t.get(), dbi_, &key, &data);
-      if (rc == MDB_SUCCESS) ++found;
-      else if (rc != MDB_NOTFOUND) ok(rc, "get");
+      if (rc == MDB_SUCCESS)
+        ++found;
+      else if (rc != MDB_NOTFOUND)
+        ok(rc, "get");
     }
     return found;
   }

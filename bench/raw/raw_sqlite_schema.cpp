@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/fixture.hpp"
 #include "connection.hpp"
+#include "harness/fixture.hpp"
 #include "statement.hpp"
 #include "storage/order_key.hpp"
 #include "storage/status.hpp"

@@ -43,20 +43,20 @@ constexpr std::array<std::string_view, 24> ascii_words = {
 // Words made only of non-ASCII characters, so that mixing them with ascii_words controls
 // the non-ASCII share of a text exactly. Japanese, Greek, Cyrillic, symbols and emoji.
 constexpr std::array<std::string_view, 20> non_ascii_words = {
-    "東京",   "今日は", "ありがとう", "ラーメン", "天気",   "日本語", "桜",
-    "雨上がり", "καλημέρα", "θάλασσα", "ήλιος", "привет", "время", "дождь",
-    "ёлка",   "☕",     "🎉",       "→",       "…",      "✓"};
+    "東京",     "今日は",   "ありがとう", "ラーメン", "天気",   "日本語", "桜",
+    "雨上がり", "καλημέρα", "θάλασσα",    "ήλιος",    "привет", "время",  "дождь",
+    "ёлка",     "☕",        "🎉",          "→",        "…",      "✓"};
 
-constexpr std::array<std::string_view, 12> hashtags = {
-    "roost", "busybird", "coffee", "release", "東京", "music",
-    "garden", "καλημέρα", "deploy", "rain", "weekend", "notes"};
+constexpr std::array<std::string_view, 12> hashtags = {"roost",  "busybird", "coffee",  "release",
+                                                       "東京",   "music",    "garden",  "καλημέρα",
+                                                       "deploy", "rain",     "weekend", "notes"};
 
 constexpr std::array<std::string_view, 10> given_names = {
     "Alice", "Bruno", "Chloé", "Dmitri", "Emi", "Farah", "Göran", "Hana", "Ian", "Júlia"};
 constexpr std::array<std::string_view, 10> family_names = {
     "Tanaka", "Silva", "Müller", "Ivanova", "山田", "Okafor", "Núñez", "Berg", "Park", "Ólafsson"};
-constexpr std::array<std::string_view, 8> locations = {
-    "Tokyo", "Lisbon", "Zürich", "Reykjavík", "Lagos", "Seoul", "Montréal", "Αθήνα"};
+constexpr std::array<std::string_view, 8> locations = {"Tokyo", "Lisbon", "Zürich",   "Reykjavík",
+                                                       "Lagos", "Seoul",  "Montréal", "Αθήνα"};
 
 constexpr std::size_t user_count = 997;   // authors
 constexpr std::size_t text_length = 140;  // target, in code points
@@ -185,14 +185,12 @@ status make_status(std::size_t index, std::uint64_t seed) {
       {"favorite_count", r.below(200)},
       {"user", user_object(author)},
       {"entities",
-       {{"urls", nlohmann::json::array({{{"url", url},
-                                         {"expanded_url",
-                                          "https://example.org/articles/" + id + "/" + tag},
-                                         {"display_url",
-                                          "example.org/articles/" + id.substr(0, 6) + "…"},
-                                         {"indices", nlohmann::json::array(
-                                                         {url_start, url_start +
-                                                                         short_url_length})}}})},
+       {{"urls",
+         nlohmann::json::array(
+             {{{"url", url},
+               {"expanded_url", "https://example.org/articles/" + id + "/" + tag},
+               {"display_url", "example.org/articles/" + id.substr(0, 6) + "…"},
+               {"indices", nlohmann::json::array({url_start, url_start + short_url_length})}}})},
         {"hashtags",
          nlohmann::json::array(
              {{{"text", tag}, {"indices", nlohmann::json::array({tag_start, tag_end})}}})},

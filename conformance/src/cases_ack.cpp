@@ -18,7 +18,8 @@ driver worked_example(storage_suite& suite) {
   auto d = open(suite);
   std::vector<status> statuses;
   for (int i = 1; i <= 20; ++i)
-    statuses.push_back(make_status({.id = std::to_string(i), .created_at = created(i),
+    statuses.push_back(make_status({.id = std::to_string(i),
+                                    .created_at = created(i),
                                     .acked_at = i <= 10 ? std::optional(acked(0)) : std::nullopt}));
   d.put("home", put_mode::insert, statuses);
   return d;
@@ -106,8 +107,8 @@ std::vector<contract_case> ack_cases() {
        [](storage_suite& suite) {
          auto d = worked_example(suite);
          CHECK(d.ack({.timeline = "home", .max_id = "15", .at = ack_time}) == 5);
-         const auto acked_page = d.get({.timeline = "home", .state = ack_state::acked,
-                                        .count = status_count::all()});
+         const auto acked_page =
+             d.get({.timeline = "home", .state = ack_state::acked, .count = status_count::all()});
          REQUIRE(acked_page.size() == 15);
          // The new acks are the latest, so they lead the acked part, newest created first.
          for (int k = 0; k < 5; ++k) {
@@ -125,8 +126,8 @@ std::vector<contract_case> ack_cases() {
          const auto before = now_in_seconds();
          CHECK(d.ack({.timeline = "home", .ids = range_ids({20})}) == 1);
          const auto after = now_in_seconds();
-         const auto page = d.get({.timeline = "home", .state = ack_state::acked,
-                                  .count = status_count::of(1)});
+         const auto page =
+             d.get({.timeline = "home", .state = ack_state::acked, .count = status_count::of(1)});
          REQUIRE(page.size() == 1);
          const auto at = parse_timestamp(page[0]["busybird"]["acked_at"].get<std::string>());
          REQUIRE(at.has_value());

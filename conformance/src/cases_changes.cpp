@@ -83,7 +83,8 @@ std::vector<contract_case> feed_cases() {
          }
          d.check_exactly_once();
        }},
-      {"changes: statuses a put skips record nothing, and a put that changes nothing keeps the revision",
+      {"changes: statuses a put skips record nothing, and a put that changes nothing keeps the "
+       "revision",
        [](storage_suite& suite) {
          auto d = open(suite);
          d.put("home", put_mode::insert, numbered(1, 2));
@@ -111,7 +112,8 @@ std::vector<contract_case> feed_cases() {
          // Replacing a status with an identical one is still a replacement.
          CHECK(d.put("home", put_mode::upsert, numbered(1, 1)) == 1);
          const auto page = d.changes("home", 3);
-         CHECK(describe(page.changes) == lines{"4 update 2", "5 insert 7", "6 update 3", "7 update 1"});
+         CHECK(describe(page.changes) ==
+               lines{"4 update 2", "5 insert 7", "6 update 3", "7 update 1"});
          for (const auto& c : page.changes) {
            check_payload_shape(c);
            CHECK(c.status_json == stored_text(d, "home", c.id));
@@ -152,7 +154,8 @@ std::vector<contract_case> feed_cases() {
 
 std::vector<contract_case> ack_delete_cases() {
   return {
-      {"changes: ack records one ack per status that became acked, newest first, with the acked_at written",
+      {"changes: ack records one ack per status that became acked, newest first, with the acked_at "
+       "written",
        [](storage_suite& suite) {
          auto d = open(suite);
          auto statuses = numbered(1, 4);
@@ -179,8 +182,10 @@ std::vector<contract_case> ack_delete_cases() {
          auto d = open(suite);
          d.put("home", put_mode::insert, numbered(1, 8));
          // ids in a scrambled order, one repeated, one unknown; max_id 3 adds 3, 2, 1.
-         CHECK(d.ack({.timeline = "home", .ids = lines{"2", "7", "nope", "5", "7"},
-                      .max_id = "3", .at = ack_time}) == 5);
+         CHECK(d.ack({.timeline = "home",
+                      .ids = lines{"2", "7", "nope", "5", "7"},
+                      .max_id = "3",
+                      .at = ack_time}) == 5);
          CHECK(describe(d.changes("home", 8).changes) ==
                lines{"9 ack 7", "10 ack 5", "11 ack 3", "12 ack 2", "13 ack 1"});
          d.check_exactly_once();
@@ -230,7 +235,8 @@ std::vector<contract_case> ack_delete_cases() {
          CHECK(d.all_ids("home") == reversed_ids(7, 9));
          CHECK(d.revision("home") == 15);
          d.check_exactly_once();
-       }, true},
+       },
+       true},
   };
 }
 
@@ -379,7 +385,8 @@ std::vector<contract_case> retention_cases() {
                lines{"3 insert 3", "4 delete 1", "5 insert 4", "6 delete 2"});
          CHECK(is_stale(d.changes_error("home", 1)));
          d.check_exactly_once();
-       }, true},
+       },
+       true},
   };
 }
 
@@ -414,8 +421,8 @@ std::vector<contract_case> replay_cases() {
 
 std::vector<contract_case> change_cases() {
   std::vector<contract_case> out;
-  for (auto&& list : {feed_cases(), ack_delete_cases(), cursor_cases(), retention_cases(),
-                      replay_cases()})
+  for (auto&& list :
+       {feed_cases(), ack_delete_cases(), cursor_cases(), retention_cases(), replay_cases()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }

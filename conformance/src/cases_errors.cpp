@@ -83,8 +83,8 @@ std::vector<contract_case> caller_error_cases() {
                cb);
          });
          d.expect_rejected([&](auto cb) {
-           d.storage().put_statuses({.timeline = "", .mode = put_mode::insert, .statuses = numbered(5, 5)},
-                                    cb);
+           d.storage().put_statuses(
+               {.timeline = "", .mode = put_mode::insert, .statuses = numbered(5, 5)}, cb);
          });
          d.expect_rejected([&](auto cb) {
            d.storage().put_statuses(
@@ -92,7 +92,8 @@ std::vector<contract_case> caller_error_cases() {
          });
          d.expect_rejected([&](auto cb) {
            d.storage().put_statuses(
-               {.timeline = "home", .mode = put_mode::insert,
+               {.timeline = "home",
+                .mode = put_mode::insert,
                 .statuses = {make_status({.id = "x", .text = "bad \xc3\x28 utf-8"})}},
                cb);
          });

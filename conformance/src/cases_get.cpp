@@ -12,8 +12,8 @@ driver mixed(storage_suite& suite) {
   auto d = open(suite);
   auto statuses = numbered(1, 10);
   for (int i = 11; i <= 20; ++i)
-    statuses.push_back(make_status({.id = std::to_string(i), .created_at = created(i),
-                                    .acked_at = acked(i)}));
+    statuses.push_back(
+        make_status({.id = std::to_string(i), .created_at = created(i), .acked_at = acked(i)}));
   d.put("home", put_mode::insert, statuses);
   return d;
 }
@@ -40,8 +40,10 @@ std::vector<contract_case> get_cases() {
        [](storage_suite& suite) {
          auto d = open(suite);
          d.put("home", put_mode::insert, numbered(1, 30));
-         CHECK(d.get_ids({.timeline = "home", .count = status_count::of(3)}) == ids{"30", "29", "28"});
-         CHECK(d.get_ids({.timeline = "home", .count = status_count::all()}) == reversed_ids(1, 30));
+         CHECK(d.get_ids({.timeline = "home", .count = status_count::of(3)}) ==
+               ids{"30", "29", "28"});
+         CHECK(d.get_ids({.timeline = "home", .count = status_count::all()}) ==
+               reversed_ids(1, 30));
          CHECK(d.get_ids({.timeline = "home", .count = status_count::of(100)}) ==
                reversed_ids(1, 30));
          d.check_exactly_once();
@@ -68,12 +70,15 @@ std::vector<contract_case> get_cases() {
       {"get filters by ack state",
        [](storage_suite& suite) {
          auto d = mixed(suite);
-         CHECK(d.get_ids({.timeline = "home", .state = ack_state::unacked,
+         CHECK(d.get_ids({.timeline = "home",
+                          .state = ack_state::unacked,
                           .count = status_count::all()}) == reversed_ids(1, 10));
-         CHECK(d.get_ids({.timeline = "home", .state = ack_state::acked,
-                          .count = status_count::all()}) == reversed_ids(11, 20));
-         CHECK(d.get_ids({.timeline = "home", .state = ack_state::acked,
-                          .count = status_count::of(2)}) == ids{"20", "19"});
+         CHECK(d.get_ids(
+                   {.timeline = "home", .state = ack_state::acked, .count = status_count::all()}) ==
+               reversed_ids(11, 20));
+         CHECK(d.get_ids(
+                   {.timeline = "home", .state = ack_state::acked, .count = status_count::of(2)}) ==
+               ids{"20", "19"});
          auto any = reversed_ids(1, 10);
          const auto acked_part = reversed_ids(11, 20);
          any.insert(any.end(), acked_part.begin(), acked_part.end());
@@ -83,9 +88,12 @@ std::vector<contract_case> get_cases() {
       {"get with max_id answers only when that status is in the chosen ack state",
        [](storage_suite& suite) {
          auto d = mixed(suite);
-         CHECK(d.get_ids({.timeline = "home", .state = ack_state::unacked, .max_id = "15"}).empty());
+         CHECK(
+             d.get_ids({.timeline = "home", .state = ack_state::unacked, .max_id = "15"}).empty());
          CHECK(d.get_ids({.timeline = "home", .state = ack_state::acked, .max_id = "5"}).empty());
-         CHECK(d.get_ids({.timeline = "home", .state = ack_state::acked, .max_id = "15",
+         CHECK(d.get_ids({.timeline = "home",
+                          .state = ack_state::acked,
+                          .max_id = "15",
                           .count = status_count::all()}) == reversed_ids(11, 15));
          CHECK(d.get_ids({.timeline = "home", .state = ack_state::unacked, .max_id = "3"}) ==
                ids{"3", "2", "1"});
@@ -110,9 +118,10 @@ std::vector<contract_case> order_cases() {
       {"order: unacked statuses come before every acked one",
        [](storage_suite& suite) {
          auto d = open(suite);
-         d.put("home", put_mode::insert,
-               {make_status({.id = "old-unacked", .created_at = created(1)}),
-                make_status({.id = "new-acked", .created_at = created(100), .acked_at = acked(1)})});
+         d.put(
+             "home", put_mode::insert,
+             {make_status({.id = "old-unacked", .created_at = created(1)}),
+              make_status({.id = "new-acked", .created_at = created(100), .acked_at = acked(1)})});
          CHECK(d.all_ids("home") == ids{"old-unacked", "new-acked"});
          d.check_exactly_once();
        }},
@@ -131,12 +140,13 @@ std::vector<contract_case> order_cases() {
          auto d = open(suite);
          auto null_created = make_status({.id = "null-created"});
          null_created["created_at"] = nullptr;
-         d.put("home", put_mode::insert,
-               {make_status({.id = "b", .created_at = created(1)}),
-                make_status({.id = "no-created"}), null_created,
-                make_status({.id = "a", .created_at = created(2)}),
-                make_status({.id = "acked-no-created", .acked_at = acked(1)}),
-                make_status({.id = "acked-created", .created_at = created(9), .acked_at = acked(1)})});
+         d.put(
+             "home", put_mode::insert,
+             {make_status({.id = "b", .created_at = created(1)}), make_status({.id = "no-created"}),
+              null_created, make_status({.id = "a", .created_at = created(2)}),
+              make_status({.id = "acked-no-created", .acked_at = acked(1)}),
+              make_status(
+                  {.id = "acked-created", .created_at = created(9), .acked_at = acked(1)})});
          CHECK(d.all_ids("home") ==
                ids{"null-created", "no-created", "a", "b", "acked-no-created", "acked-created"});
          d.check_exactly_once();
@@ -145,7 +155,8 @@ std::vector<contract_case> order_cases() {
        [](storage_suite& suite) {
          auto d = open(suite);
          std::vector<status> statuses;
-         for (const char* id : {"a", "b", "B", "ab", "\xc3\xa9", "a b", "10", "9", "\xf0\x9f\x90\xa6"})
+         for (const char* id :
+              {"a", "b", "B", "ab", "\xc3\xa9", "a b", "10", "9", "\xf0\x9f\x90\xa6"})
            statuses.push_back(make_status({.id = id, .created_at = created(5)}));
          d.put("home", put_mode::insert, statuses);
          CHECK(d.all_ids("home") ==

@@ -52,7 +52,8 @@ std::vector<contract_case> delete_count_contains_cases() {
                 make_status({.id = "b", .created_at = created(1), .level = -1}),
                 make_status({.id = "c", .created_at = created(1), .level = 2}),
                 make_status({.id = "d", .created_at = created(1), .level = 2}),
-                make_status({.id = "e", .created_at = created(1), .level = 7, .acked_at = acked(1)})});
+                make_status(
+                    {.id = "e", .created_at = created(1), .level = 7, .acked_at = acked(1)})});
          const auto counts = d.counts("home");
          CHECK(counts.total == 5);
          CHECK(counts.by_level == levels{{-1, 1}, {0, 2}, {2, 2}});
@@ -69,14 +70,17 @@ std::vector<contract_case> delete_count_contains_cases() {
                 make_status({.id = "b", .created_at = created(2), .level = 1}),
                 make_status({.id = "c", .created_at = created(3), .level = 3})});
          CHECK(d.counts("home").by_level == levels{{1, 2}, {3, 1}});
-         d.put("home", put_mode::update, {make_status({.id = "a", .created_at = created(1), .level = 3})});
+         d.put("home", put_mode::update,
+               {make_status({.id = "a", .created_at = created(1), .level = 3})});
          CHECK(d.counts("home").by_level == levels{{1, 1}, {3, 2}});
          d.put("home", put_mode::upsert,
-               {make_status({.id = "b", .created_at = created(2), .level = 1, .acked_at = acked(1)})});
+               {make_status(
+                   {.id = "b", .created_at = created(2), .level = 1, .acked_at = acked(1)})});
          CHECK(d.counts("home").by_level == levels{{3, 2}});
          d.ack({.timeline = "home", .ids = ids{"c"}});
          CHECK(d.counts("home") == unacked_counts{1, {{3, 1}}});
-         d.put("home", put_mode::update, {make_status({.id = "b", .created_at = created(2), .level = 4})});
+         d.put("home", put_mode::update,
+               {make_status({.id = "b", .created_at = created(2), .level = 4})});
          CHECK(d.counts("home") == unacked_counts{2, {{3, 1}, {4, 1}}});
          d.erase({.timeline = "home", .selection = delete_selection::ids({"a"})});
          CHECK(d.counts("home") == unacked_counts{1, {{4, 1}}});
@@ -93,11 +97,13 @@ std::vector<contract_case> delete_count_contains_cases() {
          const auto result =
              d.contains("home", {"1", out_status, 3, no_id, in_status, "x", "1", null_id});
          CHECK(result.contained == std::vector<nlohmann::json>{"1", 3, in_status, "1"});
-         CHECK(result.not_contained == std::vector<nlohmann::json>{out_status, no_id, "x", null_id});
+         CHECK(result.not_contained ==
+               std::vector<nlohmann::json>{out_status, no_id, "x", null_id});
          const auto empty = d.contains("home", {});
          CHECK(empty.contained.empty());
          CHECK(empty.not_contained.empty());
-         CHECK(d.contains("unknown", {"1", 2}).not_contained == std::vector<nlohmann::json>{"1", 2});
+         CHECK(d.contains("unknown", {"1", 2}).not_contained ==
+               std::vector<nlohmann::json>{"1", 2});
          d.check_exactly_once();
        }},
   };

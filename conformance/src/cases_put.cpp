@@ -59,14 +59,14 @@ std::vector<contract_case> put_cases() {
       {"put with a duplicate id in one call acts as if the later came after the earlier",
        [](storage_suite& suite) {
          auto d = open(suite);
-         CHECK(d.put("home", put_mode::insert, {with_text("a", "v1", 1), with_text("a", "v2", 1)}) ==
-               1);
+         CHECK(d.put("home", put_mode::insert,
+                     {with_text("a", "v1", 1), with_text("a", "v2", 1)}) == 1);
          CHECK(d.all("home").at(0).at("text") == "v1");
-         CHECK(d.put("home", put_mode::upsert, {with_text("b", "v1", 2), with_text("b", "v2", 2)}) ==
-               2);
+         CHECK(d.put("home", put_mode::upsert,
+                     {with_text("b", "v1", 2), with_text("b", "v2", 2)}) == 2);
          CHECK(find_id(d.all("home"), "b")->at("text") == "v2");
-         CHECK(d.put("home", put_mode::update, {with_text("a", "v3", 1), with_text("a", "v4", 1)}) ==
-               2);
+         CHECK(d.put("home", put_mode::update,
+                     {with_text("a", "v3", 1), with_text("a", "v4", 1)}) == 2);
          CHECK(find_id(d.all("home"), "a")->at("text") == "v4");
          CHECK(d.all("home").size() == 2);
          d.check_exactly_once();
@@ -117,7 +117,8 @@ std::vector<contract_case> put_cases() {
          REQUIRE(all.size() == 1);
          CHECK(all[0]["id"] == 42);  // kept as given
          CHECK(d.get_ids({.timeline = "home", .max_id = "42"}) == std::vector<std::string>{"42"});
-         CHECK(d.contains("home", {42, "42", 43}).contained == std::vector<nlohmann::json>{42, "42"});
+         CHECK(d.contains("home", {42, "42", 43}).contained ==
+               std::vector<nlohmann::json>{42, "42"});
          CHECK(d.ack({.timeline = "home", .ids = std::vector<std::string>{"42"}}) == 1);
          CHECK(d.erase({.timeline = "home", .selection = delete_selection::ids({"42"})}) == 1);
          d.check_exactly_once();

@@ -27,17 +27,17 @@ void expect_invalid_settings_rejected(driver& d) {
     INFO("key \"" << key << "\"");
     d.expect_rejected([&](auto cb) { d.storage().get_setting(key, cb); });
   };
-  for (const std::string& key : {std::string(), std::string("Upper"), std::string("a b"),
-                                std::string("caf\xc3\xa9"), std::string("a/b"),
-                                std::string(max_setting_key_size + 1, 'k'),
-                                std::string("nul\0key", 7)}) {
+  for (const std::string& key :
+       {std::string(), std::string("Upper"), std::string("a b"), std::string("caf\xc3\xa9"),
+        std::string("a/b"), std::string(max_setting_key_size + 1, 'k'),
+        std::string("nul\0key", 7)}) {
     reject_put(key, "v");
     reject_put(key, std::nullopt);
     reject_get(key);
   }
-  reject_put("ok", std::string("\xff\xfe"));                // not UTF-8
-  reject_put("ok", std::string("\xed\xa0\x80"));            // a surrogate (CESU-8)
-  reject_put("ok", std::string("\xc3"));                    // truncated sequence
+  reject_put("ok", std::string("\xff\xfe"));      // not UTF-8
+  reject_put("ok", std::string("\xed\xa0\x80"));  // a surrogate (CESU-8)
+  reject_put("ok", std::string("\xc3"));          // truncated sequence
   reject_put("ok", std::string(max_setting_value_size + 1, 'x'));
 }
 

@@ -31,11 +31,19 @@ std::vector<contract_case> timeline_cases() {
       {"any timeline name and any id work: slashes, spaces, quotes, ampersands, emoji",
        [](storage_suite& suite) {
          auto d = open(suite);
-         const std::vector<std::string> odd = {
-             "a/b",      "/leading/slash/", "with space", "quote\"d'",     "a&b=c?d#e",
-             "%2F%20",   "\xf0\x9f\x90\xa6 bird", "\xe6\x97\xa5\xe6\x9c\xac", "back\\slash",
-             "new\nline", "https://example.com/statuses/1?x=1&y=2", std::string(200, 'L'),
-             "."};
+         const std::vector<std::string> odd = {"a/b",
+                                               "/leading/slash/",
+                                               "with space",
+                                               "quote\"d'",
+                                               "a&b=c?d#e",
+                                               "%2F%20",
+                                               "\xf0\x9f\x90\xa6 bird",
+                                               "\xe6\x97\xa5\xe6\x9c\xac",
+                                               "back\\slash",
+                                               "new\nline",
+                                               "https://example.com/statuses/1?x=1&y=2",
+                                               std::string(200, 'L'),
+                                               "."};
          for (const auto& name : odd) {
            INFO("name/id: " << name);
            std::vector<status> statuses = {make_status({.id = name, .created_at = created(2)}),

@@ -20,7 +20,8 @@ std::vector<contract_case> truncation_cases() {
          CHECK(d.all_ids("home") == reversed_ids(7, 16));
          CHECK(d.counts("home").total == 10);
          d.check_exactly_once();
-       }, true},
+       },
+       true},
       {"truncation: hard_max defaults to soft_max plus 20%",
        [](storage_suite& suite) {
          auto d = open(suite, {.soft_max = 10});
@@ -29,37 +30,44 @@ std::vector<contract_case> truncation_cases() {
          d.put("home", put_mode::insert, numbered(13, 13));
          CHECK(d.all_ids("home") == reversed_ids(4, 13));
          d.check_exactly_once();
-       }, true},
+       },
+       true},
       {"truncation: one large put keeps the newest soft_max",
        [](storage_suite& suite) {
          auto d = open(suite, {.soft_max = 10});
          CHECK(d.put("home", put_mode::insert, numbered(1, 30)) == 30);
          CHECK(d.all_ids("home") == reversed_ids(21, 30));
          d.check_exactly_once();
-       }, true},
+       },
+       true},
       {"truncation: acked statuses are the oldest and go first, and counts follow",
        [](storage_suite& suite) {
          auto d = open(suite, {.soft_max = 4, .hard_max = 5});
          std::vector<status> statuses = numbered(1, 3);
          for (int i = 4; i <= 5; ++i)
-           statuses.push_back(make_status({.id = std::to_string(i), .created_at = created(i),
-                                           .level = 2, .acked_at = acked(i)}));
+           statuses.push_back(make_status({.id = std::to_string(i),
+                                           .created_at = created(i),
+                                           .level = 2,
+                                           .acked_at = acked(i)}));
          d.put("home", put_mode::insert, statuses);
-         d.put("home", put_mode::insert, {make_status({.id = "6", .created_at = created(0), .level = 1})});
+         d.put("home", put_mode::insert,
+               {make_status({.id = "6", .created_at = created(0), .level = 1})});
          CHECK(d.all_ids("home") == ids{"3", "2", "1", "6"});
          CHECK(d.counts("home") == unacked_counts{4, {{0, 3}, {1, 1}}});
          d.put("home", put_mode::insert, numbered(7, 8));
          CHECK(d.all_ids("home") == ids{"8", "7", "3", "2"});
          CHECK(d.counts("home").total == 4);
          d.check_exactly_once();
-       }, true},
+       },
+       true},
       {"truncation: soft_max 0 keeps everything",
        [](storage_suite& suite) {
          auto d = open(suite, {.soft_max = 0});
          d.put("home", put_mode::insert, numbered(1, 2500));
          CHECK(d.all_ids("home").size() == 2500);
          d.check_exactly_once();
-       }, true},
+       },
+       true},
       {"truncation: a timeline's own capacity overrides the store's",
        [](storage_suite& suite) {
          storage_limits limits{.soft_max = 10, .hard_max = 12};
@@ -73,7 +81,8 @@ std::vector<contract_case> truncation_cases() {
          d.put("other", put_mode::insert, numbered(1, 13));
          CHECK(d.all_ids("other") == reversed_ids(4, 13));
          d.check_exactly_once();
-       }, true},
+       },
+       true},
       {"truncation: the default keeps 2000 and allows 2400",
        [](storage_suite& suite) {
          auto d = open(suite, {});
@@ -85,7 +94,8 @@ std::vector<contract_case> truncation_cases() {
          CHECK(kept.front() == "2401");
          CHECK(kept.back() == "402");
          d.check_exactly_once();
-       }, true},
+       },
+       true},
   };
 }
 

@@ -34,8 +34,7 @@ void change_replay::apply(const status_change& c) {
       REQUIRE(c.acked_at.empty());
       statuses_.erase(found);
       break;
-    default:
-      FAIL("unknown change op " << static_cast<int>(c.op));
+    default: FAIL("unknown change op " << static_cast<int>(c.op));
   }
 }
 

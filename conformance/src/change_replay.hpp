@@ -14,8 +14,8 @@ class change_replay {
 public:
   /// What the replay knows of one status.
   struct replayed {
-    std::string json;         ///< its text: status_json, with acked_at applied after an ack
-    bool from_ack = false;    ///< true when the last change was an ack (text re-serialized here)
+    std::string json;       ///< its text: status_json, with acked_at applied after an ack
+    bool from_ack = false;  ///< true when the last change was an ack (text re-serialized here)
   };
 
   /// Applies one change. Requires (Catch2) that it follows the previous one (revision + 1)

@@ -51,8 +51,8 @@ std::size_t driver::put(const std::string& timeline, put_mode mode, std::vector<
 }
 
 std::vector<status> driver::get(get_request request) {
-  return run<std::vector<status>>(
-      "get_statuses", [&](auto cb) { storage_->get_statuses(std::move(request), cb); });
+  return run<std::vector<status>>("get_statuses",
+                                  [&](auto cb) { storage_->get_statuses(std::move(request), cb); });
 }
 
 std::vector<std::string> driver::get_ids(get_request request) {
@@ -101,12 +101,10 @@ std::vector<std::string> driver::names() {
 }
 
 std::uint64_t driver::revision(const std::string& timeline) {
-  return run<std::uint64_t>("get_revision",
-                            [&](auto cb) { storage_->get_revision(timeline, cb); });
+  return run<std::uint64_t>("get_revision", [&](auto cb) { storage_->get_revision(timeline, cb); });
 }
 
-change_page driver::changes(const std::string& timeline, std::uint64_t since,
-                             std::size_t limit) {
+change_page driver::changes(const std::string& timeline, std::uint64_t since, std::size_t limit) {
   return run<change_page>("get_changes", [&](auto cb) {
     storage_->get_changes({.timeline = timeline, .since = since, .limit = limit}, cb);
   });
@@ -117,9 +115,8 @@ storage_error driver::changes_error(const std::string& timeline, std::uint64_t s
   auto [error, page] = run_any<change_page>("get_changes", [&](auto cb) {
     storage_->get_changes({.timeline = timeline, .since = since, .limit = limit}, cb);
   });
-  INFO("get_changes(\"" << timeline << "\", since " << since << ") answered "
-                        << page.changes.size() << " changes, last revision "
-                        << page.last_revision);
+  INFO("get_changes(\"" << timeline << "\", since " << since << ") answered " << page.changes.size()
+                        << " changes, last revision " << page.last_revision);
   REQUIRE(error);
   return error;
 }
@@ -143,7 +140,7 @@ storage_error driver::put_setting_error(const std::string& key, std::optional<st
         {.key = key, .value = std::move(value), .expected_version = expected_version}, cb);
   });
   INFO("put_setting(\"" << key << "\", expected " << expected_version << ") answered version "
-                         << version);
+                        << version);
   REQUIRE(error);
   return error;
 }

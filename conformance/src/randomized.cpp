@@ -22,10 +22,14 @@ class generator {
 public:
   explicit generator(std::uint64_t seed) : rng_(seed) {}
 
-  std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  std::size_t below(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
   bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
   template <typename T>
-  const T& pick(const std::vector<T>& from) { return from[below(from.size())]; }
+  const T& pick(const std::vector<T>& from) {
+    return from[below(from.size())];
+  }
 
   std::string timeline() { return pick(timelines_); }
   std::string id() { return pick(ids_); }
@@ -68,18 +72,42 @@ public:
 private:
   std::mt19937_64 rng_;
   std::vector<std::string> timelines_ = {"home", "work", "\xf0\x9f\x90\xa6 birds/feed"};
-  std::vector<std::string> ids_ = {"0",  "1",  "2",  "3",  "4",   "5",  "6",  "7",  "8",  "9",
-                                   "10", "11", "12", "20", "100", "a",  "b",  "ab", "A",  "a b",
-                                   "\xc3\xa9", "\xf0\x9f\x90\xa6", "x/y", "q\"&?", "z", "zz",
-                                   "https://example.com/1", "long-" + std::string(60, 'x')};
+  std::vector<std::string> ids_ = {"0",
+                                   "1",
+                                   "2",
+                                   "3",
+                                   "4",
+                                   "5",
+                                   "6",
+                                   "7",
+                                   "8",
+                                   "9",
+                                   "10",
+                                   "11",
+                                   "12",
+                                   "20",
+                                   "100",
+                                   "a",
+                                   "b",
+                                   "ab",
+                                   "A",
+                                   "a b",
+                                   "\xc3\xa9",
+                                   "\xf0\x9f\x90\xa6",
+                                   "x/y",
+                                   "q\"&?",
+                                   "z",
+                                   "zz",
+                                   "https://example.com/1",
+                                   "long-" + std::string(60, 'x')};
   std::vector<std::string> created_ = {
       "Thu May 16 12:56:20 +0000 2013", "Thu May 16 12:56:21 +0000 2013",
       "2013-05-16T21:56:21+09:00",      "2013-05-16T12:56:21.5Z",
       "Thu, 16 May 2013 12:56:22 GMT",  "Thu May 16 12:56:22 +0000 2013",
       "2013-05-16T12:56:23Z",           "Fri May 17 00:00:00 +0000 2013"};
   std::vector<std::int64_t> levels_ = {-1, 0, 0, 1, 2, 5};
-  std::vector<std::string> acked_ = {"Tue May 13 16:53:20 +0000 2014",
-                                     "2014-05-13T16:53:21Z", "Tue May 13 16:53:22 +0000 2014"};
+  std::vector<std::string> acked_ = {"Tue May 13 16:53:20 +0000 2014", "2014-05-13T16:53:21Z",
+                                     "Tue May 13 16:53:22 +0000 2014"};
 };
 
 std::vector<std::uint64_t> seeds() {
@@ -96,8 +124,8 @@ std::size_t operations(const storage_suite& suite) {
 void require_change(const reference_model& model, const std::string& timeline,
                     std::uint64_t revision, const status_change& got) {
   const auto& expected = model.changes(timeline).at(revision - 1);
-  INFO("change " << revision << ": got " << change_op_name(got.op) << " " << got.id
-                 << ", expected " << change_op_name(expected.op) << " " << expected.id);
+  INFO("change " << revision << ": got " << change_op_name(got.op) << " " << got.id << ", expected "
+                 << change_op_name(expected.op) << " " << expected.id);
   REQUIRE(got.revision == revision);
   REQUIRE(got.op == expected.op);
   REQUIRE(got.id == expected.id);
@@ -141,7 +169,9 @@ void run_seed(storage_suite& suite, std::uint64_t seed) {
   constexpr std::size_t retention = 1000000;
   const storage_limits limits =
       suite.caps().truncation
-          ? storage_limits{.soft_max = 12, .hard_max = 15, .default_count = 7,
+          ? storage_limits{.soft_max = 12,
+                           .hard_max = 15,
+                           .default_count = 7,
                            .change_retention = retention}
           : storage_limits{.soft_max = 0, .default_count = 7, .change_retention = retention};
   driver d(suite, suite.make_storage(limits));
@@ -158,7 +188,8 @@ void run_seed(storage_suite& suite, std::uint64_t seed) {
   for (std::size_t op = 0; op < n; ++op) {
     const auto timeline = gen.timeline();
     const auto kind = gen.below(100);
-    INFO("replay with ROOST_SEED=" << seed << "; operation #" << op << " on \"" << timeline << "\"");
+    INFO("replay with ROOST_SEED=" << seed << "; operation #" << op << " on \"" << timeline
+                                   << "\"");
     if (kind < 30) {
       std::vector<status> statuses(1 + gen.below(5));
       for (auto& s : statuses) s = gen.make();
@@ -168,7 +199,8 @@ void run_seed(storage_suite& suite, std::uint64_t seed) {
       REQUIRE(got == model.put(timeline, mode, statuses));
       check_revision(timeline);
     } else if (kind < 45) {
-      get_request request{.timeline = timeline, .state = static_cast<ack_state>(1 + gen.below(3)),
+      get_request request{.timeline = timeline,
+                          .state = static_cast<ack_state>(1 + gen.below(3)),
                           .max_id = gen.chance(50) ? std::optional(gen.id()) : std::nullopt,
                           .count = gen.count()};
       INFO("get state " << static_cast<int>(request.state) << " max_id "

@@ -34,7 +34,8 @@ public:
   std::size_t ack(const ack_request& request);
   std::size_t erase(const delete_request& request);
   unacked_counts counts(const std::string& timeline) const;
-  contains_result contains(const std::string& timeline, const std::vector<nlohmann::json>& query) const;
+  contains_result contains(const std::string& timeline,
+                           const std::vector<nlohmann::json>& query) const;
   std::vector<std::string> names() const;
   /// The number of changes made to the timeline: its expected revision.
   std::uint64_t revision(const std::string& timeline) const;

@@ -27,17 +27,17 @@ public:
 
 /// Kinds of store failure, as values of `storage_category()`.
 enum class errc {
-  io_error = 1,     ///< the engine could not read or write (includes disk full)
-  corrupt,          ///< the stored data is damaged or not a Roost store
-  busy,             ///< another process held a lock for longer than the timeout
-  unsupported,      ///< the store was written by a newer, unknown format version, or
-                    ///< the backend does not implement the operation (settings)
-  overloaded,       ///< an asynchronous adapter's queue is full; try again later
-  cancelled,        ///< the operation was abandoned before it completed
-  internal,         ///< a bug or an unexpected exception inside a backend
-  stale_cursor,     ///< get_changes: the cursor's successors were pruned, or it is ahead
-                    ///< of the timeline; the reader must resync (changes.hpp)
-  conflict,         ///< put_setting: the setting was written since the version it named
+  io_error = 1,  ///< the engine could not read or write (includes disk full)
+  corrupt,       ///< the stored data is damaged or not a Roost store
+  busy,          ///< another process held a lock for longer than the timeout
+  unsupported,   ///< the store was written by a newer, unknown format version, or
+                 ///< the backend does not implement the operation (settings)
+  overloaded,    ///< an asynchronous adapter's queue is full; try again later
+  cancelled,     ///< the operation was abandoned before it completed
+  internal,      ///< a bug or an unexpected exception inside a backend
+  stale_cursor,  ///< get_changes: the cursor's successors were pruned, or it is ahead
+                 ///< of the timeline; the reader must resync (changes.hpp)
+  conflict,      ///< put_setting: the setting was written since the version it named
 };
 
 /// The error category of `errc` values; its name is "roost.storage".

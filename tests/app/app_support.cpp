@@ -12,7 +12,6 @@
 #include "storage/blocking.hpp"
 #include "store_location.hpp"
 
-
 namespace roost::testing {
 
 const char* kind_name(store_kind k) {
@@ -39,10 +38,11 @@ std::unique_ptr<status_storage> open_store(store_kind kind, const temp_dir& dir,
 }
 
 std::size_t fill_varied(status_storage& s, std::size_t per_timeline) {
-  const std::vector<std::string> timelines = {"home", "日本語のタイムライン 🐦", "with space/and slash"};
-  const std::vector<std::string> created = {
-      "Thu May 16 12:56:23 +0000 2013", "2013-05-16T21:56:23+09:00",
-      "2013-05-16T12:56:23.125Z", "Thu, 16 May 2013 12:56:23 GMT"};
+  const std::vector<std::string> timelines = {"home", "日本語のタイムライン 🐦",
+                                              "with space/and slash"};
+  const std::vector<std::string> created = {"Thu May 16 12:56:23 +0000 2013",
+                                            "2013-05-16T21:56:23+09:00", "2013-05-16T12:56:23.125Z",
+                                            "Thu, 16 May 2013 12:56:23 GMT"};
   std::size_t total = 0;
   for (std::size_t t = 0; t < timelines.size(); ++t) {
     std::vector<status> batch;
@@ -59,7 +59,8 @@ std::size_t fill_varied(status_storage& s, std::size_t per_timeline) {
     }
     total += blocking::put_statuses(s, {timelines[t], put_mode::insert, std::move(batch)});
     // Some acks made by the store itself (Twitter style, now).
-    blocking::ack_statuses(s, {.timeline = timelines[t], .ids = std::vector<std::string>{"s1", "s2", "s3"}});
+    blocking::ack_statuses(
+        s, {.timeline = timelines[t], .ids = std::vector<std::string>{"s1", "s2", "s3"}});
   }
   return total;
 }

@@ -119,8 +119,9 @@ std::filesystem::path make_sample(const temp_dir& dir) {
   db.status(h, "1", absent, "UTC", "2013-05-16T12:56:23", "UTC", 0,
             R"({"id":"1","text":"hello","created_at":"Thu May 16 12:56:23 +0000 2013"})");
   // Acked in +0900, created in +0900, level 2.
-  db.status(h, "2", "2013-05-17T01:02:03", "+0900", "2013-05-16T12:56:23", "+0900", 2,
-            R"({"id":"2","text":"acked","busybird":{"level":2,"acked_at":"Fri May 17 10:02:03 +0900 2013"}})");
+  db.status(
+      h, "2", "2013-05-17T01:02:03", "+0900", "2013-05-16T12:56:23", "+0900", 2,
+      R"({"id":"2","text":"acked","busybird":{"level":2,"acked_at":"Fri May 17 10:02:03 +0900 2013"}})");
   // A zone name, in winter and in summer; negative level.
   db.status(h, "3", absent, "UTC", "2013-01-15T17:00:00", "America/New_York", -1,
             R"({"id":"3","busybird":{"level":-1}})");
@@ -151,10 +152,11 @@ TEST_CASE("BusyBird timestamps are rebuilt in their zone, Twitter style", "[busy
   CHECK(busybird_timestamp_text(t, "-05:30") == "Thu May 16 07:26:23 -0530 2013");
   CHECK(busybird_timestamp_text(t, "Asia/Tokyo") == "Thu May 16 21:56:23 +0900 2013");
   CHECK(busybird_timestamp_text(t, "Europe/London") == "Thu May 16 13:56:23 +0100 2013");
-  CHECK(busybird_timestamp_text(*parse_busybird_utc("2013-01-01T00:30:00"), "America/Los_Angeles") ==
-        "Mon Dec 31 16:30:00 -0800 2012");
+  CHECK(busybird_timestamp_text(*parse_busybird_utc("2013-01-01T00:30:00"),
+                                "America/Los_Angeles") == "Mon Dec 31 16:30:00 -0800 2012");
   std::string warning;
-  CHECK(busybird_timestamp_text(t, "Nowhere/Special", &warning) == "Thu May 16 12:56:23 +0000 2013");
+  CHECK(busybird_timestamp_text(t, "Nowhere/Special", &warning) ==
+        "Thu May 16 12:56:23 +0000 2013");
   CHECK_THAT(warning, Catch::Contains("Nowhere/Special"));
   // A zone that would carry the time into the year 10000 falls back to UTC, with a word.
   warning.clear();
@@ -233,7 +235,8 @@ TEST_CASE("import-busybird brings every timeline with acks and levels", "[busybi
       const auto uj = blocking::get_unacked_counts(*store, japanese);
       CHECK(uj.total == 2);
       CHECK(uj.at_level(0) == 2);
-      CHECK(blocking::get_statuses(*store, {.timeline = japanese, .state = ack_state::acked}).size() == 1);
+      CHECK(blocking::get_statuses(*store, {.timeline = japanese, .state = ack_state::acked})
+                .size() == 1);
 
       // Running it again changes nothing.
       const auto again = import_busybird(path, *store, {}, {});
@@ -253,8 +256,9 @@ TEST_CASE("bad BusyBird rows abort or are skipped", "[busybird][errors]") {
     db.status(t, "2", absent, "UTC", absent, "UTC", 0, "{not json");
     db.status(t, "3", "last tuesday", "UTC", absent, "UTC", 0, R"({"id":"3"})");
     db.status(t, "4", absent, "UTC", absent, "UTC", 0, R"(["not","an","object"])");
-    db.exec("INSERT INTO statuses VALUES (1, '5', '9999-99-99T99:99:99', '9999-99-99T99:99:99',"
-            " 'UTC', 'UTC', 'high', '{}')");
+    db.exec(
+        "INSERT INTO statuses VALUES (1, '5', '9999-99-99T99:99:99', '9999-99-99T99:99:99',"
+        " 'UTC', 'UTC', 'high', '{}')");
     db.status(t, "6", absent, "UTC", absent, "UTC", 0, R"({"id":"6","busybird":"odd"})");
     db.status(t, "7", absent, "UTC", absent, "UTC", 0, R"({"id":"7"})");
     db.status(99, "8", absent, "UTC", absent, "UTC", 0, R"({"id":"8"})");  // no such timeline
@@ -279,7 +283,8 @@ TEST_CASE("bad BusyBird rows abort or are skipped", "[busybird][errors]") {
     CHECK(r.run.totals.invalid == 5);
     REQUIRE(problems.size() == 6);
     CHECK_THAT(problems[0], Catch::Contains("no timeline"));
-    CHECK_THAT(problems[1], Catch::Contains("status_id \"2\"") && Catch::Contains("not valid JSON"));
+    CHECK_THAT(problems[1],
+               Catch::Contains("status_id \"2\"") && Catch::Contains("not valid JSON"));
     CHECK_THAT(problems[2], Catch::Contains("utc_acked_at"));
     CHECK_THAT(problems[3], Catch::Contains("not a JSON object"));
     CHECK_THAT(problems[4], Catch::Contains("level is not an integer"));
@@ -315,7 +320,8 @@ TEST_CASE("roost import-busybird runs from the command line", "[busybird][proces
   auto store = open_store(store_kind::sqlite, dir, "target");
   CHECK(blocking::get_unacked_counts(*store, home).total == 2);
 
-  const auto missing = run_roost({"import-busybird", "--from", (dir / "nope").string(), "--storage", uri});
+  const auto missing =
+      run_roost({"import-busybird", "--from", (dir / "nope").string(), "--storage", uri});
   CHECK(missing.code() == 1);
   CHECK_THAT(missing.err, Catch::Contains("is not a file"));
 }
@@ -358,7 +364,8 @@ TEST_CASE("every way in accepts a status at the depth limit and refuses one leve
   CHECK(export_ndjson_string(*migrated) == exported);
 
   // And the import of NDJSON refuses one level more, as import-busybird did.
-  std::string past_line = R"({"timeline":"t","status":)" + nested("past", max_status_depth + 1) + "}\n";
+  std::string past_line =
+      R"({"timeline":"t","status":)" + nested("past", max_status_depth + 1) + "}\n";
   line_reader past_reader(past_line, 1 << 24);
   std::vector<std::string> import_problems;
   run_hooks import_hooks;

@@ -63,7 +63,8 @@ TEST_CASE("roost export, import and migrate from the command line", "[commands][
   const auto migrated = run_roost({"migrate", "--from", b, "--to", c});
   INFO(migrated.err);
   REQUIRE(migrated.code() == 0);
-  CHECK_THAT(migrated.err, Catch::Contains("both stores hold the same " + std::to_string(n) + " statuses"));
+  CHECK_THAT(migrated.err,
+             Catch::Contains("both stores hold the same " + std::to_string(n) + " statuses"));
   CHECK(run_roost({"export", "--storage", c}).out == text);
 
   // Migrating into a store that differs afterwards is reported and fails.
@@ -90,7 +91,9 @@ TEST_CASE("export writes into what --output names when it is not a regular file"
   SECTION("a symbolic link stays a link; its file gets the export") {
     write_file(dir / "real.ndjson", "old");
     std::filesystem::create_symlink(dir / "real.ndjson", dir / "link.ndjson");
-    CHECK(run_roost({"export", "--storage", a, "--output", (dir / "link.ndjson").string()}).code() == 0);
+    CHECK(
+        run_roost({"export", "--storage", a, "--output", (dir / "link.ndjson").string()}).code() ==
+        0);
     CHECK(std::filesystem::is_symlink(dir / "link.ndjson"));
     CHECK(read_file(dir / "real.ndjson") == expected);
   }
@@ -118,7 +121,8 @@ TEST_CASE("command-line mistakes and missing stores", "[commands][process]") {
   CHECK_THAT(no_store.err, Catch::Contains("no store at"));
   CHECK_FALSE(std::filesystem::exists(dir / "missing.sqlite3"));  // not created
   CHECK(run_roost({"stats", "--storage", store_uri(store_kind::lmdb, dir, "nothing")}).code() == 1);
-  CHECK(run_roost({"import", "--storage", "memory:", "--input", (dir / "none").string()}).code() == 1);
+  CHECK(run_roost({"import", "--storage", "memory:", "--input", (dir / "none").string()}).code() ==
+        1);
 }
 
 TEST_CASE("roost import refuses a file of random bytes without crashing", "[commands][process]") {
@@ -141,11 +145,13 @@ TEST_CASE("roost import refuses a file of random bytes without crashing", "[comm
 
 TEST_CASE("stats lists timelines, counts, unacked counts per level and the size", "[stats]") {
   auto store = make_memory_storage({.limits = {.soft_max = 0}});
-  blocking::put_statuses(*store, {"b", put_mode::insert,
-                                  {{{"id", "1"}, {"busybird", {{"level", 2}}}},
-                                   {{"id", "2"}, {"busybird", {{"level", -1}}}},
-                                   {{"id", "3"}},
-                                   {{"id", "4"}, {"busybird", {{"acked_at", "2020-01-01T00:00:00Z"}}}}}});
+  blocking::put_statuses(*store,
+                         {"b",
+                          put_mode::insert,
+                          {{{"id", "1"}, {"busybird", {{"level", 2}}}},
+                           {{"id", "2"}, {"busybird", {{"level", -1}}}},
+                           {{"id", "3"}},
+                           {{"id", "4"}, {"busybird", {{"acked_at", "2020-01-01T00:00:00Z"}}}}}});
   blocking::put_statuses(*store, {"a 日本", put_mode::insert, {{{"id", "x"}}}});
   auto stats = collect_stats(*store);
   REQUIRE(stats.timelines.size() == 2);
@@ -155,7 +161,8 @@ TEST_CASE("stats lists timelines, counts, unacked counts per level and the size"
   CHECK(stats.statuses == 5);
   CHECK(stats.unacked == 4);
   const auto json = stats_json(stats);
-  CHECK(json["timelines"][1]["unacked"] == nlohmann::json{{"total", 3}, {"2", 1}, {"-1", 1}, {"0", 1}});
+  CHECK(json["timelines"][1]["unacked"] ==
+        nlohmann::json{{"total", 3}, {"2", 1}, {"-1", 1}, {"0", 1}});
   CHECK(json["timelines"][1]["acked"] == 1);
   CHECK(json["bytes"].is_null());
   const auto text = stats_text(stats);

@@ -44,17 +44,13 @@ run_output run(const std::string& executable, const std::vector<std::string>& ar
   return out;
 }
 
-
 enum class damage { cut_in_half, emptied, scribbled };
 
 const char* damage_name(damage d) {
   switch (d) {
-    case damage::cut_in_half:
-      return "cut in half";
-    case damage::emptied:
-      return "emptied";
-    case damage::scribbled:
-      return "16 KiB of garbage in the middle";
+    case damage::cut_in_half: return "cut in half";
+    case damage::emptied: return "emptied";
+    case damage::scribbled: return "16 KiB of garbage in the middle";
   }
   return "?";
 }
@@ -62,12 +58,8 @@ const char* damage_name(damage d) {
 void apply(damage d, const std::filesystem::path& file) {
   const auto size = std::filesystem::file_size(file);
   switch (d) {
-    case damage::cut_in_half:
-      std::filesystem::resize_file(file, size / 2);
-      return;
-    case damage::emptied:
-      std::filesystem::resize_file(file, 0);
-      return;
+    case damage::cut_in_half: std::filesystem::resize_file(file, size / 2); return;
+    case damage::emptied: std::filesystem::resize_file(file, 0); return;
     case damage::scribbled: {
       write_at(file, size / 2 / 4096 * 4096, garbage(16384, 7));
       return;
@@ -217,11 +209,11 @@ TEST_CASE("reading commands work on a read-only file system", "[commands][proces
     WARN("skipped: a read-only bind mount needs root");
     return;
   }
-  const bool read_only = ::mount(nullptr, media.c_str(), nullptr,
-                                 MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+  const bool read_only =
+      ::mount(nullptr, media.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
   if (read_only) {
-    for (const auto& uri : {"sqlite:" + (media / "s.sqlite3").string(),
-                            "lmdb:" + (media / "s.lmdb").string()}) {
+    for (const auto& uri :
+         {"sqlite:" + (media / "s.sqlite3").string(), "lmdb:" + (media / "s.lmdb").string()}) {
       INFO(uri);
       const auto stats = run_roost({"stats", "--storage", uri, "--format", "json"});
       INFO(stats.err);

@@ -70,7 +70,8 @@ TEST_CASE("an invalid line aborts before anything of its batch is written", "[im
   CHECK(out.result.totals.written == 4);
   CHECK(out.result.totals.invalid == 1);
   REQUIRE(out.problems.size() == 1);
-  CHECK_THAT(out.problems[0], Catch::StartsWith("line 7: the line is not valid JSON: parse error at column 2"));
+  CHECK_THAT(out.problems[0],
+             Catch::StartsWith("line 7: the line is not valid JSON: parse error at column 2"));
   CHECK(count(*store, "t") == 4);
   CHECK(blocking::contains(*store, {.timeline = "t", .query = {"5", "6"}}).contained.empty());
 }
@@ -85,16 +86,20 @@ TEST_CASE("an invalid first line writes nothing at all", "[import][errors]") {
   CHECK(blocking::timeline_names(*store).empty());
 }
 
-TEST_CASE("with on-error skip every bad line is reported and the rest written", "[import][errors]") {
+TEST_CASE("with on-error skip every bad line is reported and the rest written",
+          "[import][errors]") {
   auto store = make_memory_storage({.limits = {.soft_max = 0}});
   std::string text = line("t", "1");
-  text += "not json at all\n";                                                   // 2
-  text += R"({"timeline":"t","status":{"id":"3","created_at":"yesterday"}})" "\n";  // 3
-  text += "\n   \n";                                                             // 4, 5 blank
-  text += R"({"timeline":"t","status":{"id":"6","busybird":{"level":1.5}}})" "\n";  // 6
+  text += "not json at all\n";  // 2
+  text += R"({"timeline":"t","status":{"id":"3","created_at":"yesterday"}})"
+          "\n";       // 3
+  text += "\n   \n";  // 4, 5 blank
+  text += R"({"timeline":"t","status":{"id":"6","busybird":{"level":1.5}}})"
+          "\n";  // 6
   text += line("t", "7");
-  text += R"({"timeline":"","status":{"id":"8"}})" "\n";  // 8
-  text += std::string(5000, 'x') + "\n";                   // 9: over the 4096-byte limit
+  text += R"({"timeline":"","status":{"id":"8"}})"
+          "\n";                           // 8
+  text += std::string(5000, 'x') + "\n";  // 9: over the 4096-byte limit
   text += line("u", "10");
   const auto out = run(*store, text, {.on_error = error_policy::skip, .batch_size = 2});
   CHECK(out.result.outcome == run_outcome::completed);
@@ -139,7 +144,11 @@ TEST_CASE("hostile input never crashes the import", "[import][errors][hostile]")
       R"({"timeline":"t","status":{"id":"x"})",
       "{\"timeline\":\"t\",\"status\":{\"id\":\"\\ud800\"}}",
       "\xef\xbb\xbf{\"timeline\":\"t\",\"status\":{\"id\":\"bom\"}}",
-      "null", "1e99999", "\"string\"", "{}", "[]",
+      "null",
+      "1e99999",
+      "\"string\"",
+      "{}",
+      "[]",
   };
   std::string text;
   std::size_t lines = 0;
@@ -160,7 +169,8 @@ TEST_CASE("hostile input never crashes the import", "[import][errors][hostile]")
   const auto out = run(*store, text, {.on_error = error_policy::skip});
   CHECK(out.result.outcome == run_outcome::completed);
   CHECK(out.result.lines == lines);
-  CHECK(out.result.totals.invalid + out.result.totals.written + out.result.totals.unchanged == lines);
+  CHECK(out.result.totals.invalid + out.result.totals.written + out.result.totals.unchanged ==
+        lines);
   CHECK(out.problems.size() == out.result.totals.invalid);
   CHECK(blocking::contains(*store, {.timeline = "t", .query = {"survivor"}}).contained.size() == 1);
   for (const auto& p : out.problems) CHECK(p.rfind("line ", 0) == 0);

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <fstream>
-#include <cctype>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -36,7 +36,8 @@ std::optional<std::size_t> number_before(const std::string& text, const std::str
   const auto end = text.find(marker);
   if (end == std::string::npos) return std::nullopt;
   auto begin = end;
-  while (begin > 0 && (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == ','))
+  while (begin > 0 &&
+         (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == ','))
     --begin;
   std::string digits = text.substr(begin, end - begin);
   std::erase(digits, ',');
@@ -61,8 +62,8 @@ std::unique_ptr<status_storage> expected_store(const std::string& text, std::siz
 }
 
 std::vector<std::string> import_args(const std::string& uri, const std::filesystem::path& input) {
-  return {"import", "--storage", uri, "--input", input.string(), "--batch-size", "100",
-          "--progress-interval", "0"};
+  return {"import", "--storage",           uri, "--input", input.string(), "--batch-size",
+          "100",    "--progress-interval", "0"};
 }
 
 // Starts the import and returns once its progress shows statuses written.
@@ -99,7 +100,7 @@ TEST_CASE("an import killed mid-run is completed by running it again", "[import]
       }
       INFO("progress showed " << seen << ", the store holds " << partial);
       CHECK(partial >= seen);
-      REQUIRE(partial < total);  // it really was killed mid-run
+      REQUIRE(partial < total);   // it really was killed mid-run
       CHECK(partial % 100 == 0);  // whole batches only (each timeline's share is a multiple of 100)
 
       const auto again = run_roost(import_args(uri, input));
@@ -133,7 +134,8 @@ TEST_CASE("Ctrl-C stops an import between batches and says how far it got", "[im
   REQUIRE_THAT(rest, Catch::Contains("interrupted after line "));
   const auto through_found = number_before(rest, " are in the store");
   REQUIRE(through_found);
-  REQUIRE_THAT(rest, Catch::Contains("lines 1-" + std::to_string(*through_found) + " are in the store"));
+  REQUIRE_THAT(rest,
+               Catch::Contains("lines 1-" + std::to_string(*through_found) + " are in the store"));
   const std::size_t through = *through_found;
   CHECK(through < total);
 

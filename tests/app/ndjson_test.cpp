@@ -99,7 +99,8 @@ TEST_CASE("the line reader skips lines over the limit without holding them", "[n
     std::thread writer([&] {
       std::size_t done = 0;
       while (done < big.size()) {
-        const auto n = ::write(fds[1], big.data() + done, std::min<std::size_t>(big.size() - done, 70000));
+        const auto n =
+            ::write(fds[1], big.data() + done, std::min<std::size_t>(big.size() - done, 70000));
         if (n <= 0) break;
         done += static_cast<std::size_t>(n);
       }

@@ -28,7 +28,8 @@ import_result import_text(status_storage& target, std::string text, import_optio
 std::map<std::string, std::vector<std::string>> ids_of(status_storage& s) {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& name : blocking::timeline_names(s))
-    for (const auto& st : blocking::get_statuses(s, {.timeline = name, .count = status_count::all()}))
+    for (const auto& st :
+         blocking::get_statuses(s, {.timeline = name, .count = status_count::all()}))
       out[name].push_back(*status_id(st));
   return out;
 }
@@ -83,11 +84,18 @@ TEST_CASE("export of chosen timelines, in the order given", "[round-trip]") {
 TEST_CASE("export pages through long timelines without losing or repeating", "[round-trip]") {
   auto a = make_memory_storage({.limits = {.soft_max = 0}});
   std::vector<status> many;
-  for (int i = 0; i < 2500; ++i) many.push_back({{"id", i}, {"created_at", "2020-01-01T00:00:00Z"}});
+  for (int i = 0; i < 2500; ++i)
+    many.push_back({{"id", i}, {"created_at", "2020-01-01T00:00:00Z"}});
   blocking::put_statuses(*a, {"t", put_mode::insert, many});
   std::string out;
   std::size_t pages = 0;
-  const auto r = export_ndjson(*a, {}, [&](std::string_view chunk) { out += chunk; ++pages; }, {}, 0, 100);
+  const auto r = export_ndjson(
+      *a, {},
+      [&](std::string_view chunk) {
+        out += chunk;
+        ++pages;
+      },
+      {}, 0, 100);
   CHECK(r.statuses == 2500);
   CHECK(pages == 25);
   auto b = make_memory_storage({.limits = {.soft_max = 0}});
@@ -103,7 +111,8 @@ TEST_CASE("a stopped export ends between pages", "[round-trip]") {
   hooks.progress = [&](std::size_t, double) { ++pages; };
   hooks.stop_requested = [&] { return pages == 2; };
   std::string out;
-  const auto r = export_ndjson(*a, {}, [&](std::string_view chunk) { out += chunk; }, hooks, 0, 10);
+  const auto r = export_ndjson(
+      *a, {}, [&](std::string_view chunk) { out += chunk; }, hooks, 0, 10);
   CHECK(r.stopped);
   CHECK(r.statuses == 20);
   CHECK(std::count(out.begin(), out.end(), '\n') == 20);
@@ -116,7 +125,8 @@ TEST_CASE("export notices a timeline changed while it was read", "[round-trip]")
   hooks.progress = [&](std::size_t, double) {
     blocking::put_statuses(*a, {"home", put_mode::insert, {{{"id", "late"}}}});
   };
-  CHECK_THROWS_WITH(export_ndjson(*a, {"home"}, [](std::string_view) {}, hooks, 0, 10),
+  CHECK_THROWS_WITH(export_ndjson(
+                        *a, {"home"}, [](std::string_view) {}, hooks, 0, 10),
                     Catch::Contains("changed while it was exported"));
 }
 
@@ -160,8 +170,8 @@ protected:
   void do_get_statuses(prepared_get request, texts_callback done) override {
     const bool bad = request.timeline == "bad";
     storage_wrapper::do_get_statuses(
-        std::move(request), [bad, done = std::move(done)](const storage_error& error,
-                                                          std::vector<std::string> texts) {
+        std::move(request),
+        [bad, done = std::move(done)](const storage_error& error, std::vector<std::string> texts) {
           if (bad && texts.size() > 2) texts[2] = texts[2].substr(0, texts[2].size() / 2);
           done(error, std::move(texts));
         });
@@ -245,7 +255,8 @@ TEST_CASE("the comparison reports what differs", "[migrate]") {
     const auto cmp = compare_stores(*a, *b);
     CHECK_FALSE(cmp.same());
     REQUIRE(cmp.differences.size() == 3);  // the third: unacked counts
-    CHECK(cmp.differences[0] == "timeline \"home\": 30 statuses in the first store, 29 in the second store");
+    CHECK(cmp.differences[0] ==
+          "timeline \"home\": 30 statuses in the first store, 29 in the second store");
     CHECK(cmp.differences[1] == "timeline \"home\": 1 only in the first store: \"s5\"");
   }
   SECTION("an ack") {

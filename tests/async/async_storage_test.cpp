@@ -110,18 +110,10 @@ TEST_CASE("a plain callback runs on the async_storage's executor, exactly once")
       done.notify();
     };
     switch (i % 4) {
-      case 0:
-        api.async_put_statuses(insert({make_status(std::to_string(i))}), handler);
-        break;
-      case 1:
-        api.async_get_statuses({.timeline = "home"}, handler);
-        break;
-      case 2:
-        api.async_ack_statuses({.timeline = "home"}, handler);
-        break;
-      default:
-        api.async_get_revision("home", handler);
-        break;
+      case 0: api.async_put_statuses(insert({make_status(std::to_string(i))}), handler); break;
+      case 1: api.async_get_statuses({.timeline = "home"}, handler); break;
+      case 2: api.async_ack_statuses({.timeline = "home"}, handler); break;
+      default: api.async_get_revision("home", handler); break;
     }
   }
   done.wait_until([&] { return finished == n; });

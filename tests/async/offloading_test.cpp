@@ -262,9 +262,9 @@ TEST_CASE("put_setting runs as a write: one at a time, in the order started") {
           done.notify();
         });
     if (i % 20 == 0)
-      storage.put_statuses({.timeline = "home", .mode = put_mode::upsert,
-                            .statuses = {make_status("s")}},
-                           [](const storage_error&, std::size_t) {});
+      storage.put_statuses(
+          {.timeline = "home", .mode = put_mode::upsert, .statuses = {make_status("s")}},
+          [](const storage_error&, std::size_t) {});
   }
   done.wait_until([&] {
     std::lock_guard lock(m);

@@ -19,8 +19,7 @@ protected:
   void do_get_setting(std::string key, roost::setting_callback done) override {
     status_storage::do_get_setting(std::move(key), std::move(done));
   }
-  void do_put_setting(roost::put_setting_request request,
-                      roost::revision_callback done) override {
+  void do_put_setting(roost::put_setting_request request, roost::revision_callback done) override {
     status_storage::do_put_setting(std::move(request), std::move(done));
   }
 

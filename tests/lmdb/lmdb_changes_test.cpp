@@ -3,8 +3,8 @@
 // upgraded in place and continues its revisions, retention deletes what it prunes, and a
 // hole in the log is reported, never skipped. The crash and two-process cases are in
 // lmdb_process_test.cpp, a write failing at the map ceiling in lmdb_storage_test.cpp.
-#include <catch2/catch.hpp>
 #include <lmdb++.h>
+#include <catch2/catch.hpp>
 
 #include "key_codec.hpp"
 #include "lmdb_support.hpp"
@@ -235,8 +235,8 @@ TEST_CASE("a store of format version 2 keeps its logged texts when upgraded",
         const auto r = fmt::decode_status_record(view(v));
         REQUIRE(r.change_rev != 0);  // what this test undoes
         json_by_id[std::string(r.id)] = r.json;
-        rewrites.emplace_back(view(k), fmt::encode_status_record(r.level, r.order_probe,
-                                                                 r.order_key, r.id, r.json));
+        rewrites.emplace_back(
+            view(k), fmt::encode_status_record(r.level, r.order_probe, r.order_key, r.id, r.json));
       }
     }
     std::vector<std::pair<std::string, std::string>> change_rewrites;

@@ -11,7 +11,8 @@ struct lmdb_suite : roost::conformance::storage_suite {
   // Removed when the case ends, after the storages the case made.
   std::vector<std::unique_ptr<roost::testing::temp_dir>> dirs;
 
-  std::unique_ptr<roost::status_storage> make_storage(const roost::storage_limits& limits) override {
+  std::unique_ptr<roost::status_storage> make_storage(
+      const roost::storage_limits& limits) override {
     dirs.push_back(std::make_unique<roost::testing::temp_dir>());
     return roost::make_lmdb_storage(roost::testing::small_options(dirs.back()->path(), limits));
   }

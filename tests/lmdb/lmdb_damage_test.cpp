@@ -40,8 +40,6 @@ std::string open_error(const lmdb_options& options, errc expected) {
   return {};
 }
 
-
-
 lmdb_options read_only(const std::filesystem::path& dir) {
   auto o = small_options(dir);
   o.read_only = true;
@@ -98,7 +96,8 @@ TEST_CASE("a meta page whose page size LMDB would divide by is refused first", "
         temp_dir dir;
         make_store(dir.path());
         const auto data = dir / "data.mdb";
-        write_at(data, meta_page * 4096 + 16 + 24, std::string(reinterpret_cast<const char*>(&size), 4));
+        write_at(data, meta_page * 4096 + 16 + 24,
+                 std::string(reinterpret_cast<const char*>(&size), 4));
         for (const bool ro : {false, true}) {
           const auto message =
               open_error(ro ? read_only(dir.path()) : small_options(dir.path()), errc::corrupt);

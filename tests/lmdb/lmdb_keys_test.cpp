@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <random>
 
-#include <catch2/catch.hpp>
 #include <lmdb++.h>
+#include <catch2/catch.hpp>
 
 #include "../support/temp_dir.hpp"
 #include "chain_lookup.hpp"
@@ -34,10 +34,16 @@ TEST_CASE("order table keys fit LMDB and keep the timeline order", "[lmdb][keys]
     std::string id;
     switch (below(4)) {
       case 0: id = std::to_string(below(1000)); break;
-      case 1: id = std::string(static_cast<std::size_t>(below(700)), 'x') + std::to_string(i); break;
-      case 2: id = "https://example.com/" + std::string(static_cast<std::size_t>(200 + below(100)), '/') + std::to_string(below(50)); break;
+      case 1:
+        id = std::string(static_cast<std::size_t>(below(700)), 'x') + std::to_string(i);
+        break;
+      case 2:
+        id = "https://example.com/" + std::string(static_cast<std::size_t>(200 + below(100)), '/') +
+             std::to_string(below(50));
+        break;
       default:
-        for (int k = below(600); k > 0; --k) id.push_back(static_cast<char>(below(3) == 0 ? 0xFF : below(2) == 0 ? 0 : 'a'));
+        for (int k = below(600); k > 0; --k)
+          id.push_back(static_cast<char>(below(3) == 0 ? 0xFF : below(2) == 0 ? 0 : 'a'));
     }
     ids.push_back(id);
   }
@@ -60,9 +66,9 @@ TEST_CASE("order table keys fit LMDB and keep the timeline order", "[lmdb][keys]
   for (const auto& a : entries) {
     if (fmt::order_key_is_truncated(a.full)) ++truncated;
     for (const auto& b : entries) {
-      const bool both_cut = fmt::order_key_is_truncated(a.full) &&
-                            fmt::order_key_is_truncated(b.full) &&
-                            a.full.compare(0, fmt::order_key_keep, b.full, 0, fmt::order_key_keep) == 0;
+      const bool both_cut =
+          fmt::order_key_is_truncated(a.full) && fmt::order_key_is_truncated(b.full) &&
+          a.full.compare(0, fmt::order_key_keep, b.full, 0, fmt::order_key_keep) == 0;
       if (both_cut) continue;  // the documented exception: ordered by hash
       INFO("ids of sizes " << a.full.size() << " and " << b.full.size());
       REQUIRE(compare(a.table, b.table) == compare(a.full, b.full));
@@ -71,9 +77,9 @@ TEST_CASE("order table keys fit LMDB and keep the timeline order", "[lmdb][keys]
   REQUIRE(truncated > 20);  // the test did exercise truncation
   // Acked keys stay above the floor after truncation too.
   for (const auto& e : entries)
-    REQUIRE(roost::order_key_is_acked(e.full) ==
-            (std::string_view(e.table).substr(fmt::timeline_prefix_size) >=
-             roost::acked_key_floor()));
+    REQUIRE(
+        roost::order_key_is_acked(e.full) ==
+        (std::string_view(e.table).substr(fmt::timeline_prefix_size) >= roost::acked_key_floor()));
 }
 
 TEST_CASE("keys of other timelines never interleave", "[lmdb][keys]") {
@@ -93,7 +99,8 @@ TEST_CASE("keys of other timelines never interleave", "[lmdb][keys]") {
   REQUIRE(fmt::count_key_level(fmt::count_key(1, -42)) == -42);
 }
 
-TEST_CASE("ids and names up to the key limit are stored exactly, longer ones hashed", "[lmdb][keys]") {
+TEST_CASE("ids and names up to the key limit are stored exactly, longer ones hashed",
+          "[lmdb][keys]") {
   const std::size_t exact_max = fmt::max_key_size - fmt::timeline_prefix_size - 1;
   REQUIRE_FALSE(fmt::status_key(3, std::string(exact_max, 'a')).hashed);
   const auto hashed = fmt::status_key(3, std::string(exact_max + 1, 'a'));
@@ -122,8 +129,8 @@ TEST_CASE("a hash chain finds its entry among colliding ones", "[lmdb][keys]") {
   put('\x01', "second");
   put('\x03', "fourth");
   // A neighbour that shares the base's leading bytes but not the base.
-  roost::detail::put_value(txn, dbi, fmt::timeline_prefix(9) + '\x01' + std::string(7, 'h') + "i\x02",
-                           "neighbour");
+  roost::detail::put_value(
+      txn, dbi, fmt::timeline_prefix(9) + '\x01' + std::string(7, 'h') + "i\x02", "neighbour");
   const auto find = [&](const std::string& text, bool need_free) {
     return roost::detail::find_in_chain(
         txn, dbi, base, [&](std::string_view v) { return v == text; }, need_free);
@@ -151,7 +158,8 @@ TEST_CASE("a hash chain finds its entry among colliding ones", "[lmdb][keys]") {
   // An exact key is looked up directly.
   const fmt::chain_key exact{fmt::timeline_prefix(9) + '\x00' + "short", false};
   roost::detail::put_value(txn, dbi, exact.bytes, "v");
-  hit = roost::detail::find_in_chain(txn, dbi, exact, [](std::string_view) { return false; }, true);
+  hit = roost::detail::find_in_chain(
+      txn, dbi, exact, [](std::string_view) { return false; }, true);
   REQUIRE(hit.found);
   REQUIRE(hit.value == "v");
 }

@@ -53,7 +53,8 @@ TEST_CASE("long ids and names behave exactly as in the memory backend", "[lmdb][
         std::vector<status> batch;
         for (int k = below(5) + 1; k > 0; --k)
           batch.push_back(make_status(ids[static_cast<std::size_t>(below(24))], below(3) - 1,
-                                      below(3), below(4) == 0, static_cast<std::size_t>(below(50))));
+                                      below(3), below(4) == 0,
+                                      static_cast<std::size_t>(below(50))));
         const auto mode = static_cast<put_mode>(below(3) + 1);
         REQUIRE(blocking::put_statuses(*lmdb, {timeline, mode, batch}) ==
                 blocking::put_statuses(model, {timeline, mode, batch}));
@@ -68,7 +69,8 @@ TEST_CASE("long ids and names behave exactly as in the memory backend", "[lmdb][
         break;
       }
       case 3: {
-        auto selection = below(8) == 0 ? delete_selection::all() : delete_selection::ids(random_ids());
+        auto selection =
+            below(8) == 0 ? delete_selection::all() : delete_selection::ids(random_ids());
         REQUIRE(blocking::delete_statuses(*lmdb, {timeline, selection}) ==
                 blocking::delete_statuses(model, {timeline, selection}));
         break;

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include <catch2/catch.hpp>
 #include <lmdb++.h>
+#include <catch2/catch.hpp>
 
 #include "key_codec.hpp"
 #include "lmdb_support.hpp"
@@ -81,7 +81,8 @@ TEST_CASE("an LMDB environment holding other data is not a Roost store", "[lmdb]
   const auto before = read_file(dir / "data.mdb");
   const auto e = open_failure(small_options(dir.path()));
   REQUIRE(e.code() == make_error_code(errc::corrupt));
-  CHECK_THAT(e.what(), Catch::Contains(dir.path().string()) && Catch::Contains("not a Roost store"));
+  CHECK_THAT(e.what(),
+             Catch::Contains(dir.path().string()) && Catch::Contains("not a Roost store"));
   REQUIRE(read_file(dir / "data.mdb") == before);
 }
 
@@ -105,20 +106,19 @@ TEST_CASE("a read-only directory is refused with nothing created", "[lmdb][open]
   temp_dir dir;
   const auto locked = dir / "locked";
   std::filesystem::create_directory(locked);
-  std::filesystem::permissions(locked, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_exec |
-                                           std::filesystem::perms::group_read |
-                                           std::filesystem::perms::group_exec |
-                                           std::filesystem::perms::others_read |
-                                           std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                  std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                  std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
   // Root ignores permissions: open from a child process running as nobody then.
   std::optional<uid_t> as;
   if (::geteuid() == 0) as = 65534;
   helper_process child({"open", locked.string()}, as);
   const auto line = child.read_line();
   REQUIRE(line);
-  CHECK_THAT(*line, Catch::StartsWith("error " + std::to_string(static_cast<int>(errc::io_error))) &&
-                        Catch::Contains(locked.string()) && Catch::Contains("not writable"));
+  CHECK_THAT(*line,
+             Catch::StartsWith("error " + std::to_string(static_cast<int>(errc::io_error))) &&
+                 Catch::Contains(locked.string()) && Catch::Contains("not writable"));
   REQUIRE(child.wait() == 0);
   REQUIRE(std::filesystem::is_empty(locked));
 }

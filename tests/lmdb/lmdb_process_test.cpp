@@ -98,7 +98,8 @@ TEST_CASE("readers do not wait for a writer in another process", "[lmdb][process
   REQUIRE(blocking::timeline_names(s) == std::vector<std::string>{"t"});
   REQUIRE(blocking::get_revision(s, "t") == 3);
   // A write does wait for the lock...
-  auto pending = std::async(std::launch::async, [&] { return put(s, "t", make_statuses("late", 0, 1)); });
+  auto pending =
+      std::async(std::launch::async, [&] { return put(s, "t", make_statuses("late", 0, 1)); });
   REQUIRE(pending.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
   // ...and gets it once the holder dies (LMDB's lock is a robust mutex).
   writer.kill();

@@ -93,8 +93,8 @@ TEST_CASE("lmdb: a setting written by another process is seen by an open store",
   lmdb_storage s(small_options(dir.path()));
   const auto v1 = blocking::put_setting(s, {.key = "auth.tokens", .value = "mine"});
   {
-    helper_process child({"put-setting", dir.path().string(), "auth.tokens", "theirs",
-                          std::to_string(v1)});
+    helper_process child(
+        {"put-setting", dir.path().string(), "auth.tokens", "theirs", std::to_string(v1)});
     REQUIRE(child.read_line() == "version " + std::to_string(v1 + 1));
     REQUIRE(child.wait() == 0);
   }
@@ -104,25 +104,25 @@ TEST_CASE("lmdb: a setting written by another process is seen by an open store",
   {
     // The other process's stale write conflicts and changes nothing.
     helper_process child({"put-setting", dir.path().string(), "auth.tokens", "x", "0"});
-    REQUIRE(child.read_line() ==
-            "error " + std::to_string(static_cast<int>(errc::conflict)));
+    REQUIRE(child.read_line() == "error " + std::to_string(static_cast<int>(errc::conflict)));
     REQUIRE(child.wait() == 0);
   }
   CHECK(blocking::get_setting(s, "auth.tokens").value == std::optional<std::string>("theirs"));
 }
 
-TEST_CASE("lmdb: settings survive reopening, removals with their version",
-          "[lmdb][settings]") {
+TEST_CASE("lmdb: settings survive reopening, removals with their version", "[lmdb][settings]") {
   temp_dir dir;
   std::uint64_t kept = 0, removed = 0;
   {
     lmdb_storage s(small_options(dir.path()));
     kept = blocking::put_setting(s, {.key = "kept", .value = std::string("a\0b", 3)});
     const auto v = blocking::put_setting(s, {.key = "gone", .value = "x"});
-    removed = blocking::put_setting(s, {.key = "gone", .value = std::nullopt, .expected_version = v});
+    removed =
+        blocking::put_setting(s, {.key = "gone", .value = std::nullopt, .expected_version = v});
   }
   lmdb_storage s(read_only_options(dir.path()));
-  CHECK(blocking::get_setting(s, "kept").value == std::optional<std::string>(std::string("a\0b", 3)));
+  CHECK(blocking::get_setting(s, "kept").value ==
+        std::optional<std::string>(std::string("a\0b", 3)));
   CHECK(blocking::get_setting(s, "kept").version == kept);
   CHECK_FALSE(blocking::get_setting(s, "gone").value);
   CHECK(blocking::get_setting(s, "gone").version == removed);
@@ -177,12 +177,12 @@ TEST_CASE("lmdb: check() accepts sound settings and reports damaged records",
       MDB_val k{key.size(), key.data()}, v{value.size(), value.data()};
       REQUIRE(::mdb_put(txn, settings, &k, &v, 0) == MDB_SUCCESS);
     };
-    put("short", "abc");                                            // truncated record
-    put("Bad Key", fmt::encode_setting_record(1, nullptr));         // invalid key
+    put("short", "abc");                                     // truncated record
+    put("Bad Key", fmt::encode_setting_record(1, nullptr));  // invalid key
     const std::string bad_utf8 = "\xff";
-    put("bad.utf8", fmt::encode_setting_record(2, &bad_utf8));      // not UTF-8
+    put("bad.utf8", fmt::encode_setting_record(2, &bad_utf8));  // not UTF-8
     const std::string fine = "v";
-    put("zero", fmt::encode_setting_record(0, &fine));              // version 0
+    put("zero", fmt::encode_setting_record(0, &fine));  // version 0
   });
   lmdb_storage s(small_options(dir.path()));
   const auto report = s.check();

@@ -1,8 +1,8 @@
 // Behaviour of the LMDB backend beyond the conformance suite: persistence across reopen,
 // long ids and timeline names, map growth and its ceiling, damaged records, callbacks
 // that call back in, several storage objects on one directory, options.
-#include <catch2/catch.hpp>
 #include <lmdb++.h>
+#include <catch2/catch.hpp>
 
 #include "key_codec.hpp"
 #include "lmdb_support.hpp"
@@ -35,8 +35,7 @@ storage_error put_error(status_storage& s, const std::string& timeline,
 
 }  // namespace
 
-TEST_CASE("statuses, counts and revisions survive a reopen, and revisions keep growing",
-          "[lmdb]") {
+TEST_CASE("statuses, counts and revisions survive a reopen, and revisions keep growing", "[lmdb]") {
   temp_dir dir;
   std::vector<status> before;
   unacked_counts counts_before;
@@ -108,9 +107,10 @@ TEST_CASE("long ids and timeline names work in every operation", "[lmdb][long-id
   REQUIRE(blocking::ack_statuses(s, {.timeline = timeline, .ids = std::vector{expected[0]}}) == 1);
   REQUIRE(blocking::get_unacked_counts(s, timeline).total == 3);
   require_counts_match_recount(s, timeline);
-  REQUIRE(ids_of(blocking::get_statuses(
-              s, {.timeline = timeline, .state = ack_state::unacked, .count = status_count::all()})) ==
-          std::vector<std::string>{expected[1], expected[2], expected[3]});
+  REQUIRE(
+      ids_of(blocking::get_statuses(
+          s, {.timeline = timeline, .state = ack_state::unacked, .count = status_count::all()})) ==
+      std::vector<std::string>{expected[1], expected[2], expected[3]});
 
   auto replaced = statuses[1];
   replaced["text"] = "replaced";
@@ -130,7 +130,8 @@ TEST_CASE("ids sharing hundreds of leading bytes are all kept and page consisten
   lmdb_storage s(small_options(dir.path()));
   const std::string shared(800, 's');
   std::vector<status> statuses;
-  for (int i = 0; i < 40; ++i) statuses.push_back(make_status(shared + std::to_string(i), i % 3, 5));
+  for (int i = 0; i < 40; ++i)
+    statuses.push_back(make_status(shared + std::to_string(i), i % 3, 5));
   statuses.push_back(make_status("plain", 0, 5));
   REQUIRE(put(s, "t", statuses) == 41);
   const auto all = ids_of(all_statuses(s, "t"));
@@ -139,8 +140,8 @@ TEST_CASE("ids sharing hundreds of leading bytes are all kept and page consisten
   std::vector<std::string> paged;
   std::optional<std::string> next;
   for (;;) {
-    auto page = ids_of(blocking::get_statuses(
-        s, {.timeline = "t", .max_id = next, .count = status_count::of(7)}));
+    auto page = ids_of(
+        blocking::get_statuses(s, {.timeline = "t", .max_id = next, .count = status_count::of(7)}));
     if (next) page.erase(page.begin());  // max_id is inclusive
     if (page.empty()) break;
     paged.insert(paged.end(), page.begin(), page.end());
@@ -191,7 +192,8 @@ TEST_CASE("a write beyond the map ceiling fails with nothing changed", "[lmdb][m
   const auto error = put_error(s, "t", make_statuses("big", 0, 100, 8000));
   REQUIRE(error);
   REQUIRE(error.code() == make_error_code(errc::io_error));
-  CHECK_THAT(error.message(), Catch::Contains("MDB_MAP_FULL") && Catch::Contains(dir.path().string()));
+  CHECK_THAT(error.message(),
+             Catch::Contains("MDB_MAP_FULL") && Catch::Contains(dir.path().string()));
   REQUIRE(s.map_size() == options.max_map_size);
   REQUIRE(all_statuses(s, "t") == before);
   REQUIRE(blocking::get_revision(s, "t") == revision);
@@ -305,11 +307,13 @@ TEST_CASE("contradictory options are caller errors", "[lmdb][options]") {
     change(o);
     return o;
   };
-  REQUIRE_THROWS_AS(lmdb_storage(bad([](lmdb_options& o) { o.directory.clear(); })), invalid_request);
+  REQUIRE_THROWS_AS(lmdb_storage(bad([](lmdb_options& o) { o.directory.clear(); })),
+                    invalid_request);
   REQUIRE_THROWS_AS(lmdb_storage(bad([](lmdb_options& o) { o.initial_map_size = 0; })),
                     invalid_request);
-  REQUIRE_THROWS_AS(lmdb_storage(bad([](lmdb_options& o) { o.max_map_size = o.initial_map_size - 1; })),
-                    invalid_request);
+  REQUIRE_THROWS_AS(
+      lmdb_storage(bad([](lmdb_options& o) { o.max_map_size = o.initial_map_size - 1; })),
+      invalid_request);
   REQUIRE_THROWS_AS(lmdb_storage(bad([](lmdb_options& o) { o.max_readers = 0; })), invalid_request);
   REQUIRE_THROWS_AS(
       lmdb_storage(bad([](lmdb_options& o) { o.limits = {.soft_max = 10, .hard_max = 5}; })),

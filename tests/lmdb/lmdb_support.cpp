@@ -10,8 +10,8 @@
 #include <map>
 #include <sstream>
 
-#include <catch2/catch.hpp>
 #include <lmdb++.h>
+#include <catch2/catch.hpp>
 
 #include "key_codec.hpp"
 #include "records.hpp"
@@ -71,7 +71,6 @@ void require_counts_match_recount(status_storage& s, const std::string& timeline
   REQUIRE(blocking::get_unacked_counts(s, timeline) == recount);
 }
 
-
 namespace {
 
 namespace fmt = detail::lmdb_format;
@@ -92,8 +91,7 @@ std::vector<std::pair<std::string, std::string>> entries(MDB_txn* txn, MDB_dbi d
   MDB_val k{prefix.size(), const_cast<char*>(prefix.data())};
   MDB_val v{};
   for (bool more = lmdb::cursor_get(cursor, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
-       more;
-       more = lmdb::cursor_get(cursor, &k, &v, MDB_NEXT)) {
+       more; more = lmdb::cursor_get(cursor, &k, &v, MDB_NEXT)) {
     if (!fmt::starts_with(view(k), prefix)) break;
     out.emplace_back(view(k), view(v));
   }
@@ -145,8 +143,7 @@ void require_consistent(const std::filesystem::path& dir) {
     const auto log = entries(txn, changes, prefix);
     for (std::size_t i = 0; i < log.size(); ++i) {
       REQUIRE(log[i].first.size() == fmt::timeline_prefix_size + 8);
-      REQUIRE(fmt::change_key_revision(log[i].first) ==
-              record.revision - (log.size() - 1 - i));
+      REQUIRE(fmt::change_key_revision(log[i].first) == record.revision - (log.size() - 1 - i));
       REQUIRE_NOTHROW(fmt::decode_change_record(log[i].second));
     }
     // A change logged by reference (format 3) names a status unchanged since: one whose
@@ -183,6 +180,5 @@ std::string read_file(const std::filesystem::path& path) {
   out << in.rdbuf();
   return out.str();
 }
-
 
 }  // namespace roost::testing

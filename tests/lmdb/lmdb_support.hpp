@@ -41,7 +41,6 @@ std::vector<status> all_statuses(status_storage& s, const std::string& timeline)
 /// REQUIREs that the timeline's unacked counts equal a recount of its statuses.
 void require_counts_match_recount(status_storage& s, const std::string& timeline);
 
-
 /// Opens the environment in `dir` with plain LMDB (no storage of this process may have
 /// it open) and REQUIREs that every timeline is consistent: each order entry points to
 /// its status and back, the tables hold the same number of entries, the recorded size

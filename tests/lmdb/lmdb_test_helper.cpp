@@ -56,19 +56,21 @@ int crash_loop(const std::string& dir, long first) {
   auto options = options_for(dir);
   options.initial_map_size = 256 << 10;
   lmdb_storage storage(options);
-  return testing::crash_loop(storage, first, {.ids = 60, .batch = 8, .churn_padding = 600,
-                                              .crash_padding = 300});
+  return testing::crash_loop(storage, first,
+                             {.ids = 60, .batch = 8, .churn_padding = 600, .crash_padding = 300});
 }
 
 int put(const std::string& dir, const std::string& timeline, const std::string& prefix, int n,
         std::size_t padding) {
   lmdb_storage storage(options_for(dir));
-  const auto existing = blocking::get_statuses(
-      storage, {.timeline = timeline, .count = status_count::all()});
+  const auto existing =
+      blocking::get_statuses(storage, {.timeline = timeline, .count = status_count::all()});
   report("saw " + std::to_string(existing.size()));
   for (int i = 0; i < n; ++i) {
     const auto inserted = blocking::put_statuses(
-        storage, {timeline, put_mode::insert, {testing::helper_status(prefix + std::to_string(i), i % 2, i, padding)}});
+        storage, {timeline,
+                  put_mode::insert,
+                  {testing::helper_status(prefix + std::to_string(i), i % 2, i, padding)}});
     if (inserted != 1) return 4;
     report("put " + std::to_string(i));
   }

@@ -78,9 +78,10 @@ TEST_CASE("concurrent reads and writes from several threads while the map grows"
   threads.emplace_back([&] {
     guarded(fails, [&] {
       for (int n = 0; n < 30; ++n) {
-        blocking::put_statuses(a, {"acks", put_mode::insert,
-                                   make_statuses("k" + std::to_string(n) + "-", 0, 3)});
-        if (blocking::ack_statuses(b, {.timeline = "acks"}) != 3) fails.add("ack took other than 3");
+        blocking::put_statuses(
+            a, {"acks", put_mode::insert, make_statuses("k" + std::to_string(n) + "-", 0, 3)});
+        if (blocking::ack_statuses(b, {.timeline = "acks"}) != 3)
+          fails.add("ack took other than 3");
       }
     });
   });
@@ -93,10 +94,12 @@ TEST_CASE("concurrent reads and writes from several threads while the map grows"
         for (bool final_pass = false;;) {
           const bool writers_finished = writers_done.load() == writer_count;
           const auto total = blocking::get_unacked_counts(s, "t").total;
-          if (total % batch_size != 0) fails.add("counts saw half a batch: " + std::to_string(total));
+          if (total % batch_size != 0)
+            fails.add("counts saw half a batch: " + std::to_string(total));
           if (total < last) fails.add("counts went backwards");
           last = total;
-          const auto page = blocking::get_statuses(s, {.timeline = "t", .count = status_count::all()});
+          const auto page =
+              blocking::get_statuses(s, {.timeline = "t", .count = status_count::all()});
           if (page.size() % batch_size != 0) fails.add("a get saw half a batch");
           if (page.size() < total) fails.add("a later get saw fewer statuses");
           ++reads;

@@ -106,7 +106,8 @@ TEST_CASE("memory store log keeps each change's text after the status changes ag
   CHECK(stored[0]["busybird"]["acked_at"] == answer.page.changes[2].acked_at);
 }
 
-TEST_CASE("memory store gives concurrent writers consecutive revisions a concurrent reader follows") {
+TEST_CASE(
+    "memory store gives concurrent writers consecutive revisions a concurrent reader follows") {
   memory_storage s;
   constexpr int writers = 4;
   constexpr int puts_each = 50;
@@ -133,8 +134,7 @@ TEST_CASE("memory store gives concurrent writers consecutive revisions a concurr
   for (int w = 0; w < writers; ++w)
     threads.emplace_back([&s, w] {
       for (int i = 0; i < puts_each; ++i)
-        put(s, "shared", put_mode::insert,
-            {{{"id", std::to_string(w) + "-" + std::to_string(i)}}});
+        put(s, "shared", put_mode::insert, {{{"id", std::to_string(w) + "-" + std::to_string(i)}}});
     });
   for (auto& t : threads) t.join();
   reader.join();

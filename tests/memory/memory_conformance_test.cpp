@@ -9,7 +9,8 @@
 namespace {
 
 struct memory_suite : roost::conformance::storage_suite {
-  std::unique_ptr<roost::status_storage> make_storage(const roost::storage_limits& limits) override {
+  std::unique_ptr<roost::status_storage> make_storage(
+      const roost::storage_limits& limits) override {
     return roost::make_memory_storage({.limits = limits});
   }
 };
@@ -18,7 +19,8 @@ struct memory_suite : roost::conformance::storage_suite {
 struct delayed_memory_suite : roost::conformance::storage_suite {
   std::vector<roost::testing::delaying_storage*> made;
 
-  std::unique_ptr<roost::status_storage> make_storage(const roost::storage_limits& limits) override {
+  std::unique_ptr<roost::status_storage> make_storage(
+      const roost::storage_limits& limits) override {
     auto s = std::make_unique<roost::testing::delaying_storage>(
         roost::make_memory_storage({.limits = limits}));
     made.push_back(s.get());

@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-
 #include "../support/temp_dir.hpp"
 #include "storage/blocking.hpp"
 #include "storage/json_input.hpp"
@@ -23,8 +22,9 @@ void fill(memory_storage& s) {
           .mode = put_mode::insert,
           .statuses = {{{"id", "1"}, {"created_at", "2013-05-16T12:56:23Z"}, {"text", "caf\u00e9"}},
                        {{"id", 2}, {"busybird", {{"level", 3}}}}}});
-  blocking::put_statuses(s, {.timeline = "a/b \xf0\x9f\x90\xa6", .mode = put_mode::insert,
-                             .statuses = {{{"id", "x"}}}});
+  blocking::put_statuses(
+      s,
+      {.timeline = "a/b \xf0\x9f\x90\xa6", .mode = put_mode::insert, .statuses = {{{"id", "x"}}}});
   blocking::ack_statuses(s, {.timeline = "home", .ids = std::vector<std::string>{"1"}});
 }
 
@@ -85,7 +85,8 @@ TEST_CASE("memory store save replaces the previous file and fails cleanly when i
 
 TEST_CASE("memory store load rejects damaged and foreign files and leaves the store empty") {
   expect_load_fails("", errc::corrupt);
-  expect_load_fails("{\"format\": \"roost-memory\", \"version\": 1, \"timelines\": [", errc::corrupt);
+  expect_load_fails("{\"format\": \"roost-memory\", \"version\": 1, \"timelines\": [",
+                    errc::corrupt);
   expect_load_fails("[1, 2, 3]", errc::corrupt);
   expect_load_fails("{\"format\": \"something-else\", \"version\": 1, \"timelines\": []}",
                     errc::corrupt);
@@ -150,7 +151,8 @@ TEST_CASE("memory store load of a missing file is an I/O error naming the path")
 }
 
 TEST_CASE("memory store rejects contradictory limits") {
-  CHECK_THROWS_AS(memory_storage({.limits = {.soft_max = 10, .hard_max = 5}}), std::invalid_argument);
+  CHECK_THROWS_AS(memory_storage({.limits = {.soft_max = 10, .hard_max = 5}}),
+                  std::invalid_argument);
   CHECK_THROWS_AS(memory_storage({.limits = {.default_count = 0}}), std::invalid_argument);
 }
 
@@ -158,11 +160,11 @@ TEST_CASE("memory store saved and loaded keeps its settings, removed ones with t
   testing::temp_dir dir;
   memory_storage original;
   fill(original);
-  const auto kept = blocking::put_setting(original, {.key = "auth.tokens",
-                                                     .value = std::string("caf\xc3\xa9\0x", 7)});
+  const auto kept = blocking::put_setting(
+      original, {.key = "auth.tokens", .value = std::string("caf\xc3\xa9\0x", 7)});
   const auto v = blocking::put_setting(original, {.key = "gone", .value = "x"});
-  const auto removed =
-      blocking::put_setting(original, {.key = "gone", .value = std::nullopt, .expected_version = v});
+  const auto removed = blocking::put_setting(
+      original, {.key = "gone", .value = std::nullopt, .expected_version = v});
   original.save(dir / "store.json");
 
   memory_storage loaded;
@@ -183,9 +185,8 @@ TEST_CASE("memory store saved and loaded keeps its settings, removed ones with t
 
 TEST_CASE("memory store file saved before settings existed loads with none") {
   testing::temp_dir dir;
-  write_file(dir / "store.json",
-             R"({"format":"roost-memory","version":1,"timelines":[)"
-             R"({"name":"home","revision":4,"statuses":[{"id":"1"}]}]})");
+  write_file(dir / "store.json", R"({"format":"roost-memory","version":1,"timelines":[)"
+                                 R"({"name":"home","revision":4,"statuses":[{"id":"1"}]}]})");
   memory_storage s;
   s.load(dir / "store.json");
   CHECK(everything(s, "home").size() == 1);

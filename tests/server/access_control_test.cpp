@@ -14,14 +14,19 @@ namespace {
 
 token_entry entry(std::string name, scope_set scopes, std::string secret,
                   std::optional<std::vector<std::string>> timelines = std::nullopt) {
-  return {.name = std::move(name), .sha256 = token_hash(secret), .scopes = scopes,
-          .timelines = std::move(timelines), .created_at = "2026-12-03T15:00:00Z"};
+  return {.name = std::move(name),
+          .sha256 = token_hash(secret),
+          .scopes = scopes,
+          .timelines = std::move(timelines),
+          .created_at = "2026-12-03T15:00:00Z"};
 }
 
 constexpr scope_set read_only = static_cast<unsigned>(scope::read);
-constexpr scope_set read_write = static_cast<unsigned>(scope::read) | static_cast<unsigned>(scope::write);
+constexpr scope_set read_write =
+    static_cast<unsigned>(scope::read) | static_cast<unsigned>(scope::write);
 
-http_request get(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+http_request get(std::string target,
+                 std::vector<std::pair<std::string, std::string>> headers = {}) {
   return {"GET", std::move(target), "", std::move(headers)};
 }
 
@@ -66,16 +71,20 @@ TEST_CASE("a token set survives its text, and a damaged text is refused") {
   CHECK(back.tokens[1].covers("anything"));
 
   const std::string h(64, 'a');
-  for (const std::string& text : std::vector<std::string>{"", "[]", "{}", "{\"tokens\":{}}", "{\"tokens\":[1]}",
-        "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\"}]}",
-        "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[]}]}",
-        "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[\"root\"]}]}",
-        "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"ABC\",\"scopes\":[\"read\"]}]}",
-        "{\"tokens\":[{\"name\":\"a b\",\"sha256\":\"" + h + "\",\"scopes\":[\"read\"]}]}",
-        "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[\"read\"],\"timelines\":[\"\"]}]}",
-        "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[\"read\"]},"
-        "{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[\"read\"]}]}",
-        "{\"tokens\":[]}\xff", std::string("{\"tokens\":[]}\0x", 15)}) {
+  for (const std::string& text : std::vector<std::string>{
+           "", "[]", "{}", "{\"tokens\":{}}", "{\"tokens\":[1]}",
+           "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\"}]}",
+           "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[]}]}",
+           "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\",\"scopes\":[\"root\"]}]}",
+           "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"ABC\",\"scopes\":[\"read\"]}]}",
+           "{\"tokens\":[{\"name\":\"a b\",\"sha256\":\"" + h + "\",\"scopes\":[\"read\"]}]}",
+           "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h +
+               "\",\"scopes\":[\"read\"],\"timelines\":[\"\"]}]}",
+           "{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h +
+               "\",\"scopes\":[\"read\"]},"
+               "{\"name\":\"a\",\"sha256\":\"" +
+               h + "\",\"scopes\":[\"read\"]}]}",
+           "{\"tokens\":[]}\xff", std::string("{\"tokens\":[]}\0x", 15)}) {
     INFO(text);
     CHECK_THROWS_AS(parse_token_set(text), token_set_error);
   }
@@ -117,7 +126,8 @@ TEST_CASE("without tokens everyone may do everything; with one, every request ne
     CHECK(header(r, "WWW-Authenticate") == "Bearer realm=\"roost\"");
   }
   SECTION("unknown, malformed or another scheme: 401 invalid_token") {
-    for (const char* value : {"Bearer nope", "Bearer", "Bearer  ", "Basic c2VjcmV0LTE=", "secret-1"}) {
+    for (const char* value :
+         {"Bearer nope", "Bearer", "Bearer  ", "Basic c2VjcmV0LTE=", "secret-1"}) {
       INFO(value);
       const auto r = refusal(get("/", {{"authorization", value}}));
       CHECK(r.status == 401);
@@ -141,11 +151,13 @@ TEST_CASE("without tokens everyone may do everything; with one, every request ne
   }
   SECTION("a token in the query: only where allowed, only a read-only token") {
     CHECK(refusal(get("/feed?access_token=secret-1")).status == 401);
-    CHECK(std::holds_alternative<caller>(access.authenticate(get("/feed?access_token=secret-1"), true)));
+    CHECK(std::holds_alternative<caller>(
+        access.authenticate(get("/feed?access_token=secret-1"), true)));
     CHECK(refusal(get("/feed?access_token=secret-2"), true).status == 401);
   }
   SECTION("revoked: refused at once") {
-    access.set_tokens(std::make_shared<token_set>(token_set{{entry("feeder", read_write, "secret-2")}}));
+    access.set_tokens(
+        std::make_shared<token_set>(token_set{{entry("feeder", read_write, "secret-2")}}));
     CHECK(refusal(get("/", {{"Authorization", "Bearer secret-1"}})).status == 401);
   }
 }
@@ -153,8 +165,10 @@ TEST_CASE("without tokens everyone may do everything; with one, every request ne
 TEST_CASE("access_token values never reach the log") {
   CHECK(redacted_target("/a/statuses.atom?access_token=roost_x&count=2") ==
         "/a/statuses.atom?access_token=[redacted]&count=2");
-  CHECK(redacted_target("/a?count=2&access%5ftoken=roost_x") == "/a?count=2&access_token=[redacted]");
+  CHECK(redacted_target("/a?count=2&access%5ftoken=roost_x") ==
+        "/a?count=2&access_token=[redacted]");
   CHECK(redacted_target("/a?access_token") == "/a?access_token=[redacted]");
-  CHECK(redacted_target("/a?access_tokens=1&x=access_token=2") == "/a?access_tokens=1&x=access_token=2");
+  CHECK(redacted_target("/a?access_tokens=1&x=access_token=2") ==
+        "/a?access_tokens=1&x=access_token=2");
   CHECK(redacted_target("/plain") == "/plain");
 }

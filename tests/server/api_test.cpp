@@ -28,30 +28,38 @@ struct fixture {
   std::unique_ptr<api> handler;
 
   fixture() {
-    config.timelines = {{.name = "home"}, {.name = "a/b \xf0\x9f\x90\xa6"}, {.name = "secret", .hidden = true}};
+    config.timelines = {
+        {.name = "home"}, {.name = "a/b \xf0\x9f\x90\xa6"}, {.name = "secret", .hidden = true}};
     config.long_poll_timeout = std::chrono::seconds(1);
     watch = std::make_unique<count_watch>(storage, ioc.get_executor(), config.long_poll_timeout);
     feed = std::make_unique<change_feed>(storage, ioc.get_executor(), change_feed::options{});
     for (const auto& t : config.timelines) timelines.emplace(t.name, timeline(t.name, storage));
-    services = std::make_unique<server_services>(server_parts{
-        .config = config, .storage = storage, .timelines = timelines, .watch = *watch, .feed = *feed});
+    services = std::make_unique<server_services>(server_parts{.config = config,
+                                                              .storage = storage,
+                                                              .timelines = timelines,
+                                                              .watch = *watch,
+                                                              .feed = *feed});
     handler = std::make_unique<api>(config, *services);
   }
 
   // A request answered at once (the memory backend is synchronous).
-  http_response call(const std::string& method, const std::string& target, const std::string& body = "") {
+  http_response call(const std::string& method, const std::string& target,
+                     const std::string& body = "") {
     std::optional<http_response> got;
-    handler->handle({method, target, body, {{"Host", "127.0.0.1"}}}, [&](http_response r) { got = std::move(r); });
+    handler->handle({method, target, body, {{"Host", "127.0.0.1"}}},
+                    [&](http_response r) { got = std::move(r); });
     REQUIRE(got.has_value());
     return *got;
   }
 
-  json call_json(const std::string& method, const std::string& target, const std::string& body = "") {
+  json call_json(const std::string& method, const std::string& target,
+                 const std::string& body = "") {
     return json::parse(call(method, target, body).body);
   }
 
   void put(const std::string& timeline, json statuses) {
-    blocking::put_statuses(storage, {.timeline = timeline, .mode = put_mode::insert,
+    blocking::put_statuses(storage, {.timeline = timeline,
+                                     .mode = put_mode::insert,
                                      .statuses = statuses.get<std::vector<status>>()});
   }
 };
@@ -66,7 +74,8 @@ json numbered(int from, int to) {
   json out = json::array();
   for (int i = from; i <= to; ++i)
     out.push_back({{"id", std::to_string(i)},
-                   {"created_at", "2013-05-16T12:56:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z"},
+                   {"created_at",
+                    "2013-05-16T12:56:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z"},
                    {"busybird", {{"level", i % 3}}}});
   return out;
 }
@@ -93,10 +102,9 @@ TEST_CASE_METHOD(fixture, "GET statuses answers newest first with paging and ack
 }
 
 TEST_CASE_METHOD(fixture, "GET statuses rejects bad parameters with 400 and a message") {
-  for (const char* target : {"/timelines/home/statuses.json?ack_state=maybe",
-                             "/timelines/home/statuses.json?count=0",
-                             "/timelines/home/statuses.json?count=ten",
-                             "/timelines/home/statuses.json?count=-1"}) {
+  for (const char* target :
+       {"/timelines/home/statuses.json?ack_state=maybe", "/timelines/home/statuses.json?count=0",
+        "/timelines/home/statuses.json?count=ten", "/timelines/home/statuses.json?count=-1"}) {
     INFO(target);
     const auto r = call("GET", target);
     CHECK(r.status == 400);
@@ -119,7 +127,8 @@ TEST_CASE_METHOD(fixture, "unknown timelines and paths are 404, wrong methods 40
 TEST_CASE_METHOD(fixture, "POST statuses adds one or many, giving ids and created_at") {
   auto r = call_json("POST", "/timelines/home/statuses.json", R"({"text": "no id"})");
   CHECK(r == json{{"error", nullptr}, {"count", 1}});
-  r = call_json("POST", "/timelines/home/statuses.json", R"([{"id": "x"}, {"id": "y"}, {"id": "x"}])");
+  r = call_json("POST", "/timelines/home/statuses.json",
+                R"([{"id": "x"}, {"id": "y"}, {"id": "x"}])");
   CHECK(r["count"] == 2);
   const auto all = call_json("GET", "/timelines/home/statuses.json")["statuses"];
   REQUIRE(all.size() == 3);
@@ -130,10 +139,10 @@ TEST_CASE_METHOD(fixture, "POST statuses adds one or many, giving ids and create
 }
 
 TEST_CASE_METHOD(fixture, "POST statuses refuses bad bodies and stores nothing") {
-  for (const char* body : {"", "   ", "{", "[1, 2]", "\"text\"", "42", R"([{"id": "ok"}, "bad"])",
-                           R"({"id": "x", "created_at": "whenever"})",
-                           R"({"id": "x", "busybird": {"level": "high"}})",
-                           R"([{"id": "ok"}, {"id": {"nested": 1}}])"}) {
+  for (const char* body :
+       {"", "   ", "{", "[1, 2]", "\"text\"", "42", R"([{"id": "ok"}, "bad"])",
+        R"({"id": "x", "created_at": "whenever"})", R"({"id": "x", "busybird": {"level": "high"}})",
+        R"([{"id": "ok"}, {"id": {"nested": 1}}])"}) {
     INFO(body);
     const auto r = call("POST", "/timelines/home/statuses.json", body);
     CHECK(r.status == 400);
@@ -148,11 +157,13 @@ TEST_CASE_METHOD(fixture, "POST statuses refuses bad bodies and stores nothing")
 TEST_CASE_METHOD(fixture, "ack takes ids, max_id, both or nothing") {
   put("home", numbered(1, 10));
   CHECK(call_json("POST", "/timelines/home/ack.json", R"({"ids": "10"})")["count"] == 1);
-  CHECK(call_json("POST", "/timelines/home/ack.json", R"({"ids": ["9", 8], "max_id": null})")["count"] == 2);
+  CHECK(call_json("POST", "/timelines/home/ack.json",
+                  R"({"ids": ["9", 8], "max_id": null})")["count"] == 2);
   CHECK(call_json("POST", "/timelines/home/ack.json", R"({"max_id": "3"})")["count"] == 3);
   CHECK(call_json("POST", "/timelines/home/ack.json", "")["count"] == 4);
   CHECK(call_json("POST", "/timelines/home/ack.json", "{}")["count"] == 0);
-  for (const char* body : {"[]", R"({"ids": [null]})", R"({"ids": {"a": 1}})", R"({"max_id": 1.5})", "{"}) {
+  for (const char* body :
+       {"[]", R"({"ids": [null]})", R"({"ids": {"a": 1}})", R"({"max_id": 1.5})", "{"}) {
     INFO(body);
     CHECK(call("POST", "/timelines/home/ack.json", body).status == 400);
   }
@@ -161,16 +172,24 @@ TEST_CASE_METHOD(fixture, "ack takes ids, max_id, both or nothing") {
 TEST_CASE_METHOD(fixture, "the counts long poll answers at once when the stated counts differ") {
   put("home", numbered(1, 4));  // levels 1, 2, 0, 1
   const auto r = call_json("GET", "/timelines/home/updates/unacked_counts.json?total=0");
-  CHECK(r == json{{"error", nullptr}, {"unacked_counts", {{"total", 4}, {"0", 1}, {"1", 2}, {"2", 1}}}});
-  CHECK(call_json("GET", "/timelines/home/updates/unacked_counts.json")["unacked_counts"]["total"] == 4);
-  CHECK(call_json("GET", "/timelines/home/updates/unacked_counts.json?total=4&5=1")["unacked_counts"]["total"] == 4);
+  CHECK(r ==
+        json{{"error", nullptr}, {"unacked_counts", {{"total", 4}, {"0", 1}, {"1", 2}, {"2", 1}}}});
+  CHECK(call_json("GET",
+                  "/timelines/home/updates/unacked_counts.json")["unacked_counts"]["total"] == 4);
+  CHECK(call_json(
+            "GET",
+            "/timelines/home/updates/unacked_counts.json?total=4&5=1")["unacked_counts"]["total"] ==
+        4);
   CHECK(call("GET", "/timelines/home/updates/unacked_counts.json?total=x").status == 400);
 }
 
 TEST_CASE_METHOD(fixture, "the counts long poll waits for a change made through another request") {
   put("home", numbered(1, 2));
   std::optional<http_response> got;
-  handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=2&_=123", "", {{"Host", "127.0.0.1"}}},
+  handler->handle({"GET",
+                   "/timelines/home/updates/unacked_counts.json?total=2&_=123",
+                   "",
+                   {{"Host", "127.0.0.1"}}},
                   [&](http_response r) { got = std::move(r); });
   CHECK_FALSE(got.has_value());
   CHECK(watch->waiting() == 1);
@@ -183,8 +202,9 @@ TEST_CASE_METHOD(fixture, "the counts long poll waits for a change made through 
 TEST_CASE_METHOD(fixture, "a cancelled long poll never answers; an idle one answers unchanged") {
   put("home", numbered(1, 2));
   int answers = 0;
-  auto cancel = handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=2", "", {{"Host", "127.0.0.1"}}},
-                                [&](http_response) { ++answers; });
+  auto cancel = handler->handle(
+      {"GET", "/timelines/home/updates/unacked_counts.json?total=2", "", {{"Host", "127.0.0.1"}}},
+      [&](http_response) { ++answers; });
   REQUIRE(cancel);
   cancel();
   CHECK(watch->waiting() == 0);
@@ -192,8 +212,9 @@ TEST_CASE_METHOD(fixture, "a cancelled long poll never answers; an idle one answ
   CHECK(answers == 0);
 
   std::optional<http_response> idle;
-  handler->handle({"GET", "/timelines/home/updates/unacked_counts.json?total=0", "", {{"Host", "127.0.0.1"}}},
-                  [&](http_response r) { idle = std::move(r); });
+  handler->handle(
+      {"GET", "/timelines/home/updates/unacked_counts.json?total=0", "", {{"Host", "127.0.0.1"}}},
+      [&](http_response r) { idle = std::move(r); });
   CHECK_FALSE(idle.has_value());
   // Run handlers (the cancelled poll's aborted timer, then the idle bound's) until answered.
   while (!idle && ioc.run_one() != 0) {
@@ -205,13 +226,17 @@ TEST_CASE_METHOD(fixture, "a cancelled long poll never answers; an idle one answ
 TEST_CASE_METHOD(fixture, "the multi-timeline long poll compares one level across timelines") {
   put("home", numbered(1, 3));
   const std::string other_name = "tl_a%2Fb%20%F0%9F%90%A6";
-  auto r = call_json("GET", "/updates/unacked_counts.json?level=1&tl_home=2&" + other_name + "=0&tl_unknown=5");
+  auto r = call_json(
+      "GET", "/updates/unacked_counts.json?level=1&tl_home=2&" + other_name + "=0&tl_unknown=5");
   // Levels of 1..3 are 1, 2, 0: home has one at level 1 (stated 2: differs), the other
   // timeline none (stated 0: same), so only home is in the answer.
   REQUIRE(r["unacked_counts"].size() == 1);
   CHECK(r["unacked_counts"]["home"] == json{{"total", 3}, {"0", 1}, {"1", 1}, {"2", 1}});
   std::optional<http_response> got;
-  handler->handle({"GET", "/updates/unacked_counts.json?tl_home=3&" + other_name + "=0", "", {{"Host", "127.0.0.1"}}},
+  handler->handle({"GET",
+                   "/updates/unacked_counts.json?tl_home=3&" + other_name + "=0",
+                   "",
+                   {{"Host", "127.0.0.1"}}},
                   [&](http_response resp) { got = std::move(resp); });
   CHECK_FALSE(got.has_value());
   put("a/b \xf0\x9f\x90\xa6", numbered(1, 1));

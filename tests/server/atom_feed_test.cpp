@@ -28,7 +28,11 @@ TEST_CASE("timestamps are RFC 3339 in UTC") {
 TEST_CASE("XML escaping covers markup, quotes and characters XML cannot carry") {
   CHECK(xml_escape("<a href=\"x\">&'</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
   CHECK(xml_escape("caf\xC3\xA9 \xF0\x9F\x90\xA6") == "caf\xC3\xA9 \xF0\x9F\x90\xA6");
-  CHECK(xml_escape(std::string("a\x01" "b\tc", 5)) == "a\xEF\xBF\xBD" "b\tc");
+  CHECK(xml_escape(std::string("a\x01"
+                               "b\tc",
+                               5)) ==
+        "a\xEF\xBF\xBD"
+        "b\tc");
   CHECK(xml_escape("\xEF\xBF\xBE") == "\xEF\xBF\xBD");
   CHECK(percent_encode("a/b c\xF0\x9F\x90\xA6~") == "a%2Fb%20c%F0%9F%90%A6~");
 }
@@ -40,7 +44,9 @@ TEST_CASE("a feed has the required elements and one entry per status") {
       R"("user":{"screen_name":"bird"}})",
       R"j({"id":1,"busybird":{"status_permalink":"javascript:alert(1)"}})j"};
   const auto xml = render_atom("a/b", "http://h:1", texts, at("2020-01-01T00:00:00Z"));
-  CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">", 0) == 0);
+  CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
+                  "xmlns=\"http://www.w3.org/2005/Atom\">",
+                  0) == 0);
   CHECK(occurrences(xml, "<entry>") == 2);
   CHECK(xml.find("<id>tag:roost,2024:timelines/a%2Fb</id>") != std::string::npos);
   CHECK(xml.find("<id>tag:roost,2024:timelines/a%2Fb/statuses/2</id>") != std::string::npos);

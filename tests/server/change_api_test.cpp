@@ -52,7 +52,8 @@ struct fixture {
     const auto has_host = std::any_of(headers.begin(), headers.end(),
                                       [](const auto& h) { return h.first == "Host"; });
     if (!has_host) headers.emplace_back("Host", "127.0.0.1");
-    handler->handle({"GET", target, "", std::move(headers)}, [&](http_response r) { got = std::move(r); });
+    handler->handle({"GET", target, "", std::move(headers)},
+                    [&](http_response r) { got = std::move(r); });
     REQUIRE(got.has_value());
     return *got;
   }
@@ -60,9 +61,11 @@ struct fixture {
   void put(int first, int last) {
     std::vector<status> statuses;
     for (int i = first; i <= last; ++i)
-      statuses.push_back({{"id", std::to_string(i)}, {"text", "s" + std::to_string(i)},
+      statuses.push_back({{"id", std::to_string(i)},
+                          {"text", "s" + std::to_string(i)},
                           {"created_at", "2013-05-16T12:" + std::to_string(10 + i) + ":00Z"}});
-    blocking::put_statuses(storage, {.timeline = "home", .mode = put_mode::insert, .statuses = statuses});
+    blocking::put_statuses(storage,
+                           {.timeline = "home", .mode = put_mode::insert, .statuses = statuses});
   }
 };
 
@@ -86,8 +89,8 @@ TEST_CASE_METHOD(fixture, "changes.json answers the changes after since and the 
 }
 
 TEST_CASE_METHOD(fixture, "changes.json refuses bad parameters and answers 410 for stale cursors") {
-  for (const char* target : {"?since=-1", "?since=x", "?since=", "?limit=0", "?limit=10001", "?limit=a",
-                             "?wait=-1", "?wait=soon"}) {
+  for (const char* target : {"?since=-1", "?since=x", "?since=", "?limit=0", "?limit=10001",
+                             "?limit=a", "?wait=-1", "?wait=soon"}) {
     INFO(target);
     const auto r = call(std::string("/timelines/home/changes.json") + target);
     CHECK(r.status == 400);
@@ -103,11 +106,13 @@ TEST_CASE_METHOD(fixture, "changes.json refuses bad parameters and answers 410 f
   CHECK(call("/timelines/nope/changes.json").status == 404);
 }
 
-TEST_CASE_METHOD(fixture, "changes.json with wait holds until a change, or answers empty at the bound") {
+TEST_CASE_METHOD(fixture,
+                 "changes.json with wait holds until a change, or answers empty at the bound") {
   put(1, 1);
   std::optional<http_response> got;
-  handler->handle({"GET", "/timelines/home/changes.json?since=1&wait=30", "", {{"Host", "127.0.0.1"}}},
-                  [&](http_response r) { got = std::move(r); });
+  handler->handle(
+      {"GET", "/timelines/home/changes.json?since=1&wait=30", "", {{"Host", "127.0.0.1"}}},
+      [&](http_response r) { got = std::move(r); });
   CHECK_FALSE(got.has_value());
   CHECK(feed.stats().waiting == 1);
   put(2, 2);
@@ -119,19 +124,22 @@ TEST_CASE_METHOD(fixture, "changes.json with wait holds until a change, or answe
   // wait=30 is cut to the server's long-poll bound (2 s here) and answered empty.
   got.reset();
   const auto start = std::chrono::steady_clock::now();
-  handler->handle({"GET", "/timelines/home/changes.json?since=2&wait=30", "", {{"Host", "127.0.0.1"}}},
-                  [&](http_response r) { got = std::move(r); });
+  handler->handle(
+      {"GET", "/timelines/home/changes.json?since=2&wait=30", "", {{"Host", "127.0.0.1"}}},
+      [&](http_response r) { got = std::move(r); });
   ioc.restart();
   while (!got) ioc.run_one();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
-  CHECK(json::parse(got->body) == json{{"error", nullptr}, {"changes", json::array()}, {"last_rev", 2}});
+  CHECK(json::parse(got->body) ==
+        json{{"error", nullptr}, {"changes", json::array()}, {"last_rev", 2}});
 }
 
 TEST_CASE_METHOD(fixture, "the event stream needs its Accept header and a valid Last-Event-ID") {
   const auto r = call("/timelines/home/changes");
   CHECK(r.status == 406);
   CHECK(json::parse(r.body)["error"].is_string());
-  CHECK(call("/timelines/home/changes", {{"Accept", "text/event-stream"}, {"Last-Event-ID", "x"}}).status == 400);
+  CHECK(call("/timelines/home/changes", {{"Accept", "text/event-stream"}, {"Last-Event-ID", "x"}})
+            .status == 400);
   CHECK(call("/timelines/home/changes?since=-2", {{"Accept", "text/event-stream"}}).status == 400);
   put(1, 10);
   CHECK(call("/timelines/home/changes?since=1", {{"Accept", "text/event-stream"}}).status == 410);
@@ -161,7 +169,8 @@ TEST_CASE_METHOD(fixture, "statuses.atom is an Atom feed of the newest statuses"
   CHECK(r.content_type == "application/atom+xml; charset=utf-8");
   CHECK(r.body.find("<title type=\"text\">s30</title>") != std::string::npos);
   CHECK(r.body.find("<title type=\"text\">s27</title>") == std::string::npos);
-  CHECK(r.body.find("href=\"http://example.org:8080/timelines/home/statuses.atom\"") != std::string::npos);
+  CHECK(r.body.find("href=\"http://example.org:8080/timelines/home/statuses.atom\"") !=
+        std::string::npos);
   // A hostile Host header is refused before it could get into the document.
   const auto hostile = call("/timelines/home/statuses.atom", {{"Host", "evil\"><x>"}});
   CHECK(hostile.status == 421);

@@ -52,7 +52,8 @@ struct recording_sink : event_sink {
   std::vector<std::uint64_t> revisions() {
     std::lock_guard lock(mutex);
     std::vector<std::uint64_t> out;
-    for (auto pos = received.find("id: "); pos != std::string::npos; pos = received.find("\nid: ", pos + 1)) {
+    for (auto pos = received.find("id: "); pos != std::string::npos;
+         pos = received.find("\nid: ", pos + 1)) {
       if (received.compare(pos, 4, "id: ") != 0) pos += 1;
       out.push_back(std::stoull(received.substr(pos + 4)));
     }
@@ -69,12 +70,14 @@ std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t last) {
 struct fixture {
   memory_storage storage{memory_options{.limits = {.change_retention = 50}}};
   boost::asio::io_context ioc;
-  change_feed feed{storage, ioc.get_executor(), {.heartbeat = std::chrono::milliseconds(50), .page_size = 4}};
+  change_feed feed{
+      storage, ioc.get_executor(), {.heartbeat = std::chrono::milliseconds(50), .page_size = 4}};
   int next_id = 0;
 
   void insert(int n) {
     for (int i = 0; i < n; ++i)
-      blocking::put_statuses(storage, {.timeline = "home", .mode = put_mode::insert,
+      blocking::put_statuses(storage, {.timeline = "home",
+                                       .mode = put_mode::insert,
                                        .statuses = {json{{"id", std::to_string(++next_id)}}}});
   }
 
@@ -240,7 +243,8 @@ TEST_CASE("a busy hub reads at most once per min_read_interval") {
   ioc.poll();  // the join's read: the first read is never held back
   const auto reads = feed.stats().hub_reads;
   for (int i = 0; i < 5; ++i) {
-    blocking::put_statuses(storage, {.timeline = "home", .mode = put_mode::insert,
+    blocking::put_statuses(storage, {.timeline = "home",
+                                     .mode = put_mode::insert,
                                      .statuses = {json{{"id", std::to_string(i)}}}});
     ioc.restart();
     ioc.poll();

@@ -26,7 +26,8 @@ TEST_CASE("a config file sets every option and timelines with their own settings
     "listen": "0.0.0.0:8080", "storage": "lmdb:/tmp/x", "io_threads": 4,
     "timelines": ["home", {"name": "alerts", "hidden": true, "level_threshold": 2, "soft_max": 50}],
     "time_zone": "Asia/Tokyo", "long_poll_timeout_seconds": 30, "access_log": false
-  })", "test");
+  })",
+                    "test");
   finish_config(c);
   CHECK(c.listen_address == "0.0.0.0");
   CHECK(c.listen_port == 8080);
@@ -55,8 +56,8 @@ TEST_CASE("bad configurations name the key and what was expected") {
         std::string::npos);
   CHECK(error_of("{\"listen\": \"nohost\"}").find("\"listen\"") != std::string::npos);
   CHECK(error_of("{\"listen\": \"h:70000\"}").find("port") != std::string::npos);
-  CHECK(error_of("{\"timelines\": [{\"name\": \"a\", \"hiden\": true}]}").find("timelines[0].hiden") !=
-        std::string::npos);
+  CHECK(error_of("{\"timelines\": [{\"name\": \"a\", \"hiden\": true}]}")
+            .find("timelines[0].hiden") != std::string::npos);
   CHECK(error_of("{\"timelines\": [\"a\", \"a\"]}").find("listed twice") != std::string::npos);
   CHECK(error_of("{\"timelines\": [\"\"]}").find("timelines[0].name") != std::string::npos);
   CHECK(error_of("{\"typo\": 1}").find("\"typo\" is unknown") != std::string::npos);
@@ -85,15 +86,18 @@ TEST_CASE("change feed settings: retention reaches every timeline's limits, stre
   server_config c;
   CHECK(c.sse_heartbeat == std::chrono::seconds(15));
   CHECK(c.sse_buffer_bytes == 1024u * 1024u);
-  apply_config_json(c, R"({"change_retention": 7, "sse_heartbeat_seconds": 2, "sse_buffer_bytes": 4096,
-    "timelines": ["home", {"name": "small", "soft_max": 5}]})", "test");
+  apply_config_json(c,
+                    R"({"change_retention": 7, "sse_heartbeat_seconds": 2, "sse_buffer_bytes": 4096,
+    "timelines": ["home", {"name": "small", "soft_max": 5}]})",
+                    "test");
   finish_config(c);
   CHECK(c.sse_heartbeat == std::chrono::seconds(2));
   CHECK(c.sse_buffer_bytes == 4096u);
   const auto limits = limits_of(c);
   CHECK(limits.for_timeline("home").change_retention == 7);
   CHECK(limits.for_timeline("small").change_retention == 7);
-  CHECK(error_of("{\"sse_heartbeat_seconds\": 0}").find("sse_heartbeat_seconds") != std::string::npos);
+  CHECK(error_of("{\"sse_heartbeat_seconds\": 0}").find("sse_heartbeat_seconds") !=
+        std::string::npos);
   CHECK(error_of("{\"sse_buffer_bytes\": 10}").find("from 1024 to") != std::string::npos);
   CHECK(error_of("{\"change_retention\": -1}").find("change_retention") != std::string::npos);
 }
@@ -112,6 +116,7 @@ TEST_CASE("a timeline's limits must agree with the global ones they fall back to
   CHECK_THAT(error_of(R"({"timelines": [{"name": "a", "soft_max": 10, "hard_max": 5}]})"),
              Catch::Contains("timeline \"a\""));
   // hard_max alone falls back to the global soft_max (2000).
-  CHECK_THAT(error_of(R"({"timelines": [{"name": "a", "hard_max": 100}]})"), Catch::Contains("timelines"));
+  CHECK_THAT(error_of(R"({"timelines": [{"name": "a", "hard_max": 100}]})"),
+             Catch::Contains("timelines"));
   CHECK(error_of(R"({"timelines": [{"name": "a", "hard_max": 3000}]})").empty());
 }

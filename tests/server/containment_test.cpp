@@ -58,15 +58,19 @@ answer http_get(std::uint16_t port, const std::string& target) {
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  const std::string request =
+      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size()));
   std::string reply;
   char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+    reply.append(buffer, static_cast<std::size_t>(n));
   ::close(fd);
   answer out;
   if (reply.rfind("HTTP/1.1 ", 0) == 0) out.status = std::stoi(reply.substr(9, 3));
-  if (const auto body = reply.find("\r\n\r\n"); body != std::string::npos) out.body = reply.substr(body + 4);
+  if (const auto body = reply.find("\r\n\r\n"); body != std::string::npos)
+    out.body = reply.substr(body + 4);
   return out;
 }
 

@@ -23,15 +23,17 @@ struct fake_clock {
 };
 
 user_set one_user(std::string name, std::string hash) {
-  return {{{.name = std::move(name), .password = std::move(hash),
-            .scopes = static_cast<unsigned>(scope::read), .timelines = std::nullopt}}};
+  return {{{.name = std::move(name),
+            .password = std::move(hash),
+            .scopes = static_cast<unsigned>(scope::read),
+            .timelines = std::nullopt}}};
 }
 
 }  // namespace
 
 TEST_CASE("base64url round-trips every byte string and refuses other texts") {
   for (const std::string& bytes : {std::string(), std::string("f"), std::string("fo"),
-                                  std::string("foo"), std::string("\0\xff\x10", 3)}) {
+                                   std::string("foo"), std::string("\0\xff\x10", 3)}) {
     const auto text = base64url_encode(bytes);
     CHECK(text.find_first_of("+/=") == std::string::npos);
     CHECK(base64url_decode(text) == bytes);
@@ -53,9 +55,9 @@ TEST_CASE("passwords: scrypt with a salt per hash, verified in constant time") {
   CHECK_FALSE(verify_password("correct horsf", a));
   CHECK_FALSE(verify_password("", a));
   // Stored texts from a damaged store: refused, never a crash or a giant allocation.
-  for (const std::string& stored : std::vector<std::string>{std::string(), "scrypt$15$8$3$",
-                                   "scrypt$40$8$3$" + a.substr(14), "scrypt$15$8$3$!!$!!",
-                                   "bcrypt$15$8$3$" + a.substr(14), a + "$x"}) {
+  for (const std::string& stored :
+       std::vector<std::string>{std::string(), "scrypt$15$8$3$", "scrypt$40$8$3$" + a.substr(14),
+                                "scrypt$15$8$3$!!$!!", "bcrypt$15$8$3$" + a.substr(14), a + "$x"}) {
     INFO(stored);
     CHECK_FALSE(verify_password("correct horse", stored));
   }
@@ -73,9 +75,10 @@ TEST_CASE("a user set survives its text; a damaged one is refused") {
   CHECK(back.find("alice@example") != nullptr);
   CHECK(back.find("bob") == nullptr);
   CHECK(verify_password("password 1", back.users[0].password));
-  for (const char* bad : {"{\"users\":[{\"name\":\"a\",\"password\":\"plain\",\"scopes\":[\"read\"]}]}",
-                          "{\"users\":[{\"name\":\"a b\",\"password\":\"x\",\"scopes\":[\"read\"]}]}",
-                          "{\"users\":7}"}) {
+  for (const char* bad :
+       {"{\"users\":[{\"name\":\"a\",\"password\":\"plain\",\"scopes\":[\"read\"]}]}",
+        "{\"users\":[{\"name\":\"a b\",\"password\":\"x\",\"scopes\":[\"read\"]}]}",
+        "{\"users\":7}"}) {
     INFO(bad);
     CHECK_THROWS_AS(parse_user_set(bad), token_set_error);
   }
@@ -176,7 +179,8 @@ TEST_CASE("a session cookie authenticates its user with the user's scopes and ti
   access_control access({.idle = 600s, .absolute = 3600s}, clock.fn());
   const auto hash = hash_password("password 1");
   user_set users;
-  users.users.push_back({.name = "alice", .password = hash,
+  users.users.push_back({.name = "alice",
+                         .password = hash,
                          .scopes = static_cast<unsigned>(scope::read),
                          .timelines = std::vector<std::string>{"home"}});
   access.set_users(std::make_shared<user_set>(users));

@@ -41,10 +41,13 @@ TEST_CASE("cross-site: Sec-Fetch-Site decides when present, else Origin against 
   CHECK_FALSE(cross({{"Sec-Fetch-Site", "same-origin"}}));
   CHECK_FALSE(cross({{"Sec-Fetch-Site", "none"}}));  // typed into the address bar
   CHECK(cross({{"Sec-Fetch-Site", "cross-site"}}));
-  CHECK(cross({{"Sec-Fetch-Site", "same-site"}}));  // any other app on this host or a sibling domain
+  CHECK(
+      cross({{"Sec-Fetch-Site", "same-site"}}));  // any other app on this host or a sibling domain
   CHECK(cross({{"Sec-Fetch-Site", "bogus"}}));
   // Sec-Fetch-Site wins over an Origin that would match.
-  CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "http://127.0.0.1:5000"}, {"Sec-Fetch-Site", "cross-site"}}));
+  CHECK(cross({{"Host", "127.0.0.1:5000"},
+               {"Origin", "http://127.0.0.1:5000"},
+               {"Sec-Fetch-Site", "cross-site"}}));
 
   CHECK_FALSE(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "http://127.0.0.1:5000"}}));
   CHECK_FALSE(cross({{"Host", "LocalHost:5000"}, {"Origin", "HTTP://localhost:5000"}}));  // case
@@ -52,7 +55,8 @@ TEST_CASE("cross-site: Sec-Fetch-Site decides when present, else Origin against 
   CHECK_FALSE(cross({{"Host", "[::1]:5000"}, {"Origin", "http://[::1]:5000"}}));
   CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "http://evil.example"}}));
   CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "http://127.0.0.1:5001"}}));  // another port
-  CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "https://127.0.0.1:5000"}}));  // another scheme
+  CHECK(
+      cross({{"Host", "127.0.0.1:5000"}, {"Origin", "https://127.0.0.1:5000"}}));  // another scheme
   CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "null"}}));
   CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "http://evil@127.0.0.1:5000"}}));  // userinfo
   CHECK(cross({{"Host", "127.0.0.1:5000"}, {"Origin", "http://127.0.0.1:5000/path"}}));
@@ -71,7 +75,8 @@ TEST_CASE("refuse_request: 421 for a foreign Host on any method, 403 for cross-s
   // Reads are never refused for their origin: a page may link to the viewer.
   CHECK(refused({"GET", "/", "", {{"Host", "127.0.0.1"}, {"Sec-Fetch-Site", "cross-site"}}}) == 0);
   for (const char* method : {"POST", "PUT", "PATCH", "DELETE"})
-    CHECK(refused({method, "/", "", {{"Host", "127.0.0.1"}, {"Origin", "http://evil.example"}}}) == 403);
+    CHECK(refused({method, "/", "", {{"Host", "127.0.0.1"}, {"Origin", "http://evil.example"}}}) ==
+          403);
   // HTTP/1.0 may omit Host; HTTP/1.1 may not.
   CHECK(refused({"GET", "/", "", {}, 10}) == 0);
   CHECK(refused({"POST", "/", "", {}, 10}) == 0);

@@ -24,12 +24,13 @@ http_response answer(std::string body) {
 
 status status_numbered(int i) {
   return {{"id", "s" + std::to_string(i)},
-          {"created_at", "2013-05-16T12:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z"}};
+          {"created_at",
+           "2013-05-16T12:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z"}};
 }
 
 void put(status_storage& storage, const std::string& timeline, int i) {
-  blocking::put_statuses(storage, {.timeline = timeline, .mode = put_mode::insert,
-                                   .statuses = {status_numbered(i)}});
+  blocking::put_statuses(
+      storage, {.timeline = timeline, .mode = put_mode::insert, .statuses = {status_numbered(i)}});
 }
 
 struct fake_clock {
@@ -83,8 +84,8 @@ TEST_CASE("a kept answer expires after the ttl", "[server][cache]") {
 TEST_CASE("only whole 200 answers that fit the bound are kept", "[server][cache]") {
   memory_storage storage;
   fake_clock clock;
-  response_cache cache(storage, {.ttl = std::chrono::milliseconds(200), .max_bytes = 4000,
-                                 .now = clock.function()});
+  response_cache cache(
+      storage, {.ttl = std::chrono::milliseconds(200), .max_bytes = 4000, .now = clock.function()});
   auto not_found = answer("{}");
   not_found.status = 404;
   cache.store("home", "/404", cache.generation("home"), not_found);
@@ -125,7 +126,8 @@ TEST_CASE("through the api a write is visible to the next read, and repeats are 
   const auto call = [&](const std::string& method, const std::string& target,
                         const std::string& body = "") {
     std::optional<http_response> got;
-    handler.handle({method, target, body, {{"Host", "127.0.0.1"}}}, [&](http_response r) { got = std::move(r); });
+    handler.handle({method, target, body, {{"Host", "127.0.0.1"}}},
+                   [&](http_response r) { got = std::move(r); });
     REQUIRE(got.has_value());
     return *got;
   };

@@ -18,7 +18,8 @@ TEST_CASE("API paths route to their handlers with decoded timeline names") {
   CHECK(std::get<route::timeline_counts>(
             match_route("GET", "/timelines/a+b/updates/unacked_counts.json?total=1"))
             .timeline == "a+b");
-  CHECK(std::holds_alternative<route::multi_counts>(match_route("GET", "/updates/unacked_counts.json")));
+  CHECK(std::holds_alternative<route::multi_counts>(
+      match_route("GET", "/updates/unacked_counts.json")));
   CHECK(std::holds_alternative<route::index_page>(match_route("GET", "/")));
   CHECK(std::get<route::timeline_page>(match_route("GET", "/timelines/q%3F%26%22/")).timeline ==
         "q?&\"");
@@ -26,13 +27,15 @@ TEST_CASE("API paths route to their handlers with decoded timeline names") {
 }
 
 TEST_CASE("wrong methods and unknown paths are told apart") {
-  CHECK(std::get<route::wrong_method>(match_route("DELETE", "/timelines/home/statuses.json")).allow ==
-        "GET, HEAD, POST");
-  CHECK(std::get<route::wrong_method>(match_route("GET", "/timelines/home/ack.json")).allow == "POST");
+  CHECK(
+      std::get<route::wrong_method>(match_route("DELETE", "/timelines/home/statuses.json")).allow ==
+      "GET, HEAD, POST");
+  CHECK(std::get<route::wrong_method>(match_route("GET", "/timelines/home/ack.json")).allow ==
+        "POST");
   CHECK(std::holds_alternative<route::wrong_method>(match_route("POST", "/")));
   for (const char* path : {"/nope", "/timelines/home/statuses.xml", "/timelines//statuses.json",
-                           "/timelines/home/updates/other.json", "/timelines/home",
-                           "/static/", "not a path", "/timelines/home/statuses.json/extra"}) {
+                           "/timelines/home/updates/other.json", "/timelines/home", "/static/",
+                           "not a path", "/timelines/home/statuses.json/extra"}) {
     INFO(path);
     CHECK(std::holds_alternative<route::not_found>(match_route("GET", path)));
   }
@@ -58,11 +61,14 @@ TEST_CASE("integers parse strictly") {
 }
 
 TEST_CASE("change feed and Atom paths") {
-  CHECK(std::get<route::atom_feed>(match_route("GET", "/timelines/a%2Fb/statuses.atom?count=3")).timeline == "a/b");
-  const auto json_feed = std::get<route::changes>(match_route("GET", "/timelines/home/changes.json?since=1"));
+  CHECK(std::get<route::atom_feed>(match_route("GET", "/timelines/a%2Fb/statuses.atom?count=3"))
+            .timeline == "a/b");
+  const auto json_feed =
+      std::get<route::changes>(match_route("GET", "/timelines/home/changes.json?since=1"));
   CHECK(json_feed.timeline == "home");
   CHECK_FALSE(json_feed.stream);
   CHECK(std::get<route::changes>(match_route("HEAD", "/timelines/home/changes")).stream);
-  CHECK(std::get<route::wrong_method>(match_route("POST", "/timelines/home/changes")).allow == "GET, HEAD");
+  CHECK(std::get<route::wrong_method>(match_route("POST", "/timelines/home/changes")).allow ==
+        "GET, HEAD");
   CHECK(std::holds_alternative<route::not_found>(match_route("GET", "/timelines/home/changes/x")));
 }

@@ -86,9 +86,8 @@ void write_version_1_store(const std::filesystem::path& path, const std::vector<
   std::map<std::int64_t, int> unacked;
   for (const auto& s : statuses) {
     const auto p = prepare_status(s);
-    db.exec("INSERT INTO statuses (timeline, id, order_key, level, json) VALUES (1, " +
-            blob(p.id) + ", " + blob(p.order_key) + ", " + std::to_string(p.level) + ", " +
-            text(p.json) + ")");
+    db.exec("INSERT INTO statuses (timeline, id, order_key, level, json) VALUES (1, " + blob(p.id) +
+            ", " + blob(p.order_key) + ", " + std::to_string(p.level) + ", " + text(p.json) + ")");
     if (!p.acked) ++unacked[p.level];
   }
   for (const auto& [level, n] : unacked)
@@ -112,8 +111,7 @@ PRAGMA user_version = 2;
 
 // Writes a version 2 store at `path`: "home" holds `statuses`, each logged as an insert
 // with its text at revisions 1, 2, ...
-void write_version_2_store(const std::filesystem::path& path,
-                           const std::vector<status>& statuses) {
+void write_version_2_store(const std::filesystem::path& path, const std::vector<status>& statuses) {
   write_version_1_store(path, statuses, static_cast<std::int64_t>(statuses.size()));
   raw_db db(path);
   db.exec(version_2_changes);
@@ -232,8 +230,8 @@ TEST_CASE("a store of schema version 1 is upgraded in place and continues its re
     CHECK(is_stale(changes_error(storage, "home", 0)));
     CHECK(is_stale(changes_error(storage, "home", 6)));
 
-    CHECK(blocking::ack_statuses(storage, {.timeline = "home", .ids = std::vector<std::string>{
-                                                                   "old0"}}) == 1);
+    CHECK(blocking::ack_statuses(
+              storage, {.timeline = "home", .ids = std::vector<std::string>{"old0"}}) == 1);
     blocking::put_statuses(storage, {"home", put_mode::insert, {make_status("new", 0, 5)}});
     const auto log = all_changes(storage, "home", 7);
     REQUIRE(log.size() == 2);
@@ -291,8 +289,8 @@ TEST_CASE("the write that adds changes prunes the log to the retention", "[sqlit
     blocking::put_statuses(*storage, {"t", put_mode::insert, make_statuses("s", i, 1)});
     blocking::put_statuses(*storage, {"long", put_mode::insert, make_statuses("s", i, 1)});
     INFO("after put " << i);
-    CHECK(logged("t") == std::to_string(std::min(i, 10)) + "|" + std::to_string(std::max(1, i - 9)) +
-                             "|" + std::to_string(i));
+    CHECK(logged("t") == std::to_string(std::min(i, 10)) + "|" +
+                             std::to_string(std::max(1, i - 9)) + "|" + std::to_string(i));
     CHECK(logged("long") == std::to_string(i) + "|1|" + std::to_string(i));
   }
   // One write with more changes than the retention keeps only its newest ones.
@@ -325,8 +323,8 @@ TEST_CASE("a store of schema version 2 keeps its logged texts when upgraded",
   options.path = path;
   sqlite_storage storage(options);
   CHECK(raw_db(path).integer("PRAGMA user_version") == sqlite_storage::schema_version);
-  CHECK(blocking::ack_statuses(storage, {.timeline = "home",
-                                         .ids = std::vector<std::string>{"a"}}) == 1);
+  CHECK(blocking::ack_statuses(storage,
+                               {.timeline = "home", .ids = std::vector<std::string>{"a"}}) == 1);
   auto updated = make_status("b", 0, 1);
   updated["text"] = "changed";
   blocking::put_statuses(storage, {"home", put_mode::upsert, {updated}});

@@ -40,7 +40,8 @@ struct sqlite_memory_suite : roost::conformance::storage_suite {
 struct delayed_sqlite_suite : roost::conformance::storage_suite {
   std::vector<roost::testing::delaying_storage*> made;
 
-  std::unique_ptr<roost::status_storage> make_storage(const roost::storage_limits& limits) override {
+  std::unique_ptr<roost::status_storage> make_storage(
+      const roost::storage_limits& limits) override {
     roost::sqlite_options options;
     options.path = roost::sqlite_storage::in_memory;
     options.limits = limits;

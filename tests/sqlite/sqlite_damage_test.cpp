@@ -31,8 +31,6 @@ sqlite_options read_only(sqlite_options o) {
   return o;
 }
 
-
-
 // Opens and reads everything; returns false when the damage was refused or reported
 // (errc::corrupt, naming the file), true when everything read fine.
 bool read_everything(const sqlite_options& options) {
@@ -178,7 +176,8 @@ TEST_CASE("check() finds tables that disagree", "[sqlite][check]") {
   for (const auto& p : report.problems) all += p + "\n";
   INFO(all);
   CHECK_THAT(all, Catch::Contains("12345 unacked counted"));
-  CHECK_THAT(all, Catch::Contains("not a status that could be put (a status text is not valid JSON"));
+  CHECK_THAT(all,
+             Catch::Contains("not a status that could be put (a status text is not valid JSON"));
   CHECK_THAT(all, Catch::Contains("id differs from the id it is filed under"));
   CHECK_THAT(all, Catch::Contains("ill-formed UTF-8"));
   CHECK_THAT(all, Catch::Contains("its row counts 7 statuses, it holds 300"));

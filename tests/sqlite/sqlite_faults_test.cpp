@@ -102,8 +102,7 @@ TEST_CASE("a full disk fails the write, with SQLite's message, and changes nothi
   require_consistent(options.path);
 }
 
-TEST_CASE("a full disk in the middle of a large transaction changes nothing",
-          "[sqlite][faults]") {
+TEST_CASE("a full disk in the middle of a large transaction changes nothing", "[sqlite][faults]") {
   fault_vfs::install();
   temp_dir dir;
   auto options = file_options(dir);

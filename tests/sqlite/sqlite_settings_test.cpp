@@ -73,8 +73,8 @@ TEST_CASE("sqlite: a setting written by another process is seen by an open store
   // Read once more so that the reader connections hold the statement and the page cache.
   CHECK(blocking::get_setting(s, "auth.tokens").version == v1);
   {
-    helper_process child({"put-setting", (dir / "store.db").string(), "auth.tokens", "theirs",
-                          std::to_string(v1)});
+    helper_process child(
+        {"put-setting", (dir / "store.db").string(), "auth.tokens", "theirs", std::to_string(v1)});
     REQUIRE(child.read_line() == "version " + std::to_string(v1 + 1));
     REQUIRE(child.wait() == 0);
   }
@@ -83,15 +83,13 @@ TEST_CASE("sqlite: a setting written by another process is seen by an open store
   CHECK(seen.version == v1 + 1);
   {
     helper_process child({"put-setting", (dir / "store.db").string(), "auth.tokens", "-", "1"});
-    REQUIRE(child.read_line() ==
-            "error " + std::to_string(static_cast<int>(errc::conflict)));
+    REQUIRE(child.read_line() == "error " + std::to_string(static_cast<int>(errc::conflict)));
     REQUIRE(child.wait() == 0);
   }
   CHECK(blocking::get_setting(s, "auth.tokens").value == std::optional<std::string>("theirs"));
 }
 
-TEST_CASE("sqlite: settings survive reopening, removals with their version",
-          "[sqlite][settings]") {
+TEST_CASE("sqlite: settings survive reopening, removals with their version", "[sqlite][settings]") {
   temp_dir dir;
   std::uint64_t kept = 0, removed = 0;
   {
@@ -176,8 +174,9 @@ TEST_CASE("sqlite: check() reports damaged settings rows", "[sqlite][settings][c
   }
   {
     raw_db db(dir / "store.db");
-    db.exec("INSERT INTO settings VALUES ('Bad Key', 'v', 1), ('zero', 'v', 0), "
-            "('bad.utf8', CAST(x'ff' AS TEXT), 2)");
+    db.exec(
+        "INSERT INTO settings VALUES ('Bad Key', 'v', 1), ('zero', 'v', 0), "
+        "('bad.utf8', CAST(x'ff' AS TEXT), 2)");
   }
   sqlite_storage s(file_options(dir));
   const auto report = s.check();

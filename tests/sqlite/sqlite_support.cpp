@@ -107,8 +107,8 @@ void require_consistent(const std::filesystem::path& path) {
     CHECK(newest == revision);
     CHECK(std::stoll(newest) - std::stoll(oldest) + 1 == std::stoll(count));
   }
-  CHECK(db.integer("SELECT count(*) FROM changes WHERE timeline NOT IN (SELECT id FROM timelines)") ==
-        0);
+  CHECK(db.integer(
+            "SELECT count(*) FROM changes WHERE timeline NOT IN (SELECT id FROM timelines)") == 0);
   // A change logged by reference (no text) names a status that is unchanged since:
   // one whose change_rev is that change's revision (schema version 3).
   CHECK(db.integer("SELECT count(*) FROM changes AS c WHERE c.json IS NULL AND c.op IN (1, 2) "
@@ -140,7 +140,6 @@ std::vector<nlohmann::json> make_statuses(const std::string& prefix, int first, 
   return out;
 }
 
-
 sqlite_options file_options(const temp_dir& dir, const std::string& name) {
   sqlite_options options;
   options.path = dir / name;
@@ -153,6 +152,5 @@ std::string read_file(const std::filesystem::path& path) {
   out << in.rdbuf();
   return std::move(out).str();
 }
-
 
 }  // namespace roost::testing

@@ -59,7 +59,6 @@ nlohmann::json make_status(const std::string& id, std::int64_t level = 0, int cr
 std::vector<nlohmann::json> make_statuses(const std::string& prefix, int first, int n,
                                           std::size_t padding = 0);
 
-
 /// Options of a file store in `dir`.
 sqlite_options file_options(const temp_dir& dir, const std::string& name = "store.db");
 

@@ -40,8 +40,8 @@ sqlite_options options_for(const std::string& path) {
 
 int crash_loop(const std::string& path, long first) {
   sqlite_storage storage(options_for(path));
-  return testing::crash_loop(storage, first, {.ids = 40, .batch = 5, .churn_padding = 200,
-                                              .crash_padding = 200});
+  return testing::crash_loop(storage, first,
+                             {.ids = 40, .batch = 5, .churn_padding = 200, .crash_padding = 200});
 }
 
 int put(const std::string& path, const std::string& timeline, const std::string& prefix, int n) {

@@ -14,9 +14,12 @@ TEST_CASE("change listeners hear changing writes through the storage and its wra
   std::vector<std::string> heard;
   const auto token = outer.subscribe_changes([&](const std::string& t) { heard.push_back(t); });
 
-  blocking::put_statuses(inner, {.timeline = "a", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
-  blocking::put_statuses(outer, {.timeline = "b", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
-  blocking::put_statuses(outer, {.timeline = "b", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
+  blocking::put_statuses(inner,
+                         {.timeline = "a", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
+  blocking::put_statuses(outer,
+                         {.timeline = "b", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
+  blocking::put_statuses(outer,
+                         {.timeline = "b", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
   blocking::ack_statuses(outer, {.timeline = "a"});
   blocking::ack_statuses(outer, {.timeline = "a"});
   blocking::get_statuses(outer, {.timeline = "a"});
@@ -25,7 +28,8 @@ TEST_CASE("change listeners hear changing writes through the storage and its wra
   CHECK(heard == std::vector<std::string>{"a", "b", "a", "b"});
 
   outer.unsubscribe_changes(token);
-  blocking::put_statuses(inner, {.timeline = "c", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
+  blocking::put_statuses(inner,
+                         {.timeline = "c", .mode = put_mode::insert, .statuses = {{{"id", "1"}}}});
   CHECK(heard.size() == 4);
 }
 
@@ -42,7 +46,8 @@ TEST_CASE("a change_subscription listens until it is cancelled or destroyed") {
   memory_storage storage;
   int heard = 0;
   const auto put = [&](const char* id) {
-    blocking::put_statuses(storage, {.timeline = "t", .mode = put_mode::insert, .statuses = {{{"id", id}}}});
+    blocking::put_statuses(storage,
+                           {.timeline = "t", .mode = put_mode::insert, .statuses = {{{"id", id}}}});
   };
   {
     change_subscription subscription(storage, [&](const std::string&) { ++heard; });

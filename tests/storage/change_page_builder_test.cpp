@@ -20,8 +20,11 @@ storage_error run(const prepared_changes& request, std::uint64_t last,
     if (*it < page.next_revision()) continue;  // the backend seeks past these
     ++n;
     if (!page.accept(*it)) break;
-    page.add({.revision = *it, .op = change_op::insert, .id = std::to_string(*it),
-              .status_json = "{}", .acked_at = {}});
+    page.add({.revision = *it,
+              .op = change_op::insert,
+              .id = std::to_string(*it),
+              .status_json = "{}",
+              .acked_at = {}});
   }
   if (offered) *offered = n;
   return page.finish("get_changes of timeline \"home\"", out);
@@ -71,7 +74,8 @@ TEST_CASE("a reader at the timeline's revision gets an empty page whatever the l
 TEST_CASE("a page reads no entry beyond the timeline's revision") {
   change_page out;
   std::size_t offered = 0;
-  REQUIRE_FALSE(run({.timeline = "home", .since = 5, .limit = 100}, 7, range(1, 12), out, &offered));
+  REQUIRE_FALSE(
+      run({.timeline = "home", .since = 5, .limit = 100}, 7, range(1, 12), out, &offered));
   CHECK(revisions(out) == std::vector<std::uint64_t>{6, 7});
   CHECK(offered == 2);
 }
@@ -105,6 +109,7 @@ TEST_CASE("every cursor that cannot be followed is stale, with the reason, never
                Catch::Contains("change 3 is missing from the log"));
   }
   SECTION("a short page that does not reach the revision") {
-    CHECK_THAT(stale(0, 9, range(1, 6)), Catch::Contains("changes 7 to 9 are missing from the log"));
+    CHECK_THAT(stale(0, 9, range(1, 6)),
+               Catch::Contains("changes 7 to 9 are missing from the log"));
   }
 }

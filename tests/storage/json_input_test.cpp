@@ -44,7 +44,8 @@ TEST_CASE("json_nesting_depth counts containers, skips strings, stops past the l
 TEST_CASE("parse_json_input refuses what the parser would silently misread") {
   CHECK(message_of(R"({"id":"a"})") == "accepted");
   // nlohmann's lexer takes a NUL for the end: the second document would be dropped.
-  CHECK_THAT(message_of("{\"id\":\"a\"}\0{\"id\":\"b\"}"s), Catch::Contains("NUL byte at offset 10"));
+  CHECK_THAT(message_of("{\"id\":\"a\"}\0{\"id\":\"b\"}"s),
+             Catch::Contains("NUL byte at offset 10"));
   CHECK_THAT(message_of("{\"id\":\"a\0b\"}"s), Catch::Contains("NUL byte"));
   CHECK_THAT(message_of(R"({"id":"a"} {"id":"b"})"), Catch::Contains("not valid JSON"));
   CHECK_THAT(message_of("{\"id\":\"o5\"} \xff"), Catch::Contains("not valid JSON"));
@@ -54,7 +55,7 @@ TEST_CASE("parse_json_input refuses what the parser would silently misread") {
 
 TEST_CASE("parse_json_input: ill-formed UTF-8 is refused with a message that is UTF-8") {
   for (const std::string& bad : {"\xff\xfe"s, "\xed\xa0\x80"s /* CESU-8 surrogate */,
-                                "\xc0\xaf"s /* overlong */, "caf\xe9"s /* Latin-1 */}) {
+                                 "\xc0\xaf"s /* overlong */, "caf\xe9"s /* Latin-1 */}) {
     for (const auto& text : {R"({"text":")" + bad + R"("})", R"({")" + bad + R"(":1})"}) {
       const auto message = message_of(text);
       INFO(roost::lossy_utf8(text));
@@ -79,7 +80,10 @@ TEST_CASE("parse_json_input: the depth limit is exact, and outer levels are coun
 }
 
 TEST_CASE("quote_lossy and lossy_utf8 replace each ill-formed byte by U+FFFD") {
-  CHECK(roost::lossy_utf8("a\xff" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(roost::lossy_utf8("a\xff"
+                          "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(roost::lossy_utf8("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(roost::lossy_utf8("\xf0\x9f\x90\xa6 ok") == "\xf0\x9f\x90\xa6 ok");
   CHECK(roost::quote_lossy("tl_\xff") == "\"tl_\xEF\xBF\xBD\"");
@@ -89,9 +93,11 @@ TEST_CASE("quote_lossy and lossy_utf8 replace each ill-formed byte by U+FFFD") {
 TEST_CASE("is_valid_utf8 follows the standard's table of well-formed sequences") {
   CHECK(roost::is_valid_utf8(""));
   CHECK(roost::is_valid_utf8("plain ASCII that is longer than eight bytes"));
-  CHECK(roost::is_valid_utf8("\xc2\x80 \xe0\xa0\x80 \xed\x9f\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf"));
-  for (const std::string& bad : {"\x80"s, "\xc1\xbf"s, "\xe0\x9f\xbf"s, "\xed\xa0\x80"s, "\xf0\x8f\xbf\xbf"s,
-                                "\xf4\x90\x80\x80"s, "\xf5\x80\x80\x80"s, "\xe2\x82"s, "long ascii run \xff"s}) {
+  CHECK(
+      roost::is_valid_utf8("\xc2\x80 \xe0\xa0\x80 \xed\x9f\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf"));
+  for (const std::string& bad :
+       {"\x80"s, "\xc1\xbf"s, "\xe0\x9f\xbf"s, "\xed\xa0\x80"s, "\xf0\x8f\xbf\xbf"s,
+        "\xf4\x90\x80\x80"s, "\xf5\x80\x80\x80"s, "\xe2\x82"s, "long ascii run \xff"s}) {
     INFO(roost::lossy_utf8(bad));
     CHECK_FALSE(roost::is_valid_utf8(bad));
   }
@@ -110,8 +116,10 @@ TEST_CASE("every way into a store shares max_status_depth: trees, texts, NUL byt
   CHECK_NOTHROW(roost::prepare_status({{"id", "at-limit"}, {"t", deep}}));
   CHECK_THROWS_WITH(roost::prepare_status({{"id", "past"}, {"t", json::array({deep})}}),
                     Catch::Contains("nests deeper than 512"));
-  CHECK_THROWS_AS(roost::blocking::put_statuses(
-                      storage, {.timeline = "t", .statuses = {{{"id", "p"}, {"t", json::array({deep})}}}}),
-                  roost::invalid_request);
-  CHECK_THROWS_WITH(roost::prepare_status_text("{\"id\":\"a\"}\0{\"id\":\"b\"}"s), Catch::Contains("NUL"));
+  CHECK_THROWS_AS(
+      roost::blocking::put_statuses(
+          storage, {.timeline = "t", .statuses = {{{"id", "p"}, {"t", json::array({deep})}}}}),
+      roost::invalid_request);
+  CHECK_THROWS_WITH(roost::prepare_status_text("{\"id\":\"a\"}\0{\"id\":\"b\"}"s),
+                    Catch::Contains("NUL"));
 }

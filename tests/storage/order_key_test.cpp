@@ -29,11 +29,9 @@ bool newer(const fields& a, const fields& b) {
   if (a.acked && *a.acked != *b.acked) return *a.acked > *b.acked;
   if (a.created.has_value() != b.created.has_value()) return !a.created.has_value();
   if (a.created && *a.created != *b.created) return *a.created > *b.created;
-  return std::lexicographical_compare(b.id.begin(), b.id.end(), a.id.begin(), a.id.end(),
-                                      [](char x, char y) {
-                                        return static_cast<unsigned char>(x) <
-                                               static_cast<unsigned char>(y);
-                                      });
+  return std::lexicographical_compare(
+      b.id.begin(), b.id.end(), a.id.begin(), a.id.end(),
+      [](char x, char y) { return static_cast<unsigned char>(x) < static_cast<unsigned char>(y); });
 }
 
 }  // namespace
@@ -41,8 +39,9 @@ bool newer(const fields& a, const fields& b) {
 TEST_CASE("order key byte order equals the timeline order on random statuses") {
   std::mt19937_64 rng(20131516);
   const std::vector<std::int64_t> times = {INT64_MIN, -5, -1, 0, 1, 2, 1368708983000000, INT64_MAX};
-  const std::vector<std::string> ids = {"", "a", "ab", "b", std::string("a\0", 2),
-                                        std::string("a\0b", 3), "\xff", "\xfe\xff", "B", "a b"};
+  const std::vector<std::string> ids = {
+      "",     "a",        "ab", "b",  std::string("a\0", 2), std::string("a\0b", 3),
+      "\xff", "\xfe\xff", "B",  "a b"};
   auto pick_time = [&]() -> std::optional<std::int64_t> {
     const auto i = rng() % (times.size() + 1);
     if (i == times.size()) return std::nullopt;

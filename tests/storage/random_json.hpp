@@ -13,9 +13,25 @@ namespace roost::test {
 
 // Fragments that exercise every escaping rule: quotes, backslashes, each control
 // character class, DEL (not escaped), and 2-, 3- and 4-byte UTF-8.
-inline const char* const fragments[] = {
-    "plain", " ", "\"", "\\", "\b", "\f", "\n", "\r", "\t", "\x01", "\x1f", "\x7f", "/",
-    "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x90\xa6", "<&>", "'", "\u2028"};
+inline const char* const fragments[] = {"plain",
+                                        " ",
+                                        "\"",
+                                        "\\",
+                                        "\b",
+                                        "\f",
+                                        "\n",
+                                        "\r",
+                                        "\t",
+                                        "\x01",
+                                        "\x1f",
+                                        "\x7f",
+                                        "/",
+                                        "caf\xc3\xa9",
+                                        "\xe6\x97\xa5\xe6\x9c\xac",
+                                        "\xf0\x9f\x90\xa6",
+                                        "<&>",
+                                        "'",
+                                        "\u2028"};
 
 inline std::string random_text(std::mt19937& rng) {
   std::string out;

@@ -45,8 +45,12 @@ TEST_CASE("acking a stored text rewrites it as dump() would") {
 }
 
 TEST_CASE("a status whose strings or keys are not UTF-8 is refused") {
-  const std::string bad[] = {"\xff", "\xc3", "\xe6\x97", "\xed\xa0\x80" /* surrogate */,
-                             "\xc0\xaf" /* overlong */, "abcdefgh\x80ijklmnop"};
+  const std::string bad[] = {"\xff",
+                             "\xc3",
+                             "\xe6\x97",
+                             "\xed\xa0\x80" /* surrogate */,
+                             "\xc0\xaf" /* overlong */,
+                             "abcdefgh\x80ijklmnop"};
   for (const auto& text : bad) {
     INFO(nlohmann::json(text).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
     CHECK_THROWS_AS(roost::prepare_status({{"id", "x"}, {"text", text}}), roost::invalid_request);

@@ -44,19 +44,22 @@ TEST_CASE("acked state and timestamps follow the spec's null rules") {
 }
 
 TEST_CASE("prepare_status serializes once and computes the order key") {
-  const status s = {{"id", 7}, {"created_at", "2013-05-16T12:56:23Z"}, {"busybird", {{"level", 2}}}};
+  const status s = {
+      {"id", 7}, {"created_at", "2013-05-16T12:56:23Z"}, {"busybird", {{"level", 2}}}};
   const auto p = prepare_status(s);
   CHECK(p.id == "7");
   CHECK(p.level == 2);
   CHECK_FALSE(p.acked);
   CHECK(json::parse(p.json) == s);
-  CHECK(p.order_key == encode_order_key({std::nullopt, parse_timestamp("2013-05-16T12:56:23Z"), "7"}));
+  CHECK(p.order_key ==
+        encode_order_key({std::nullopt, parse_timestamp("2013-05-16T12:56:23Z"), "7"}));
   CHECK_THROWS_AS(prepare_status({{"id", std::string("bad \xff")}}), invalid_request);
 }
 
 TEST_CASE("with_acked_at rewrites only busybird.acked_at") {
   const auto out = with_acked_at(R"({"id":"1","busybird":{"level":3},"text":"t"})", "X");
-  CHECK(json::parse(out) == json{{"id", "1"}, {"busybird", {{"level", 3}, {"acked_at", "X"}}}, {"text", "t"}});
+  CHECK(json::parse(out) ==
+        json{{"id", "1"}, {"busybird", {{"level", 3}, {"acked_at", "X"}}}, {"text", "t"}});
 }
 
 TEST_CASE("with_acked_at replaces an acked_at that is not a string, never adds a second") {
@@ -73,7 +76,8 @@ TEST_CASE("timeline names must be non-empty UTF-8") {
   CHECK_NOTHROW(validate_timeline_name("home"));
   CHECK_NOTHROW(validate_timeline_name("\xf0\x9f\x90\xa6 / & ?"));
   CHECK_THROWS_AS(validate_timeline_name(""), invalid_request);
-  for (const char* bad : {"\xff", "\xc3", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\xe2\x82"}) {
+  for (const char* bad :
+       {"\xff", "\xc3", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\xe2\x82"}) {
     INFO("bytes: " << bad);
     CHECK_THROWS_AS(validate_timeline_name(bad), invalid_request);
   }

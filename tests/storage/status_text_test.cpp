@@ -51,14 +51,10 @@ std::string plain_key(std::mt19937& rng) {
 // Any value but a float (a float is never read in stored form); strings hold every escape.
 json value_without_floats(std::mt19937& rng, int depth) {
   switch (std::uniform_int_distribution<int>(0, depth > 2 ? 3 : 5)(rng)) {
-    case 0:
-      return std::uniform_int_distribution<int>(0, 2)(rng) ? json(nullptr) : json(true);
-    case 1:
-      return std::uniform_int_distribution<std::int64_t>(INT64_MIN, INT64_MAX)(rng);
-    case 2:
-      return std::uniform_int_distribution<std::uint64_t>(0, UINT64_MAX)(rng);
-    case 3:
-      return random_text(rng);
+    case 0: return std::uniform_int_distribution<int>(0, 2)(rng) ? json(nullptr) : json(true);
+    case 1: return std::uniform_int_distribution<std::int64_t>(INT64_MIN, INT64_MAX)(rng);
+    case 2: return std::uniform_int_distribution<std::uint64_t>(0, UINT64_MAX)(rng);
+    case 3: return random_text(rng);
     case 4: {
       auto array = json::array();
       for (int n = std::uniform_int_distribution<int>(0, 3)(rng); n > 0; --n)
@@ -347,8 +343,8 @@ TEST_CASE("acking a stored text splices acked_at in exactly where dump() puts it
     if (shape > 0) {
       auto b = json::object();
       for (int n = std::uniform_int_distribution<int>(0, 3)(rng); n > 0; --n)
-        b[std::string(1, "aby_"[std::uniform_int_distribution<int>(0, 3)(rng)]) +
-          plain_key(rng)] = value_without_floats(rng, 3);
+        b[std::string(1, "aby_"[std::uniform_int_distribution<int>(0, 3)(rng)]) + plain_key(rng)] =
+            value_without_floats(rng, 3);
       if (shape == 3) b["acked_at"] = "Sun Nov 22 01:02:03 +0000 2026";
       s["busybird"] = b;
     }

@@ -64,9 +64,7 @@ void require_log_replays_to_statuses(status_storage& s, const std::string& timel
         REQUIRE(replayed.contains(c.id));
         replayed[c.id] = with_acked_at(replayed[c.id], c.acked_at);
         break;
-      case change_op::remove:
-        REQUIRE(replayed.erase(c.id) == 1);
-        break;
+      case change_op::remove: REQUIRE(replayed.erase(c.id) == 1); break;
     }
   }
   std::map<std::string, std::string> stored;

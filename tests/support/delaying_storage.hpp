@@ -134,7 +134,7 @@ private:
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
   std::uint64_t completed_ = 0;  // operations run, for wait_until
-  std::thread worker_;  // last: starts after everything it uses exists
+  std::thread worker_;           // last: starts after everything it uses exists
 };
 
 }  // namespace roost::testing

@@ -24,7 +24,8 @@ inline std::string garbage(std::size_t n, std::uint32_t seed) {
 }
 
 /// Writes `bytes` over `file` at `offset`, in place (the file keeps its other bytes).
-inline void write_at(const std::filesystem::path& file, std::uint64_t offset, const std::string& bytes) {
+inline void write_at(const std::filesystem::path& file, std::uint64_t offset,
+                     const std::string& bytes) {
   const int fd = ::open(file.c_str(), O_WRONLY);
   REQUIRE(fd >= 0);
   REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)) ==

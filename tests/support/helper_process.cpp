@@ -20,8 +20,7 @@ void report(const std::string& line) {
   }
 }
 
-status helper_status(const std::string& id, std::int64_t level, int created,
-                     std::size_t padding) {
+status helper_status(const std::string& id, std::int64_t level, int created, std::size_t padding) {
   return {{"id", id},
           {"created_at", format_twitter(timestamp{} + std::chrono::hours{24 * 365 * 43} +
                                         std::chrono::seconds{created})},
@@ -39,25 +38,23 @@ int crash_loop(status_storage& storage, long first, const churn_shape& shape) {
       case 0: {
         std::vector<status> batch;
         for (int k = 0; k < shape.batch; ++k)
-          batch.push_back(helper_status(churn_id(), below(4) - 1, below(1000), shape.churn_padding));
+          batch.push_back(
+              helper_status(churn_id(), below(4) - 1, below(1000), shape.churn_padding));
         blocking::put_statuses(storage, {"churn", put_mode::upsert, batch});
         break;
       }
       case 1:
-        blocking::ack_statuses(
-            storage, {.timeline = "churn", .ids = std::vector<std::string>{churn_id(), churn_id()}});
+        blocking::ack_statuses(storage, {.timeline = "churn",
+                                         .ids = std::vector<std::string>{churn_id(), churn_id()}});
         break;
-      case 2:
-        blocking::ack_statuses(storage, {.timeline = "churn", .max_id = churn_id()});
-        break;
-      default:
-        blocking::delete_statuses(storage, {"churn", delete_selection::ids({churn_id()})});
+      case 2: blocking::ack_statuses(storage, {.timeline = "churn", .max_id = churn_id()}); break;
+      default: blocking::delete_statuses(storage, {"churn", delete_selection::ids({churn_id()})});
     }
     const auto id = "c" + std::to_string(i);
     const auto n = blocking::put_statuses(
-        storage,
-        {"crash", put_mode::insert,
-         {helper_status(id, i % 3, static_cast<int>(i), shape.crash_padding)}});
+        storage, {"crash",
+                  put_mode::insert,
+                  {helper_status(id, i % 3, static_cast<int>(i), shape.crash_padding)}});
     if (n != 1) {
       report("error: " + id + " was already there");
       return 4;
@@ -92,8 +89,8 @@ int print_feed(status_storage& storage, const std::string& timeline) {
 
 int put_setting(status_storage& storage, const std::string& key, const std::string& value,
                 std::uint64_t expected_version) {
-  put_setting_request request{.key = key, .value = std::nullopt,
-                              .expected_version = expected_version};
+  put_setting_request request{
+      .key = key, .value = std::nullopt, .expected_version = expected_version};
   if (value != "-") request.value = value;
   try {
     report("version " + std::to_string(blocking::put_setting(storage, std::move(request))));

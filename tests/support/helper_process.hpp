@@ -16,8 +16,7 @@ void report(const std::string& line);
 
 /// A helper's status: id, level, created_at `created` seconds after a fixed instant, and
 /// `padding` characters of text after "helper status <id>".
-status helper_status(const std::string& id, std::int64_t level, int created,
-                     std::size_t padding);
+status helper_status(const std::string& id, std::int64_t level, int created, std::size_t padding);
 
 /// How crash_loop churns: ids "u0".."u<ids-1>", upserts of `batch` statuses with
 /// `churn_padding` characters of text; the crash statuses get `crash_padding`.

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <random>
 #include <regex>
@@ -81,22 +81,31 @@ const std::string evil_escaped = "&lt;b&gt;&quot;x&#39;&amp;y&lt;/b&gt;";
 }  // namespace
 
 TEST_CASE("a plain status renders its fields") {
-  const json status = {
-      {"id", "tw/1 2"},
-      {"created_at", "Thu May 16 12:56:23 +0000 2013"},
-      {"text", "hello"},
-      {"user", {{"name", "Alice"}, {"screen_name", "alice"},
-                {"profile_image_url_https", "https://img.example/a.png"}}},
-      {"busybird", {{"level", 3}, {"status_permalink", "https://example.com/s/1"},
-                    {"user_permalink", "https://example.com/alice"}}}};
+  const json status = {{"id", "tw/1 2"},
+                       {"created_at", "Thu May 16 12:56:23 +0000 2013"},
+                       {"text", "hello"},
+                       {"user",
+                        {{"name", "Alice"},
+                         {"screen_name", "alice"},
+                         {"profile_image_url_https", "https://img.example/a.png"}}},
+                       {"busybird",
+                        {{"level", 3},
+                         {"status_permalink", "https://example.com/s/1"},
+                         {"user_permalink", "https://example.com/alice"}}}};
   const auto html = render_status_html(status);
-  CHECK(html.rfind(R"(<li class="status unacked" data-id="tw/1 2" data-level="3" data-acked="false">)", 0) == 0);
+  CHECK(html.rfind(
+            R"(<li class="status unacked" data-id="tw/1 2" data-level="3" data-acked="false">)",
+            0) == 0);
   CHECK(html.size() >= 5);
   CHECK(html.substr(html.size() - 5) == "</li>");
   CHECK(contains(html, R"(<img class="status-avatar-image" src="https://img.example/a.png")"));
-  CHECK(contains(html, R"(<a class="status-user" href="https://example.com/alice" target="_blank" rel="noopener noreferrer"><span class="status-user-name">Alice</span><span class="status-screen-name">@alice</span></a>)"));
+  CHECK(contains(
+      html,
+      R"(<a class="status-user" href="https://example.com/alice" target="_blank" rel="noopener noreferrer"><span class="status-user-name">Alice</span><span class="status-screen-name">@alice</span></a>)"));
   CHECK(contains(html, R"(<div class="status-text">hello</div>)"));
-  CHECK(contains(html, R"(<a class="status-permalink" href="https://example.com/s/1" target="_blank" rel="noopener noreferrer"><time class="status-time" datetime="2013-05-16T12:56:23Z">Thu May 16 12:56:23 +0000 2013</time></a>)"));
+  CHECK(contains(
+      html,
+      R"(<a class="status-permalink" href="https://example.com/s/1" target="_blank" rel="noopener noreferrer"><time class="status-time" datetime="2013-05-16T12:56:23Z">Thu May 16 12:56:23 +0000 2013</time></a>)"));
   CHECK(contains(html, R"(<span class="status-level">level 3</span>)"));
   CHECK(contains(html, R"(<span class="status-state">unacked</span>)"));
   CHECK_FALSE(contains(html, "status-media"));
@@ -109,9 +118,14 @@ TEST_CASE("acked statuses are marked, with their ack time") {
                        {"created_at", "2013-05-16T21:56:23.75+09:00"},
                        {"busybird", {{"acked_at", "Thu, 16 May 2013 13:00:00 GMT"}}}};
   const auto html = render_status_html(status);
-  CHECK(html.rfind(R"(<li class="status acked" data-id="42" data-level="0" data-acked="true">)", 0) == 0);
-  CHECK(contains(html, R"(<span class="status-permalink"><time class="status-time" datetime="2013-05-16T12:56:23Z">)"));
-  CHECK(contains(html, R"(<span class="status-state">acked <time class="status-acked-time" datetime="2013-05-16T13:00:00Z">Thu, 16 May 2013 13:00:00 GMT</time></span>)"));
+  CHECK(html.rfind(R"(<li class="status acked" data-id="42" data-level="0" data-acked="true">)",
+                   0) == 0);
+  CHECK(contains(
+      html,
+      R"(<span class="status-permalink"><time class="status-time" datetime="2013-05-16T12:56:23Z">)"));
+  CHECK(contains(
+      html,
+      R"(<span class="status-state">acked <time class="status-acked-time" datetime="2013-05-16T13:00:00Z">Thu, 16 May 2013 13:00:00 GMT</time></span>)"));
 }
 
 TEST_CASE("the data attributes say what the viewer needs: id, level, acked") {
@@ -119,14 +133,16 @@ TEST_CASE("the data attributes say what the viewer needs: id, level, acked") {
     const auto html = render_status_html(status);
     return html.substr(0, html.find('>') + 1);
   };
-  CHECK(li({{"id", "a"}}) == R"(<li class="status unacked" data-id="a" data-level="0" data-acked="false">)");
+  CHECK(li({{"id", "a"}}) ==
+        R"(<li class="status unacked" data-id="a" data-level="0" data-acked="false">)");
   CHECK(li({{"id", "a"}, {"busybird", {{"acked_at", nullptr}, {"level", 1}}}}) ==
         R"(<li class="status unacked" data-id="a" data-level="1" data-acked="false">)");
   CHECK(li({{"id", "a"}, {"busybird", {{"acked_at", "Thu May 16 12:56:23 +0000 2013"}}}}) ==
         R"(<li class="status acked" data-id="a" data-level="0" data-acked="true">)");
   // No id member, no data-id; an id of a type no stored status has reads "".
   CHECK(li(json::object()) == R"(<li class="status unacked" data-level="0" data-acked="false">)");
-  CHECK(li({{"id", 1.5}}) == R"(<li class="status unacked" data-id="" data-level="0" data-acked="false">)");
+  CHECK(li({{"id", 1.5}}) ==
+        R"(<li class="status unacked" data-id="" data-level="0" data-acked="false">)");
 }
 
 TEST_CASE("data-id is the id as the store reads it, for any integer") {
@@ -152,13 +168,14 @@ TEST_CASE("data-id carries a CR that the HTML parser would turn into LF") {
 }
 
 TEST_CASE("the level shown is the level the store counts the status under") {
-  for (const auto level : {std::int64_t{-3}, std::int64_t{9007199254740993LL},
-                           std::numeric_limits<std::int64_t>::max(),
-                           std::numeric_limits<std::int64_t>::min()}) {
+  for (const auto level :
+       {std::int64_t{-3}, std::int64_t{9007199254740993LL},
+        std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
     const auto html = render_status_html({{"id", "l"}, {"busybird", {{"level", level}}}});
     INFO(html);
     CHECK(contains(html, "data-level=\"" + std::to_string(level) + "\""));
-    CHECK(contains(html, "<span class=\"status-level\">level " + std::to_string(level) + "</span>"));
+    CHECK(
+        contains(html, "<span class=\"status-level\">level " + std::to_string(level) + "</span>"));
   }
   // Beyond 64 bits the store refuses the status; here it reads 0.
   CHECK(contains(render_status_html({{"busybird", {{"level", 18446744073709551615ULL}}}}),
@@ -177,13 +194,19 @@ TEST_CASE("every string from the status is escaped") {
       {"text", evil + " " + evil},
       {"user", {{"name", evil}, {"screen_name", evil}, {"profile_image_url", "https://i/" + evil}}},
       {"entities",
-       {{"urls", {{{"indices", {0, 12}}, {"url", "https://t/" + evil},
-                   {"expanded_url", "https://e/" + evil}, {"display_url", evil}}}},
+       {{"urls",
+         {{{"indices", {0, 12}},
+           {"url", "https://t/" + evil},
+           {"expanded_url", "https://e/" + evil},
+           {"display_url", evil}}}},
         {"hashtags", {{{"indices", {13, 25}}, {"text", evil}}}}}},
       {"extended_entities",
-       {{"media", {{{"media_url_https", "https://m/" + evil}, {"expanded_url", "https://x/" + evil}}}}}},
-      {"busybird", {{"acked_at", evil}, {"status_permalink", "https://p/" + evil},
-                    {"user_permalink", "https://u/" + evil}}}};
+       {{"media",
+         {{{"media_url_https", "https://m/" + evil}, {"expanded_url", "https://x/" + evil}}}}}},
+      {"busybird",
+       {{"acked_at", evil},
+        {"status_permalink", "https://p/" + evil},
+        {"user_permalink", "https://u/" + evil}}}};
   const auto html = render_status_html(status);
   INFO(html);
   require_only_known_tags(html);
@@ -212,18 +235,33 @@ TEST_CASE("escape_html replaces the five characters and bad UTF-8") {
   using roost::web::escape_html;
   CHECK(escape_html("a&b<c>d\"e'f") == "a&amp;b&lt;c&gt;d&quot;e&#39;f");
   CHECK(escape_html("caf\xC3\xA9 \xF0\x9F\x98\x80") == "caf\xC3\xA9 \xF0\x9F\x98\x80");
-  CHECK(escape_html("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(escape_html("a\xFF"
+                    "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(escape_html("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   CHECK(escape_html("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // truncated
-  CHECK(escape_html(std::string("a\0b", 3)) == "a\xEF\xBF\xBD" "b");
+  CHECK(escape_html(std::string("a\0b", 3)) ==
+        "a\xEF\xBF\xBD"
+        "b");
 }
 
 TEST_CASE("only http(s) URLs become links or images") {
-  const std::vector<std::string> bad_urls = {
-      "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
-      "\tjavascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-      "data:image/png;base64,AAAA", "vbscript:x", "//evil.example/x", "/relative",
-      "ftp://example.com/x", "http:/x", "htt\tp://x", "", "https", "java\nscript:x"};
+  const std::vector<std::string> bad_urls = {"javascript:alert(1)",
+                                             "JavaScript:alert(1)",
+                                             " javascript:alert(1)",
+                                             "\tjavascript:alert(1)",
+                                             "data:text/html,<script>alert(1)</script>",
+                                             "data:image/png;base64,AAAA",
+                                             "vbscript:x",
+                                             "//evil.example/x",
+                                             "/relative",
+                                             "ftp://example.com/x",
+                                             "http:/x",
+                                             "htt\tp://x",
+                                             "",
+                                             "https",
+                                             "java\nscript:x"};
   for (const auto& url : bad_urls) {
     INFO("url: " << json(url).dump());
     const json status = {
@@ -232,8 +270,12 @@ TEST_CASE("only http(s) URLs become links or images") {
         {"user", {{"name", "n"}, {"profile_image_url", url}, {"profile_image_url_https", url}}},
         {"entities",
          {{"urls", {{{"indices", {4, 8}}, {"url", url}, {"expanded_url", url}}}},
-          {"media", {{{"indices", {0, 3}}, {"url", url}, {"media_url", url},
-                      {"media_url_https", url}, {"expanded_url", url}}}}}},
+          {"media",
+           {{{"indices", {0, 3}},
+             {"url", url},
+             {"media_url", url},
+             {"media_url_https", url},
+             {"expanded_url", url}}}}}},
         {"busybird", {{"status_permalink", url}, {"user_permalink", url}}},
         {"created_at", "2013-05-16T12:56:23Z"}};
     const auto html = render_status_html(status);
@@ -256,22 +298,25 @@ TEST_CASE("entity indices count code points, so emoji before an entity do not sh
   const std::string text = "\xF0\x9F\x98\x80\xC3\xA9 see https://t.co/abc #ro\xC3\xB6st @bob!";
   // code points: 0 😀, 1 é, 2 ' ', 3..5 "see", 6 ' ', 7..22 the URL, 23 ' ', 24..29 #roöst,
   // 30 ' ', 31..34 @bob, 35 '!'
-  const json status = {
-      {"id", "e"},
-      {"text", text},
-      {"entities",
-       {{"urls", {{{"indices", {7, 23}}, {"url", "https://t.co/abc"},
-                   {"expanded_url", "https://example.com/long"}, {"display_url", "example.com/long"}}}},
-        {"hashtags", {{{"indices", {24, 30}}, {"text", "ro\xC3\xB6st"}}}},
-        {"user_mentions", {{{"indices", {31, 35}}, {"screen_name", "bob"}}}}}}};
+  const json status = {{"id", "e"},
+                       {"text", text},
+                       {"entities",
+                        {{"urls",
+                          {{{"indices", {7, 23}},
+                            {"url", "https://t.co/abc"},
+                            {"expanded_url", "https://example.com/long"},
+                            {"display_url", "example.com/long"}}}},
+                         {"hashtags", {{{"indices", {24, 30}}, {"text", "ro\xC3\xB6st"}}}},
+                         {"user_mentions", {{{"indices", {31, 35}}, {"screen_name", "bob"}}}}}}};
   const auto html = render_status_html(status);
   INFO(html);
-  CHECK(contains(html,
-                 "<div class=\"status-text\">\xF0\x9F\x98\x80\xC3\xA9 see "
-                 R"(<a class="status-link" href="https://example.com/long" target="_blank" rel="noopener noreferrer">example.com/long</a> )"
-                 R"(<a class="status-hashtag" href="https://twitter.com/search?q=%23ro%C3%B6st" target="_blank" rel="noopener noreferrer">#ro)"
-                 "\xC3\xB6st</a> "
-                 R"(<a class="status-mention" href="https://twitter.com/bob" target="_blank" rel="noopener noreferrer">@bob</a>!</div>)"));
+  CHECK(contains(
+      html,
+      "<div class=\"status-text\">\xF0\x9F\x98\x80\xC3\xA9 see "
+      R"(<a class="status-link" href="https://example.com/long" target="_blank" rel="noopener noreferrer">example.com/long</a> )"
+      R"(<a class="status-hashtag" href="https://twitter.com/search?q=%23ro%C3%B6st" target="_blank" rel="noopener noreferrer">#ro)"
+      "\xC3\xB6st</a> "
+      R"(<a class="status-mention" href="https://twitter.com/bob" target="_blank" rel="noopener noreferrer">@bob</a>!</div>)"));
 }
 
 TEST_CASE("entities out of range, overlapping or malformed leave the text plain") {
@@ -283,10 +328,10 @@ TEST_CASE("entities out of range, overlapping or malformed leave the text plain"
     return json{{"indices", indices}, {"url", "https://l.example/"}};
   };
   const std::string plain = R"(<div class="status-text">abc def ghi</div>)";
-  for (const json& indices :
-       {json{0, 12}, json{-1, 3}, json{3, 3}, json{5, 2}, json{0}, json::array(), json("0,3"),
-        json{"0", "3"}, json{0.5, 3}, json{nullptr, 3}, json{0, 1e300},
-        json{0, 18446744073709551615ULL}, json{-9223372036854775807LL - 1, 3}, json{json::array(), 3}}) {
+  for (const json& indices : {json{0, 12}, json{-1, 3}, json{3, 3}, json{5, 2}, json{0},
+                              json::array(), json("0,3"), json{"0", "3"}, json{0.5, 3},
+                              json{nullptr, 3}, json{0, 1e300}, json{0, 18446744073709551615ULL},
+                              json{-9223372036854775807LL - 1, 3}, json{json::array(), 3}}) {
     INFO(indices.dump());
     CHECK(contains(render_with(json::array({link(indices)})), plain));
   }
@@ -298,35 +343,43 @@ TEST_CASE("entities out of range, overlapping or malformed leave the text plain"
   // Integral floats are accepted, like JavaScript's Number.isInteger.
   CHECK(contains(render_with(json::array({link({0.0, 3.0})})), R"(">abc</a> def ghi</div>)"));
   // Entities given as something other than objects in arrays.
-  for (const json& entities : {json("x"), json(3), json::array({1, 2}), json{{"urls", "x"}},
-                               json{{"urls", {1, "x", nullptr}}}, json{{"hashtags", {{{"indices", {0, 3}}}}}},
-                               json{{"user_mentions", {{{"indices", {0, 3}}, {"screen_name", 7}}}}}}) {
+  for (const json& entities :
+       {json("x"), json(3), json::array({1, 2}), json{{"urls", "x"}},
+        json{{"urls", {1, "x", nullptr}}}, json{{"hashtags", {{{"indices", {0, 3}}}}}},
+        json{{"user_mentions", {{{"indices", {0, 3}}, {"screen_name", 7}}}}}}) {
     INFO(entities.dump());
     CHECK(contains(render_status_html({{"text", text}, {"entities", entities}}), plain));
   }
 }
 
 TEST_CASE("images come from media entities, extended ones first") {
-  const json status = {
-      {"id", "m"},
-      {"text", "pic https://t.co/p"},
-      {"entities", {{"media", {{{"indices", {4, 18}}, {"url", "https://t.co/p"},
-                                {"media_url_https", "https://img/0.jpg"},
-                                {"expanded_url", "https://example.com/photo/1"},
-                                {"display_url", "pic.example/1"}}}}}},
-      {"extended_entities",
-       {{"media", {{{"media_url_https", "https://img/1.jpg"}, {"expanded_url", "https://example.com/photo/1"}},
-                   {{"media_url", "http://img/2.jpg"}},
-                   {{"media_url", "javascript:alert(1)"}},
-                   "junk"}}}}};
+  const json status = {{"id", "m"},
+                       {"text", "pic https://t.co/p"},
+                       {"entities",
+                        {{"media",
+                          {{{"indices", {4, 18}},
+                            {"url", "https://t.co/p"},
+                            {"media_url_https", "https://img/0.jpg"},
+                            {"expanded_url", "https://example.com/photo/1"},
+                            {"display_url", "pic.example/1"}}}}}},
+                       {"extended_entities",
+                        {{"media",
+                          {{{"media_url_https", "https://img/1.jpg"},
+                            {"expanded_url", "https://example.com/photo/1"}},
+                           {{"media_url", "http://img/2.jpg"}},
+                           {{"media_url", "javascript:alert(1)"}},
+                           "junk"}}}}};
   const auto html = render_status_html(status);
   INFO(html);
-  CHECK(contains(html, R"(<div class="status-text">pic <a class="status-link" href="https://example.com/photo/1" target="_blank" rel="noopener noreferrer">pic.example/1</a></div>)"));
-  CHECK(contains(html,
-                 R"(<div class="status-media">)"
-                 R"(<a class="status-media-link" href="https://example.com/photo/1" target="_blank" rel="noopener noreferrer"><img class="status-media-image" src="https://img/1.jpg" alt="" loading="lazy" referrerpolicy="no-referrer"></a>)"
-                 R"(<a class="status-media-link" href="http://img/2.jpg" target="_blank" rel="noopener noreferrer"><img class="status-media-image" src="http://img/2.jpg" alt="" loading="lazy" referrerpolicy="no-referrer"></a>)"
-                 R"(</div>)"));
+  CHECK(contains(
+      html,
+      R"(<div class="status-text">pic <a class="status-link" href="https://example.com/photo/1" target="_blank" rel="noopener noreferrer">pic.example/1</a></div>)"));
+  CHECK(contains(
+      html,
+      R"(<div class="status-media">)"
+      R"(<a class="status-media-link" href="https://example.com/photo/1" target="_blank" rel="noopener noreferrer"><img class="status-media-image" src="https://img/1.jpg" alt="" loading="lazy" referrerpolicy="no-referrer"></a>)"
+      R"(<a class="status-media-link" href="http://img/2.jpg" target="_blank" rel="noopener noreferrer"><img class="status-media-image" src="http://img/2.jpg" alt="" loading="lazy" referrerpolicy="no-referrer"></a>)"
+      R"(</div>)"));
   CHECK_FALSE(contains(html, "img/0.jpg"));
 }
 
@@ -335,8 +388,8 @@ TEST_CASE("a repost shows the inner status and who reposted it") {
       {"id", "rt1"},
       {"text", "RT @orig: inner"},
       {"user", {{"screen_name", "reposter"}}},
-      {"busybird", {{"level", -2}, {"user_permalink", "https://example.com/reposter"},
-                    {"acked_at", nullptr}}},
+      {"busybird",
+       {{"level", -2}, {"user_permalink", "https://example.com/reposter"}, {"acked_at", nullptr}}},
       {"retweeted_status",
        {{"id", "in1"},
         {"text", "inner"},
@@ -345,9 +398,13 @@ TEST_CASE("a repost shows the inner status and who reposted it") {
         {"busybird", {{"status_permalink", "https://example.com/in1"}}}}}};
   const auto html = render_status_html(status);
   INFO(html);
-  CHECK(html.rfind(R"(<li class="status unacked" data-id="rt1" data-level="-2" data-acked="false"><div class="status-repost">Reposted by <a class="status-repost-user" href="https://example.com/reposter")", 0) == 0);
+  CHECK(
+      html.rfind(
+          R"(<li class="status unacked" data-id="rt1" data-level="-2" data-acked="false"><div class="status-repost">Reposted by <a class="status-repost-user" href="https://example.com/reposter")",
+          0) == 0);
   CHECK(contains(html, R"(rel="noopener noreferrer">@reposter</a></div>)"));
-  CHECK(contains(html, R"(<span class="status-user"><span class="status-user-name">Orig</span></span>)"));
+  CHECK(contains(html,
+                 R"(<span class="status-user"><span class="status-user-name">Orig</span></span>)"));
   CHECK(contains(html, R"(<div class="status-text">inner</div>)"));
   CHECK(contains(html, R"(href="https://example.com/in1")"));
   CHECK(contains(html, R"(<span class="status-level">level -2</span>)"));
@@ -355,19 +412,40 @@ TEST_CASE("a repost shows the inner status and who reposted it") {
 
 TEST_CASE("hostile structures never throw and still give one <li>") {
   std::vector<json> cases = {
-      nullptr, 42, "text", json::array(), json::object(), true, 1.5,
-      {{"text", 5}}, {{"text", nullptr}}, {{"text", json::array({"a"})}},
-      {{"id", json::array()}}, {{"id", nullptr}}, {{"id", 1.5}}, {{"id", -7}},
-      {{"user", "bob"}}, {{"user", json::array()}}, {{"user", {{"name", 3}, {"screen_name", json::object()}}}},
-      {{"busybird", "x"}}, {{"busybird", {{"level", "high"}}}}, {{"busybird", {{"level", 1e300}}}},
-      {{"busybird", {{"level", 2.5}}}}, {{"busybird", {{"level", 18446744073709551615ULL}}}},
-      {{"busybird", {{"acked_at", 5}}}}, {{"busybird", {{"acked_at", json::object()}}}},
+      nullptr,
+      42,
+      "text",
+      json::array(),
+      json::object(),
+      true,
+      1.5,
+      {{"text", 5}},
+      {{"text", nullptr}},
+      {{"text", json::array({"a"})}},
+      {{"id", json::array()}},
+      {{"id", nullptr}},
+      {{"id", 1.5}},
+      {{"id", -7}},
+      {{"user", "bob"}},
+      {{"user", json::array()}},
+      {{"user", {{"name", 3}, {"screen_name", json::object()}}}},
+      {{"busybird", "x"}},
+      {{"busybird", {{"level", "high"}}}},
+      {{"busybird", {{"level", 1e300}}}},
+      {{"busybird", {{"level", 2.5}}}},
+      {{"busybird", {{"level", 18446744073709551615ULL}}}},
+      {{"busybird", {{"acked_at", 5}}}},
+      {{"busybird", {{"acked_at", json::object()}}}},
       {{"busybird", {{"status_permalink", 5}, {"user_permalink", json::array()}}}},
-      {{"created_at", 12}}, {{"created_at", "Thu May 99 99:99:99 +9999 2013"}},
-      {{"retweeted_status", "x"}}, {{"retweeted_status", json::array()}},
+      {{"created_at", 12}},
+      {{"created_at", "Thu May 99 99:99:99 +9999 2013"}},
+      {{"retweeted_status", "x"}},
+      {{"retweeted_status", json::array()}},
       {{"retweeted_status", {{"retweeted_status", {{"text", "deep"}}}}}},
-      {{"entities", nullptr}}, {{"extended_entities", {{"media", json::object()}}}},
-      {{"text", "\xFF\xFE bad utf-8"}, {"entities", {{"urls", {{{"indices", {0, 2}}, {"url", "https://x"}}}}}}},
+      {{"entities", nullptr}},
+      {{"extended_entities", {{"media", json::object()}}}},
+      {{"text", "\xFF\xFE bad utf-8"},
+       {"entities", {{"urls", {{{"indices", {0, 2}}, {"url", "https://x"}}}}}}},
       {{"text", std::string("nul\0here", 8)}},
       {{"text", "x"}, {"entities", {{"hashtags", {{{"indices", {0, 1}}, {"text", "\xFF"}}}}}}},
   };
@@ -388,19 +466,47 @@ TEST_CASE("hostile structures never throw and still give one <li>") {
   CHECK(contains(render_status_html({{"busybird", {{"acked_at", 5}}}}), "class=\"status acked\""));
   CHECK(contains(render_status_html({{"busybird", {{"level", 2.5}}}}), "data-level=\"0\""));
   CHECK(contains(render_status_html({{"busybird", {{"level", 2.0}}}}), "data-level=\"0\""));
-  CHECK(contains(render_status_html({{"text", std::string("a\0b", 3)}}), "a\xEF\xBF\xBD" "b"));
+  CHECK(contains(render_status_html({{"text", std::string("a\0b", 3)}}),
+                 "a\xEF\xBF\xBD"
+                 "b"));
 }
 
 TEST_CASE("randomly built statuses never throw") {
   std::mt19937 rng(20240611);
-  const std::vector<std::string> keys = {
-      "id", "text", "user", "name", "screen_name", "profile_image_url", "entities", "urls",
-      "hashtags", "user_mentions", "media", "extended_entities", "indices", "url",
-      "expanded_url", "display_url", "media_url", "media_url_https", "busybird", "level",
-      "acked_at", "status_permalink", "user_permalink", "retweeted_status", "created_at"};
-  const std::vector<std::string> strings = {
-      "", "x", "https://a.example/\"<>", "javascript:alert(1)", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
-      "\xFF", "<script>", "Thu May 16 12:56:23 +0000 2013", "#tag"};
+  const std::vector<std::string> keys = {"id",
+                                         "text",
+                                         "user",
+                                         "name",
+                                         "screen_name",
+                                         "profile_image_url",
+                                         "entities",
+                                         "urls",
+                                         "hashtags",
+                                         "user_mentions",
+                                         "media",
+                                         "extended_entities",
+                                         "indices",
+                                         "url",
+                                         "expanded_url",
+                                         "display_url",
+                                         "media_url",
+                                         "media_url_https",
+                                         "busybird",
+                                         "level",
+                                         "acked_at",
+                                         "status_permalink",
+                                         "user_permalink",
+                                         "retweeted_status",
+                                         "created_at"};
+  const std::vector<std::string> strings = {"",
+                                            "x",
+                                            "https://a.example/\"<>",
+                                            "javascript:alert(1)",
+                                            "\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
+                                            "\xFF",
+                                            "<script>",
+                                            "Thu May 16 12:56:23 +0000 2013",
+                                            "#tag"};
   std::function<json(int)> random_value = [&](int depth) -> json {
     switch (rng() % (depth > 4 ? 5 : 8)) {
       case 0: return nullptr;
@@ -415,7 +521,8 @@ TEST_CASE("randomly built statuses never throw") {
       }
       default: {
         json o = json::object();
-        for (unsigned i = rng() % 6; i > 0; --i) o[keys[rng() % keys.size()]] = random_value(depth + 1);
+        for (unsigned i = rng() % 6; i > 0; --i)
+          o[keys[rng() % keys.size()]] = random_value(depth + 1);
         return o;
       }
     }
@@ -486,7 +593,8 @@ TEST_CASE("the pages' modules and everything they import are embedded, one segme
     for (std::sregex_iterator it(html.begin(), html.end(), script_tag), end; it != end; ++it) {
       const std::string attributes = (*it)[1];
       INFO(attributes);
-      if (attributes == R"( type="application/json" id="roost-config")") continue;  // data, not script
+      if (attributes == R"( type="application/json" id="roost-config")")
+        continue;  // data, not script
       std::smatch m;
       REQUIRE(std::regex_match(attributes, m, module_src));
       pending.push_back(m[1]);

@@ -47,15 +47,15 @@ caller caller::everyone() {
 }
 
 bool caller::may(scope s, std::string_view timeline) const {
-  return has_scope(scopes, s) &&
-         (!timelines || std::find(timelines->begin(), timelines->end(), timeline) != timelines->end());
+  return has_scope(scopes, s) && (!timelines || std::find(timelines->begin(), timelines->end(),
+                                                          timeline) != timelines->end());
 }
 
 http_response forbidden(const caller& who, scope s, std::string_view timeline) {
   const auto scope_name = format_scopes(static_cast<unsigned>(s));
   if (!who.may(s)) {
-    auto r = json_error(403, "the token " + quote_lossy(who.name) + " does not have the " +
-                                 scope_name + " scope");
+    auto r = json_error(
+        403, "the token " + quote_lossy(who.name) + " does not have the " + scope_name + " scope");
     std::string value(challenge);
     value += ", error=\"insufficient_scope\", scope=\"";
     value += scope_name;
@@ -63,8 +63,8 @@ http_response forbidden(const caller& who, scope s, std::string_view timeline) {
     r.headers.emplace_back("WWW-Authenticate", std::move(value));
     return r;
   }
-  return json_error(403, "the token " + quote_lossy(who.name) + " is not for timeline " +
-                             quote_lossy(timeline));
+  return json_error(
+      403, "the token " + quote_lossy(who.name) + " is not for timeline " + quote_lossy(timeline));
 }
 
 std::optional<std::string_view> cookie_value(const http_request& request, std::string_view name) {
@@ -132,7 +132,9 @@ std::variant<caller, http_response> access_control::authenticate(const http_requ
     // A session that ended (logout, expiry, user removed) is no credential at all.
     if (const auto user_name = sessions_.user_of(*cookie)) {
       if (const auto* u = people->find(*user_name))
-        return caller{.name = u->name, .session = std::string(*cookie), .scopes = u->scopes,
+        return caller{.name = u->name,
+                      .session = std::string(*cookie),
+                      .scopes = u->scopes,
                       .timelines = u->timelines};
     }
     return unauthorized("the session has ended: log in again", false);
@@ -143,17 +145,18 @@ std::variant<caller, http_response> access_control::authenticate(const http_requ
     }
   }
   if (!secret)
-    return unauthorized("this server needs credentials: send \"Authorization: Bearer <token>\" "
-                        "or log in",
-                        false);
+    return unauthorized(
+        "this server needs credentials: send \"Authorization: Bearer <token>\" "
+        "or log in",
+        false);
   const auto* token = set->find_by_secret(*secret);
   if (token == nullptr) return unauthorized("the token is not valid (unknown or revoked)", true);
   // A URL is copied into histories, proxies' logs and Referer headers: only a token that
   // can do nothing but read may travel in one.
   if (from_query && token->scopes != static_cast<unsigned>(scope::read))
     return unauthorized("only a token whose only scope is read may be sent as access_token", true);
-  return caller{.name = token->name, .session = {}, .scopes = token->scopes,
-                .timelines = token->timelines};
+  return caller{
+      .name = token->name, .session = {}, .scopes = token->scopes, .timelines = token->timelines};
 }
 
 }  // namespace roost::web

@@ -19,8 +19,7 @@ std::string decoded_key(std::string_view key) {
   };
   std::string out;
   for (std::size_t i = 0; i < key.size(); ++i) {
-    if (key[i] == '%' && i + 2 < key.size() &&
-        hex(key[i + 1]) >= 0 && hex(key[i + 2]) >= 0) {
+    if (key[i] == '%' && i + 2 < key.size() && hex(key[i + 1]) >= 0 && hex(key[i + 2]) >= 0) {
       out += static_cast<char>(hex(key[i + 1]) * 16 + hex(key[i + 2]));
       i += 2;
     } else {

@@ -69,7 +69,8 @@ std::string format_scopes(scope_set set) {
 }
 
 bool token_entry::covers(std::string_view timeline) const {
-  return !timelines || std::find(timelines->begin(), timelines->end(), timeline) != timelines->end();
+  return !timelines ||
+         std::find(timelines->begin(), timelines->end(), timeline) != timelines->end();
 }
 
 const token_entry* token_set::find_by_secret(std::string_view secret) const {
@@ -89,11 +90,11 @@ const token_entry* token_set::find_by_name(std::string_view name) const {
 }
 
 void validate_token_name(std::string_view name) {
-  const bool ok = !name.empty() && name.size() <= 64 &&
-                  std::all_of(name.begin(), name.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-                  });
+  const bool ok =
+      !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+      });
   if (!ok)
     throw token_set_error("token name " + quote_lossy(name) +
                           " is not 1 to 64 letters, digits, '.', '_' or '-'");

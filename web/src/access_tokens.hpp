@@ -51,7 +51,7 @@ struct token_entry {
   std::string sha256;  ///< 64 lower-case hex digits of the token's SHA-256
   scope_set scopes = 0;
   std::optional<std::vector<std::string>> timelines;  ///< none: every timeline
-  std::string created_at;  ///< ISO 8601 UTC, for `roost token list`
+  std::string created_at;                             ///< ISO 8601 UTC, for `roost token list`
 
   /// True when the token may act on `timeline`.
   bool covers(std::string_view timeline) const;

@@ -86,8 +86,8 @@ user_entry parse_entry(const nlohmann::json& j, std::size_t index) {
 }  // namespace
 
 const user_entry* user_set::find(std::string_view name) const {
-  const auto it = std::find_if(users.begin(), users.end(),
-                               [&](const user_entry& u) { return u.name == name; });
+  const auto it =
+      std::find_if(users.begin(), users.end(), [&](const user_entry& u) { return u.name == name; });
   return it == users.end() ? nullptr : &*it;
 }
 
@@ -107,11 +107,11 @@ std::string format_user_set(const user_set& set) {
 }
 
 void validate_user_name(std::string_view name) {
-  const bool ok = !name.empty() && name.size() <= 64 &&
-                  std::all_of(name.begin(), name.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@';
-                  });
+  const bool ok =
+      !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-' || c == '@';
+      });
   if (!ok)
     throw token_set_error("user name " + quote_lossy(name) +
                           " is not 1 to 64 letters, digits, '.', '_', '-' or '@'");
@@ -125,7 +125,8 @@ void validate_password(std::string_view password) {
 
 std::string hash_password(std::string_view password) {
   scrypt_params q{log2_n, block_r, parallel_p, std::string(salt_bytes, '\0'), {}};
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(q.salt.data()), static_cast<int>(salt_bytes)) != 1)
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(q.salt.data()), static_cast<int>(salt_bytes)) !=
+      1)
     throw std::runtime_error("the random number generator failed (RAND_bytes)");
   const auto hash = scrypt(password, q);
   if (!hash) throw std::runtime_error("scrypt failed (EVP_PBE_scrypt)");

@@ -10,7 +10,6 @@ namespace {
 
 using json = nlohmann::json;
 
-
 // Parses a request body as JSON under the one input rule (json_input.hpp). `max_depth`
 // counts the levels of a status: an array of statuses is one level more.
 json parse_body(const std::string& body, std::size_t max_depth) {
@@ -38,7 +37,8 @@ std::map<std::string, std::int64_t> stated_counts(const query_params& query) {
   for (const auto& [key, value] : query.all()) {
     if (key != "total" && !parse_integer(key)) continue;
     const auto n = parse_integer(value);
-    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
+    if (!n)
+      throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
     stated[key] = *n;
   }
   return stated;
@@ -102,7 +102,8 @@ ack_state parse_ack_state(const std::optional<std::string>& text) {
 status_count parse_count(const std::optional<std::string>& text, std::size_t page_size) {
   if (!text) return status_count::of(page_size);
   const auto n = parse_integer(*text);
-  if (!n || *n <= 0) throw bad_request("count must be a positive integer, not " + quote_lossy(*text));
+  if (!n || *n <= 0)
+    throw bad_request("count must be a positive integer, not " + quote_lossy(*text));
   return status_count::of(static_cast<std::size_t>(*n));
 }
 
@@ -176,10 +177,11 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     return {};
   }
   // The viewer's assets hold nothing of anyone's: a login page needs them before login.
-  auto identified = services_.access() == nullptr || std::holds_alternative<route::static_asset>(match)
-                        ? std::variant<caller, http_response>(caller::everyone())
-                        : services_.access()->authenticate(
-                              request, std::holds_alternative<route::atom_feed>(match));
+  auto identified =
+      services_.access() == nullptr || std::holds_alternative<route::static_asset>(match)
+          ? std::variant<caller, http_response>(caller::everyone())
+          : services_.access()->authenticate(request,
+                                             std::holds_alternative<route::atom_feed>(match));
   if (auto* refusal = std::get_if<http_response>(&identified)) {
     // A person at the viewer's pages is sent to log in; programs get the 401.
     const bool page = std::holds_alternative<route::index_page>(match) ||
@@ -253,9 +255,9 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
   // Taken before the read: an answer read across a change is not kept.
   const auto generation = cache ? cache->generation(timeline) : 0;
   services_.storage().get_status_texts(
-      std::move(req), [html, bare, services = &services_, cache, generation,
-                       timeline, target = request.target,
-                       respond](const storage_error& error, std::vector<std::string> texts) {
+      std::move(req),
+      [html, bare, services = &services_, cache, generation, timeline, target = request.target,
+       respond](const storage_error& error, std::vector<std::string> texts) {
         if (error) return respond(storage_failure(error));
         const auto answer = [&](http_response r) {
           if (cache) cache->store(timeline, target, generation, r);
@@ -288,7 +290,8 @@ void api::get_statuses(const std::string& timeline, bool html, const http_reques
 
 void api::post_statuses(const std::string& timeline, const http_request& request,
                         respond_fn& respond) {
-  if (blank(request.body)) throw bad_request("request body is empty: send a status or an array of them");
+  if (blank(request.body))
+    throw bad_request("request body is empty: send a status or an array of them");
   auto body = parse_body(request.body, config_.max_json_depth);
   std::vector<status> statuses;
   if (body.is_object()) {
@@ -361,7 +364,8 @@ cancel_fn api::multi_counts(const http_request& request, const caller& who, resp
     if (key.rfind("tl_", 0) != 0) continue;
     const auto name = key.substr(3);
     const auto n = parse_integer(value);
-    if (!n) throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
+    if (!n)
+      throw bad_request("count for \"" + key + "\" must be an integer, not " + quote_lossy(value));
     // Unserved timelines are ignored, and so are those the caller may not read: the
     // answer shows only what the caller may see.
     if (!config_.find_timeline(name)) continue;
@@ -375,8 +379,7 @@ cancel_fn api::multi_counts(const http_request& request, const caller& who, resp
     respond(forbidden(who, scope::read, *unreadable));
     return {};
   }
-  if (stated.empty())
-    throw bad_request("name at least one served timeline as tl_<name>=<count>");
+  if (stated.empty()) throw bad_request("name at least one served timeline as tl_<name>=<count>");
   std::vector<std::string> timelines;
   for (const auto& [name, n] : stated) timelines.push_back(name);
   auto differs = [stated, level](const counts_by_timeline& now) {
@@ -386,8 +389,7 @@ cancel_fn api::multi_counts(const http_request& request, const caller& who, resp
   };
   return services_.watch_counts(
       std::move(timelines), differs,
-      [stated, level, differs, respond](const storage_error& error,
-                                                             counts_by_timeline now) {
+      [stated, level, differs, respond](const storage_error& error, counts_by_timeline now) {
         if (error) return respond(storage_failure(error));
         json counts = json::object();
         // The timelines whose count differs; all of them when answering an idle timeout.

@@ -71,8 +71,7 @@ public:
 
   /// Answers the viewer's page and asset routes (nullopt for API routes), showing only the
   /// timelines the caller may read.
-  virtual std::optional<http_response> serve_page(const route_match& match,
-                                                  const caller& who) = 0;
+  virtual std::optional<http_response> serve_page(const route_match& match, const caller& who) = 0;
 
   /// Recent answers of the statuses endpoints (response_cache.hpp); null: none kept.
   virtual response_cache* responses() { return nullptr; }

@@ -10,8 +10,12 @@ namespace {
 constexpr char hex_digits[] = "0123456789abcdef";
 
 void append_escape(std::string& out, std::uint32_t unit) {
-  const char escape[6] = {'\\', 'u', hex_digits[(unit >> 12) & 0xF], hex_digits[(unit >> 8) & 0xF],
-                          hex_digits[(unit >> 4) & 0xF], hex_digits[unit & 0xF]};
+  const char escape[6] = {'\\',
+                          'u',
+                          hex_digits[(unit >> 12) & 0xF],
+                          hex_digits[(unit >> 8) & 0xF],
+                          hex_digits[(unit >> 4) & 0xF],
+                          hex_digits[unit & 0xF]};
   out.append(escape, sizeof escape);
 }
 

@@ -146,7 +146,8 @@ std::string render_atom(const std::string& timeline, std::string_view base_url,
 
     entries += "<entry>\n";
     element(entries, "id", tag + "/statuses/" + percent_encode(id));
-    element(entries, "title", body.empty() ? "Status " + id : shortened(body, 100), " type=\"text\"");
+    element(entries, "title", body.empty() ? "Status " + id : shortened(body, 100),
+            " type=\"text\"");
     element(entries, "updated", format_rfc3339(updated));
     if (created) element(entries, "published", format_rfc3339(*created));
     if (!author.empty()) {
@@ -160,8 +161,9 @@ std::string render_atom(const std::string& timeline, std::string_view base_url,
     entries += "</entry>\n";
   }
 
-  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
   element(out, "id", tag);
   element(out, "title", "Roost: " + timeline, " type=\"text\"");
   element(out, "updated", format_rfc3339(newest.value_or(now)));

@@ -16,7 +16,8 @@ std::uint64_t revision_param(const query_params& query, const std::string& key) 
   if (!text) return 0;
   const auto revision = parse_revision(*text);
   if (!revision)
-    throw bad_request(key + " must be a revision (a non-negative integer), not " + quote_lossy(*text));
+    throw bad_request(key + " must be a revision (a non-negative integer), not " +
+                      quote_lossy(*text));
   return *revision;
 }
 
@@ -47,10 +48,12 @@ void respond_changes_error(status_storage& storage, const std::string& timeline,
   const std::string message =
       "the change log no longer holds the changes after this revision (or the revision is "
       "newer than the timeline's): read the timeline afresh and follow its changes from "
-      "last_rev. " + error.message();
+      "last_rev. " +
+      error.message();
   storage.get_revision(timeline, [message, respond](const storage_error& e, std::uint64_t last) {
     auto r = json_error(410, message);
-    if (!e) r.body = "{\"error\":" + quote_lossy(message) + ",\"last_rev\":" + std::to_string(last) + "}";
+    if (!e)
+      r.body = "{\"error\":" + quote_lossy(message) + ",\"last_rev\":" + std::to_string(last) + "}";
     respond(std::move(r));
   });
 }
@@ -58,11 +61,10 @@ void respond_changes_error(status_storage& storage, const std::string& timeline,
 // Host header characters that may go into a link: a host name, an IPv4 or bracketed
 // IPv6 address, and a port. Anything else is ignored (it is client input).
 bool plausible_host(std::string_view host) {
-  return !host.empty() && host.size() <= 255 &&
-         std::all_of(host.begin(), host.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-         });
+  return !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == ':' || c == '[' || c == ']';
+  });
 }
 
 }  // namespace
@@ -77,33 +79,35 @@ cancel_fn api::changes_json(const std::string& timeline, const http_request& req
   auto holder = std::make_shared<deferred_cancel>();
   auto& storage = services_.storage();
   auto reread = [&storage, timeline, since, limit, respond] {
-    storage.get_changes({.timeline = timeline, .since = since, .limit = limit},
-                        [&storage, timeline, respond](const storage_error& error, change_page page) {
-                          if (error) return respond_changes_error(storage, timeline, error, respond);
-                          respond(json_ok(changes_body(page.changes, page.last_revision)));
-                        });
+    storage.get_changes(
+        {.timeline = timeline, .since = since, .limit = limit},
+        [&storage, timeline, respond](const storage_error& error, change_page page) {
+          if (error) return respond_changes_error(storage, timeline, error, respond);
+          respond(json_ok(changes_body(page.changes, page.last_revision)));
+        });
   };
-  storage.get_changes(
-      {.timeline = timeline, .since = since, .limit = limit},
-      [services = &services_, &storage, timeline, wait, holder, reread,
-       respond](const storage_error& error, change_page page) {
-        if (error) return respond_changes_error(storage, timeline, error, respond);
-        if (!page.changes.empty() || wait.count() == 0 || holder->cancelled())
-          return respond(json_ok(changes_body(page.changes, page.last_revision)));
-        const auto last = page.last_revision;
-        holder->set(services->wait_changes(timeline, last, wait, [reread, last, respond](bool changed) {
-          if (changed) return reread();
-          respond(json_ok(changes_body({}, last)));
-        }));
-      });
+  storage.get_changes({.timeline = timeline, .since = since, .limit = limit},
+                      [services = &services_, &storage, timeline, wait, holder, reread, respond](
+                          const storage_error& error, change_page page) {
+                        if (error) return respond_changes_error(storage, timeline, error, respond);
+                        if (!page.changes.empty() || wait.count() == 0 || holder->cancelled())
+                          return respond(json_ok(changes_body(page.changes, page.last_revision)));
+                        const auto last = page.last_revision;
+                        holder->set(services->wait_changes(
+                            timeline, last, wait, [reread, last, respond](bool changed) {
+                              if (changed) return reread();
+                              respond(json_ok(changes_body({}, last)));
+                            }));
+                      });
   return deferred_cancel::of(holder);
 }
 
 cancel_fn api::change_stream(const std::string& timeline, const http_request& request,
                              respond_fn& respond) {
   if (!accepts_event_stream(request.header("Accept").value_or(""))) {
-    respond(json_error(406, "this is a Server-Sent Events stream: send \"Accept: "
-                            "text/event-stream\" (or read changes.json)"));
+    respond(json_error(406,
+                       "this is a Server-Sent Events stream: send \"Accept: "
+                       "text/event-stream\" (or read changes.json)"));
     return {};
   }
   // A reconnecting EventSource sends the id of the last event it got; it wins over the
@@ -146,8 +150,8 @@ void api::atom_feed(const std::string& timeline, const http_request& request, re
                   .state = parse_ack_state(query.get("ack_state")),
                   .count = parse_count(query.get("count"), config_.page_size)};
   services_.storage().get_status_texts(
-      std::move(req), [timeline, base = base_url(request), respond](const storage_error& error,
-                                                                    std::vector<std::string> texts) {
+      std::move(req), [timeline, base = base_url(request), respond](
+                          const storage_error& error, std::vector<std::string> texts) {
         if (error) return respond(storage_failure(error));
         http_response r;
         r.content_type = "application/atom+xml; charset=utf-8";

@@ -136,11 +136,11 @@ struct change_feed::state : std::enable_shared_from_this<change_feed::state> {
       since = h.head;
     }
     try {
-      storage.get_changes({.timeline = timeline, .since = since, .limit = opts.page_size},
-                          [self = shared_from_this(), timeline](const storage_error& error,
-                                                                change_page page) {
-                            self->on_fetched(timeline, error, std::move(page));
-                          });
+      storage.get_changes(
+          {.timeline = timeline, .since = since, .limit = opts.page_size},
+          [self = shared_from_this(), timeline](const storage_error& error, change_page page) {
+            self->on_fetched(timeline, error, std::move(page));
+          });
     } catch (const std::exception& e) {
       on_fetched(timeline, storage_error(make_error_code(errc::internal), e.what()), {});
     }
@@ -270,9 +270,9 @@ struct change_feed::state : std::enable_shared_from_this<change_feed::state> {
   struct stream : std::enable_shared_from_this<stream> {
     std::weak_ptr<state> feed;
     std::string timeline;
-    std::shared_ptr<event_sink> sink;  // set once the header is on its way
-    std::uint64_t position = 0;        // the revision its client has been sent up to
-    std::uint64_t skip_until = 0;      // live: hub batches up to here are already sent
+    std::shared_ptr<event_sink> sink;   // set once the header is on its way
+    std::uint64_t position = 0;         // the revision its client has been sent up to
+    std::uint64_t skip_until = 0;       // live: hub batches up to here are already sent
     phase phase_ = phase::catching_up;  // guarded by the feed's mutex
 
     stream(std::weak_ptr<state> f, std::string t, std::uint64_t since)
@@ -290,7 +290,8 @@ struct change_feed::state : std::enable_shared_from_this<change_feed::state> {
       if (!self) return;
       try {
         self->storage.get_changes(
-            {.timeline = timeline, .since = position, .limit = self->opts.page_size}, std::move(then));
+            {.timeline = timeline, .since = position, .limit = self->opts.page_size},
+            std::move(then));
       } catch (const std::exception& e) {
         then(storage_error(make_error_code(errc::internal), e.what()), {});
       }

@@ -58,7 +58,8 @@ std::string sse_event(const status_change& change) {
 }
 
 std::optional<std::uint64_t> parse_revision(std::string_view text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (text.empty() ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -76,9 +77,8 @@ bool accepts_event_stream(std::string_view accept) {
     if (first == std::string_view::npos) continue;
     range = range.substr(first, range.find_last_not_of(" \t") - first + 1);
     constexpr std::string_view wanted = "text/event-stream";
-    if (std::equal(range.begin(), range.end(), wanted.begin(), wanted.end(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        }))
+    if (std::equal(range.begin(), range.end(), wanted.begin(), wanted.end(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
       return true;
   }
   return false;

@@ -48,11 +48,10 @@ struct count_watch::state : std::enable_shared_from_this<count_watch::state> {
       std::lock_guard lock(mutex);
       sequence = ++cache[timeline].reads_started;
     }
-    storage.get_unacked_counts(
-        timeline, [self = shared_from_this(), timeline, sequence](const storage_error& error,
-                                                                  unacked_counts counts) {
-          self->on_counts(timeline, sequence, error, std::move(counts));
-        });
+    storage.get_unacked_counts(timeline, [self = shared_from_this(), timeline, sequence](
+                                             const storage_error& error, unacked_counts counts) {
+      self->on_counts(timeline, sequence, error, std::move(counts));
+    });
   }
 
   void on_counts(const std::string& timeline, std::uint64_t sequence, const storage_error& error,
@@ -180,7 +179,8 @@ void count_watch::answer_all() {
   std::vector<std::shared_ptr<waiter>> all;
   {
     std::lock_guard lock(state_->mutex);
-    for (const auto& [t, waiters] : state_->by_timeline) all.insert(all.end(), waiters.begin(), waiters.end());
+    for (const auto& [t, waiters] : state_->by_timeline)
+      all.insert(all.end(), waiters.begin(), waiters.end());
   }
   for (const auto& w : all) state_->answer_now(w);
 }

@@ -29,13 +29,13 @@ loaded_credentials load_credentials(status_storage& storage) {
   bool supported = true;
   const auto tokens = read_now(storage, tokens_setting_key, supported);
   const auto users = supported ? read_now(storage, users_setting_key, supported) : setting{};
-  return {.tokens = std::make_shared<token_set>(tokens.value ? parse_token_set(*tokens.value)
-                                                             : token_set{}),
-          .users = std::make_shared<user_set>(users.value ? parse_user_set(*users.value)
-                                                          : user_set{}),
-          .tokens_version = tokens.version,
-          .users_version = users.version,
-          .store_keeps_settings = supported};
+  return {
+      .tokens =
+          std::make_shared<token_set>(tokens.value ? parse_token_set(*tokens.value) : token_set{}),
+      .users = std::make_shared<user_set>(users.value ? parse_user_set(*users.value) : user_set{}),
+      .tokens_version = tokens.version,
+      .users_version = users.version,
+      .store_keeps_settings = supported};
 }
 
 // What the store's callbacks may touch: they can come on a worker thread after the watch
@@ -112,16 +112,15 @@ credential_watch::credential_watch(status_storage& storage, boost::asio::any_io_
                      .version = loaded.tokens_version,
                      .apply =
                          [](access_control& a, const std::optional<std::string>& text) {
-                           a.set_tokens(std::make_shared<token_set>(
-                               text ? parse_token_set(*text) : token_set{}));
+                           a.set_tokens(std::make_shared<token_set>(text ? parse_token_set(*text)
+                                                                         : token_set{}));
                          }},
                     {.key = users_setting_key,
                      .version = loaded.users_version,
-                     .apply =
-                         [](access_control& a, const std::optional<std::string>& text) {
-                           a.set_users(std::make_shared<user_set>(
-                               text ? parse_user_set(*text) : user_set{}));
-                         }}}}});
+                     .apply = [](access_control& a, const std::optional<std::string>& text) {
+                       a.set_users(
+                           std::make_shared<user_set>(text ? parse_user_set(*text) : user_set{}));
+                     }}}}});
   arm();
 }
 

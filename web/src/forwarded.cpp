@@ -29,9 +29,10 @@ std::optional<ip::address> address_of(std::string_view text) {
 void set_header(http_request& request, std::string_view name, std::string value) {
   for (auto& [field, v] : request.headers)
     if (field.size() == name.size() &&
-        std::equal(field.begin(), field.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                               std::tolower(static_cast<unsigned char>(b)); })) {
+        std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
       v = std::move(value);
       return;
     }
@@ -46,8 +47,10 @@ trusted_proxies::trusted_proxies(const std::vector<std::string>& entries) {
     if (entry.find('/') == std::string::npos) {
       const auto a = address_of(entry);
       if (!a) throw std::invalid_argument("\"" + entry + "\" is not an IP address or network");
-      if (a->is_v4()) v4_.emplace_back(a->to_v4(), 32);
-      else v6_.emplace_back(a->to_v6(), 128);
+      if (a->is_v4())
+        v4_.emplace_back(a->to_v4(), 32);
+      else
+        v6_.emplace_back(a->to_v6(), 128);
     } else if (auto n4 = ip::make_network_v4(entry, ec); !ec) {
       v4_.push_back(n4);
     } else if (auto n6 = ip::make_network_v6(entry, ec); !ec) {

@@ -37,11 +37,11 @@ std::uint16_t listener::port() const { return acceptor_.local_endpoint().port();
 
 void listener::do_accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](
-                                                     boost::system::error_code ec,
-                                                     tcp::socket socket) {
-    self->on_accept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(
+      net::make_strand(ioc_),
+      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+      });
 }
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -51,8 +51,8 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     // accepting again at once would fail at once, in a loop that burns a core; wait,
     // longer while it lasts (10 ms doubling to 1 s), until connections give descriptors back.
     using std::chrono::milliseconds;
-    backoff_ = std::min(backoff_ == milliseconds(0) ? milliseconds(10) : backoff_ * 2,
-                        milliseconds(1000));
+    backoff_ =
+        std::min(backoff_ == milliseconds(0) ? milliseconds(10) : backoff_ * 2, milliseconds(1000));
     retry_.expires_after(backoff_);
     retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
       if (!wait_ec && self->acceptor_.is_open()) self->do_accept();

@@ -44,8 +44,8 @@ std::string cookie(std::string_view value, std::chrono::seconds max_age, bool se
 
 // Checks the password (slow, off the I/O threads) and answers the login form.
 void answer_login(access_control& access, const respond_fn& respond, const std::string& user,
-                  const std::string& password, const std::string& next,
-                  const std::string& address, bool secure) {
+                  const std::string& password, const std::string& next, const std::string& address,
+                  bool secure) {
   const auto users = access.users();
   const auto* u = users->find(user);
   // A wrong name costs what a wrong password costs, and gets the same answer.
@@ -72,10 +72,11 @@ void api::login(const http_request& request, respond_fn& respond) {
   const auto next = safe_next(form.get("next"));
   if (services_.access() == nullptr) return respond(see_other(next));  // nothing to log in to
   auto& access = *services_.access();
-  if (const auto wait = access.throttle().wait_for(request.remote_address, user); wait.count() > 0) {
-    auto r = login_page(429, "Too many failed attempts. Try again in " +
-                                 std::to_string(wait.count()) + " seconds.",
-                        user, next);
+  if (const auto wait = access.throttle().wait_for(request.remote_address, user);
+      wait.count() > 0) {
+    auto r = login_page(
+        429, "Too many failed attempts. Try again in " + std::to_string(wait.count()) + " seconds.",
+        user, next);
     r.headers.emplace_back("Retry-After", std::to_string(wait.count()));
     return respond(std::move(r));
   }

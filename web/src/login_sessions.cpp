@@ -26,9 +26,9 @@ std::string session_store::create(const std::string& user, const std::string& pa
   std::lock_guard lock(mutex_);
   drop_expired(now);
   if (sessions_.size() >= limits_.max_sessions) {
-    const auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_used < b.second.last_used;
-    });
+    const auto oldest = std::min_element(
+        sessions_.begin(), sessions_.end(),
+        [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
     sessions_.erase(oldest);
   }
   sessions_[token_hash(id)] = {user, password_hash, now, now};
@@ -85,8 +85,7 @@ std::chrono::seconds login_throttle::wait_in(times& t, std::size_t max,
   if (t.size() < max) return std::chrono::seconds(0);
   // Allowed again once the oldest counted failure leaves the window; rounded up to a second.
   const auto left = limits_.window - (now - t[t.size() - max]);
-  return std::max(std::chrono::seconds(1),
-                  std::chrono::ceil<std::chrono::seconds>(left));
+  return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(left));
 }
 
 std::chrono::seconds login_throttle::wait_for(std::string_view address, std::string_view user) {

@@ -80,7 +80,9 @@ bool changes_state(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-http_response refusal(int status, const std::string& message) { return json_error(status, message); }
+http_response refusal(int status, const std::string& message) {
+  return json_error(status, message);
+}
 
 }  // namespace
 
@@ -92,9 +94,7 @@ bool is_served_host(std::string_view host, const request_guard_settings& setting
   for (const auto& entry : settings.public_hosts) {
     const auto allowed = parse_authority(entry);
     if (!allowed || allowed->host != a->host) continue;
-    if (allowed->port.empty() ||
-        allowed->port == port_or_default(*a, scheme))
-      return true;
+    if (allowed->port.empty() || allowed->port == port_or_default(*a, scheme)) return true;
   }
   return false;
 }
@@ -129,8 +129,9 @@ std::optional<http_response> refuse_request(const http_request& request,
                             ": add it to \"public_hosts\" in the configuration "
                             "(docs/security.md)");
   if (changes_state(request.method) && is_cross_site(request, settings))
-    return refusal(403, "cross-site request refused: a page of another site may not change "
-                        "anything here (docs/security.md)");
+    return refusal(403,
+                   "cross-site request refused: a page of another site may not change "
+                   "anything here (docs/security.md)");
   return std::nullopt;
 }
 

@@ -41,7 +41,8 @@ bool is_served_host(std::string_view host, const request_guard_settings& setting
                     std::string_view scheme = "http");
 
 /// True when a browser marked `request` as coming from another site (Sec-Fetch-Site or
-/// Origin against the request's scheme and Host, as above). Requests without either header are not cross-site.
+/// Origin against the request's scheme and Host, as above). Requests without either header are not
+/// cross-site.
 bool is_cross_site(const http_request& request, const request_guard_settings& settings);
 
 }  // namespace roost::web

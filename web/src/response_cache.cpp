@@ -107,7 +107,8 @@ void response_cache::store(const std::string& timeline, const std::string& targe
   }
   if (state_->bytes + size > state_->limits.max_bytes) state_->make_room(size, now);
   state_->bytes += size;
-  t.by_target.insert_or_assign(target, entry{generation, now + state_->limits.ttl, std::move(kept)});
+  t.by_target.insert_or_assign(target,
+                               entry{generation, now + state_->limits.ttl, std::move(kept)});
 }
 
 std::size_t response_cache::kept_bytes() const {

@@ -52,7 +52,8 @@ route_match match_route(std::string_view method, std::string_view target) {
     return expect(method, "GET", route::atom_feed{timeline});
   if (n == 3 && segments[2] == "changes.json")
     return expect(method, "GET", route::changes{timeline, false});
-  if (n == 3 && segments[2] == "changes") return expect(method, "GET", route::changes{timeline, true});
+  if (n == 3 && segments[2] == "changes")
+    return expect(method, "GET", route::changes{timeline, true});
   if (n == 3 && segments[2] == "ack.json") return expect(method, "POST", route::ack{timeline});
   if (n == 4 && segments[2] == "updates" && segments[3] == "unacked_counts.json")
     return expect(method, "GET", route::timeline_counts{timeline});

@@ -26,14 +26,16 @@ namespace roost::web {
 namespace net = boost::asio;
 
 storage_limits limits_of(const server_config& config) {
-  storage_limits limits{.soft_max = config.soft_max, .hard_max = config.hard_max,
+  storage_limits limits{.soft_max = config.soft_max,
+                        .hard_max = config.hard_max,
                         .default_count = config.page_size,
                         .change_retention = config.change_retention};
   for (const auto& t : config.timelines)
     if (t.soft_max || t.hard_max)
-      limits.per_timeline[t.name] = {.soft_max = t.soft_max.value_or(config.soft_max),
-                                     .hard_max = t.hard_max.value_or(t.soft_max ? 0 : config.hard_max),
-                                     .change_retention = config.change_retention};
+      limits.per_timeline[t.name] = {
+          .soft_max = t.soft_max.value_or(config.soft_max),
+          .hard_max = t.hard_max.value_or(t.soft_max ? 0 : config.hard_max),
+          .change_retention = config.change_retention};
   return limits;
 }
 
@@ -163,7 +165,7 @@ struct server::state {
   // Password hashing (login): one thread, so that a flood of logins takes one core at
   // most, and never an I/O thread.
   net::thread_pool slow_work{1};
-  std::optional<tls_context> tls;  // none: plain HTTP
+  std::optional<tls_context> tls;               // none: plain HTTP
   std::optional<credential_watch> credentials;  // none: the store keeps no settings
   std::map<std::string, timeline, std::less<>> timelines;
   count_watch watch;

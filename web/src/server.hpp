@@ -58,8 +58,9 @@ private:
 };
 
 /// Serves `storage` as `config` says until SIGINT or SIGTERM, then shuts down
-/// gracefully and returns 0; SIGHUP re-reads the TLS certificate. Prints "roost: listening on http://HOST:PORT/" to stderr once
-/// bound (with the real port when the configured one was 0). Throws when it cannot listen.
+/// gracefully and returns 0; SIGHUP re-reads the TLS certificate. Prints "roost: listening on
+/// http://HOST:PORT/" to stderr once bound (with the real port when the configured one was 0).
+/// Throws when it cannot listen.
 int run_server(const server_config& config, status_storage& storage);
 
 }  // namespace roost::web

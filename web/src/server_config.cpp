@@ -66,14 +66,19 @@ timeline_config timeline_value(const json& v, const std::string& key) {
   } else if (v.is_object()) {
     for (const auto& [k, value] : v.items()) {
       const auto sub = key + "." + k;
-      if (k == "name") t.name = string_value(value, sub);
-      else if (k == "hidden") t.hidden = bool_value(value, sub);
+      if (k == "name")
+        t.name = string_value(value, sub);
+      else if (k == "hidden")
+        t.hidden = bool_value(value, sub);
       else if (k == "level_threshold") {
         if (!value.is_number_integer()) bad(sub, "an integer");
         t.level_threshold = value.get<std::int64_t>();
-      } else if (k == "soft_max") t.soft_max = count_value(value, sub);
-      else if (k == "hard_max") t.hard_max = count_value(value, sub);
-      else unknown(sub, "name, hidden, level_threshold, soft_max, hard_max");
+      } else if (k == "soft_max")
+        t.soft_max = count_value(value, sub);
+      else if (k == "hard_max")
+        t.hard_max = count_value(value, sub);
+      else
+        unknown(sub, "name, hidden, level_threshold, soft_max, hard_max");
     }
   } else {
     bad(key, "a timeline name or an object with \"name\"");
@@ -100,29 +105,43 @@ void apply_config_json(server_config& config, const std::string& json_text,
   }
   if (!doc.is_object()) throw config_error(origin + ": the configuration must be a JSON object");
   for (const auto& [key, v] : doc.items()) {
-    if (key == "listen") set_listen(config, string_value(v, key));
-    else if (key == "storage") config.storage = string_value(v, key);
+    if (key == "listen")
+      set_listen(config, string_value(v, key));
+    else if (key == "storage")
+      config.storage = string_value(v, key);
     else if (key == "timelines") {
       if (!v.is_array()) bad(key, "an array of timelines");
       config.timelines.clear();
       for (std::size_t i = 0; i < v.size(); ++i)
         config.timelines.push_back(timeline_value(v[i], key + "[" + std::to_string(i) + "]"));
-    } else if (key == "io_threads") config.io_threads = count_value(v, key, 1, max_threads);
-    else if (key == "worker_threads") config.worker_threads = count_value(v, key, 1, max_threads);
-    else if (key == "worker_queue") config.worker_queue = count_value(v, key, 1, 1'000'000);
-    else if (key == "time_zone") config.time_zone = string_value(v, key);
-    else if (key == "page_size") config.page_size = count_value(v, key, 1, max_page_size);
-    else if (key == "soft_max") config.soft_max = count_value(v, key);
-    else if (key == "hard_max") config.hard_max = count_value(v, key);
-    else if (key == "max_body_bytes") config.max_body_bytes = count_value(v, key, 1, max_buffer_bytes);
-    else if (key == "max_connections") config.max_connections = count_value(v, key, 1, 1'000'000);
-    else if (key == "tls_cert") config.tls_cert = string_value(v, key);
-    else if (key == "tls_key") config.tls_key = string_value(v, key);
+    } else if (key == "io_threads")
+      config.io_threads = count_value(v, key, 1, max_threads);
+    else if (key == "worker_threads")
+      config.worker_threads = count_value(v, key, 1, max_threads);
+    else if (key == "worker_queue")
+      config.worker_queue = count_value(v, key, 1, 1'000'000);
+    else if (key == "time_zone")
+      config.time_zone = string_value(v, key);
+    else if (key == "page_size")
+      config.page_size = count_value(v, key, 1, max_page_size);
+    else if (key == "soft_max")
+      config.soft_max = count_value(v, key);
+    else if (key == "hard_max")
+      config.hard_max = count_value(v, key);
+    else if (key == "max_body_bytes")
+      config.max_body_bytes = count_value(v, key, 1, max_buffer_bytes);
+    else if (key == "max_connections")
+      config.max_connections = count_value(v, key, 1, 1'000'000);
+    else if (key == "tls_cert")
+      config.tls_cert = string_value(v, key);
+    else if (key == "tls_key")
+      config.tls_key = string_value(v, key);
     else if (key == "trusted_proxies") {
       if (!v.is_array()) bad(key, "an array of addresses or networks");
       config.trusted_proxies.clear();
       for (const auto& entry : v) {
-        if (!entry.is_string()) bad(key, "addresses or networks such as \"127.0.0.1\" or \"10.0.0.0/8\"");
+        if (!entry.is_string())
+          bad(key, "addresses or networks such as \"127.0.0.1\" or \"10.0.0.0/8\"");
         config.trusted_proxies.push_back(entry.get<std::string>());
       }
       try {
@@ -140,30 +159,42 @@ void apply_config_json(server_config& config, const std::string& json_text,
           bad(key, "host names such as \"roost.example.com\" or \"roost.example.com:8443\"");
         config.public_hosts.push_back(name);
       }
-    } else if (key == "max_json_depth") config.max_json_depth = count_value(v, key, 1, max_status_depth);
-    else if (key == "read_timeout_seconds") config.read_timeout = seconds_value(v, key);
-    else if (key == "idle_timeout_seconds") config.idle_timeout = seconds_value(v, key);
-    else if (key == "long_poll_timeout_seconds") config.long_poll_timeout = seconds_value(v, key);
-    else if (key == "access_log") config.access_log = bool_value(v, key);
-    else if (key == "allow_anonymous") config.allow_anonymous = bool_value(v, key);
-    else if (key == "session_idle_seconds") config.session_idle = session_seconds(v, key);
-    else if (key == "session_max_age_seconds") config.session_max_age = session_seconds(v, key);
-    else if (key == "change_retention") config.change_retention = count_value(v, key);
-    else if (key == "sse_heartbeat_seconds") config.sse_heartbeat = seconds_value(v, key);
-    else if (key == "sse_buffer_bytes") config.sse_buffer_bytes = count_value(v, key, 1024, max_buffer_bytes);
+    } else if (key == "max_json_depth")
+      config.max_json_depth = count_value(v, key, 1, max_status_depth);
+    else if (key == "read_timeout_seconds")
+      config.read_timeout = seconds_value(v, key);
+    else if (key == "idle_timeout_seconds")
+      config.idle_timeout = seconds_value(v, key);
+    else if (key == "long_poll_timeout_seconds")
+      config.long_poll_timeout = seconds_value(v, key);
+    else if (key == "access_log")
+      config.access_log = bool_value(v, key);
+    else if (key == "allow_anonymous")
+      config.allow_anonymous = bool_value(v, key);
+    else if (key == "session_idle_seconds")
+      config.session_idle = session_seconds(v, key);
+    else if (key == "session_max_age_seconds")
+      config.session_max_age = session_seconds(v, key);
+    else if (key == "change_retention")
+      config.change_retention = count_value(v, key);
+    else if (key == "sse_heartbeat_seconds")
+      config.sse_heartbeat = seconds_value(v, key);
+    else if (key == "sse_buffer_bytes")
+      config.sse_buffer_bytes = count_value(v, key, 1024, max_buffer_bytes);
     else if (key == "response_cache_ms") {
       // A reused answer hides other processes' changes for this long: minutes at most.
       const auto ms = count_value(v, key, 0, 600'000);
       config.response_cache = std::chrono::milliseconds(ms);
-    }
-    else if (key == "response_cache_bytes") config.response_cache_bytes = count_value(v, key, 1024, 16 * max_buffer_bytes);
+    } else if (key == "response_cache_bytes")
+      config.response_cache_bytes = count_value(v, key, 1024, 16 * max_buffer_bytes);
     else
       unknown(key,
               "listen, storage, timelines, io_threads, worker_threads, worker_queue, time_zone, "
               "page_size, "
               "soft_max, hard_max, max_body_bytes, max_connections, max_json_depth, public_hosts, "
               "read_timeout_seconds, idle_timeout_seconds, long_poll_timeout_seconds, access_log, "
-              "allow_anonymous, session_idle_seconds, session_max_age_seconds, trusted_proxies, tls_cert, tls_key, "
+              "allow_anonymous, session_idle_seconds, session_max_age_seconds, trusted_proxies, "
+              "tls_cert, tls_key, "
               "change_retention, sse_heartbeat_seconds, sse_buffer_bytes, response_cache_ms, "
               "response_cache_bytes");
   }
@@ -199,8 +230,9 @@ void finish_config(server_config& config) {
     if (!names.insert(t.name).second)
       throw config_error("config key \"timelines\": timeline \"" + t.name + "\" is listed twice");
   if (config.tls_cert.empty() != config.tls_key.empty())
-    throw config_error("config keys \"tls_cert\" and \"tls_key\" (--tls-cert, --tls-key) go "
-                       "together: HTTPS needs both the certificate and its key");
+    throw config_error(
+        "config keys \"tls_cert\" and \"tls_key\" (--tls-cert, --tls-key) go "
+        "together: HTTPS needs both the certificate and its key");
   if (config.hard_max != 0 && config.hard_max < config.soft_max)
     bad("hard_max", "a value of at least soft_max (" + std::to_string(config.soft_max) + ")");
   // A timeline's own limits, with the global ones they fall back to, must agree too: the

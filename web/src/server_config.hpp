@@ -17,8 +17,8 @@ namespace roost::web {
 /// One served timeline.
 struct timeline_config {
   std::string name;
-  bool hidden = false;           ///< left out of the list page, still fully reachable
-  std::int64_t level_threshold = 0;  ///< the viewer's initial level filter
+  bool hidden = false;                  ///< left out of the list page, still fully reachable
+  std::int64_t level_threshold = 0;     ///< the viewer's initial level filter
   std::optional<std::size_t> soft_max;  ///< truncation override for this timeline
   std::optional<std::size_t> hard_max;
 };
@@ -33,10 +33,10 @@ struct server_config {
   std::size_t io_threads = 2;
   std::size_t worker_threads = 2;   ///< store operations of SQLite/LMDB run on these
   std::size_t worker_queue = 4096;  ///< queued store operations beyond this answer 503
-  std::string time_zone = "UTC";  ///< IANA zone the viewer shows times in
-  std::size_t page_size = 20;     ///< default count of the statuses endpoints
+  std::string time_zone = "UTC";    ///< IANA zone the viewer shows times in
+  std::size_t page_size = 20;       ///< default count of the statuses endpoints
   std::size_t soft_max = 2000;
-  std::size_t hard_max = 0;       ///< 0: soft_max + 20%
+  std::size_t hard_max = 0;  ///< 0: soft_max + 20%
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_connections = 20000;
   std::size_t max_json_depth = max_status_depth;  ///< at most max_status_depth
@@ -87,7 +87,8 @@ public:
 server_config load_server_config(const std::filesystem::path& path);
 
 /// Applies a parsed JSON config object on top of `config`.
-void apply_config_json(server_config& config, const std::string& json_text, const std::string& origin);
+void apply_config_json(server_config& config, const std::string& json_text,
+                       const std::string& origin);
 
 /// Parses "HOST:PORT" (or "[v6]:PORT") into the config; throws config_error.
 void set_listen(server_config& config, std::string_view host_port);

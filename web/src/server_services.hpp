@@ -43,9 +43,9 @@ public:
   status_storage& storage() override { return parts_.storage; }
   void add_statuses(const std::string& timeline, std::vector<status> statuses,
                     count_callback done) override;
-  cancel_fn watch_counts(std::vector<std::string> timelines,
-                         std::function<bool(const counts_by_timeline&)> differs,
-                         std::function<void(const storage_error&, counts_by_timeline)> done) override;
+  cancel_fn watch_counts(
+      std::vector<std::string> timelines, std::function<bool(const counts_by_timeline&)> differs,
+      std::function<void(const storage_error&, counts_by_timeline)> done) override;
   cancel_fn wait_changes(const std::string& timeline, std::uint64_t revision,
                          std::chrono::milliseconds bound, std::function<void(bool)> done) override;
   cancel_fn open_change_stream(const std::string& timeline, std::uint64_t since,

@@ -160,10 +160,10 @@ std::optional<std::string> iso_datetime(std::string_view text) {
   const std::chrono::year_month_day ymd{day};
   const std::chrono::hh_mm_ss hms{seconds - day};
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return std::string(buffer);
 }
 
@@ -312,8 +312,8 @@ void render_text(html& out, const json& content) {
                         : e.type == text_entity::kind::hashtag ? "status-hashtag"
                                                                : "status-mention";
       out.open_link(cls, *href);
-      const auto display = e.type == text_entity::kind::url ? string_member(*e.entity, "display_url")
-                                                            : std::nullopt;
+      const auto display =
+          e.type == text_entity::kind::url ? string_member(*e.entity, "display_url") : std::nullopt;
       out.text(display ? *display : slice(e.start, e.end));
       out.close("a");
       done = e.end;
@@ -462,8 +462,10 @@ void render(const json& status, html& out) {
       out.open("span", "status-permalink");
       out.end_open();
     }
-    if (created_at) out.time("status-time", *created_at);
-    else out.text("permalink");
+    if (created_at)
+      out.time("status-time", *created_at);
+    else
+      out.text("permalink");
     out.close(permalink ? "a" : "span");
   }
   out.open("span", "status-level");
@@ -509,12 +511,30 @@ std::string escape_html(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     switch (c) {
-      case '&': out += "&amp;"; ++i; continue;
-      case '<': out += "&lt;"; ++i; continue;
-      case '>': out += "&gt;"; ++i; continue;
-      case '"': out += "&quot;"; ++i; continue;
-      case '\'': out += "&#39;"; ++i; continue;
-      case '\0': out += replacement_character; ++i; continue;  // the HTML parser drops NUL
+      case '&':
+        out += "&amp;";
+        ++i;
+        continue;
+      case '<':
+        out += "&lt;";
+        ++i;
+        continue;
+      case '>':
+        out += "&gt;";
+        ++i;
+        continue;
+      case '"':
+        out += "&quot;";
+        ++i;
+        continue;
+      case '\'':
+        out += "&#39;";
+        ++i;
+        continue;
+      case '\0':
+        out += replacement_character;
+        ++i;
+        continue;  // the HTML parser drops NUL
       default: break;
     }
     const std::size_t n = utf8_sequence_length(text, i);

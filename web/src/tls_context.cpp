@@ -38,8 +38,8 @@ std::shared_ptr<ssl::context> tls_context::load() const {
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cert_chain_.string(), ec);
   if (ec)
-    throw std::runtime_error("TLS: cannot use the certificate file " + cert_chain_.string() +
-                             ": " + openssl_reason(ec));
+    throw std::runtime_error("TLS: cannot use the certificate file " + cert_chain_.string() + ": " +
+                             openssl_reason(ec));
   ctx->use_private_key_file(private_key_.string(), ssl::context::pem, ec);
   if (ec)
     throw std::runtime_error("TLS: cannot use the key file " + private_key_.string() + ": " +

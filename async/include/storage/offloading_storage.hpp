@@ -9,7 +9,8 @@
 //
 // Scheduling:
 //  - writes (put, ack, delete, put_setting) run one at a time, in the order they were started;
-//  - reads (get, counts, contains, timeline_names, revision, changes, get_setting) run in parallel with each
+//  - reads (get, counts, contains, timeline_names, revision, changes, get_setting) run in parallel
+//  with each
 //    other and with the write in progress, which the bundled backends allow (a read sees
 //    the store before or after a concurrent write, never half of it);
 //  - otherwise the oldest waiting operation runs first. Operations that do not wait for

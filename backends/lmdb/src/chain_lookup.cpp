@@ -42,7 +42,8 @@ chain_hit find_in_chain(MDB_txn* txn, MDB_dbi dbi, const lmdb_format::chain_key&
     hit.key.push_back(static_cast<char>(probe));
     return hit;
   }
-  throw lmdb_backend_error(errc::internal, "256 long keys share one 64-bit hash; cannot store another");
+  throw lmdb_backend_error(errc::internal,
+                           "256 long keys share one 64-bit hash; cannot store another");
 }
 
 }  // namespace roost::detail

@@ -38,8 +38,7 @@ constexpr std::size_t hash_size = 8;
 constexpr std::size_t probe_size = 1;
 
 /// Order keys longer than this are stored truncated to it, plus hash and probe.
-constexpr std::size_t order_key_keep =
-    max_key_size - timeline_prefix_size - hash_size - probe_size;
+constexpr std::size_t order_key_keep = max_key_size - timeline_prefix_size - hash_size - probe_size;
 
 void append_u32(std::string& out, std::uint32_t v);
 void append_u64(std::string& out, std::uint64_t v);

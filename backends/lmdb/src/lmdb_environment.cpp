@@ -115,7 +115,8 @@ void check_data_file(const lmdb_options& options) {
     }
     if (!S_ISREG(st.st_mode))
       fail_open(errc::corrupt, options.directory, data.string() + " is not a file");
-    if (st.st_size > 0) return check_meta_pages(options, data, static_cast<std::uint64_t>(st.st_size));
+    if (st.st_size > 0)
+      return check_meta_pages(options, data, static_cast<std::uint64_t>(st.st_size));
     if (attempt == 20)
       fail_open(errc::corrupt, options.directory,
                 data.string() +

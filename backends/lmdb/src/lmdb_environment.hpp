@@ -3,9 +3,9 @@
 //
 // LMDB forbids opening one environment twice in a process (closing either would free
 // the other's reader slots, which belong to the process id, and drop its POSIX locks, so
-// that another process could clear its slots or reset the lock file under it), so environments are kept in a process-wide registry keyed by the directory's
-// device and inode: a second storage object on the same directory shares the first
-// one's environment.
+// that another process could clear its slots or reset the lock file under it), so environments are
+// kept in a process-wide registry keyed by the directory's device and inode: a second storage
+// object on the same directory shares the first one's environment.
 //
 // The environment runs each operation as one transaction and hides LMDB's resizing
 // rules from the operations: a write that fills the map is rolled back, the map is
@@ -14,13 +14,13 @@
 // again. Thread-safe: any number of threads may call read() and write() at once.
 #pragma once
 
+#include <sys/types.h>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 #include <lmdb++.h>
 
@@ -91,7 +91,6 @@ public:
   lmdb_environment(passkey, const lmdb_options& options, directory_id id);
 
 private:
-
   // Enlarges the map after MDB_MAP_FULL unless another thread did since `observed` was
   // read; false when it is already at the ceiling.
   bool grow_map(std::size_t observed);

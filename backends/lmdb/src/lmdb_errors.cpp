@@ -14,22 +14,18 @@ errc classify_lmdb_code(int rc) noexcept {
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
-    case MDB_INCOMPATIBLE:
-      return errc::corrupt;
-    case MDB_VERSION_MISMATCH:
-      return errc::unsupported;
+    case MDB_INCOMPATIBLE: return errc::corrupt;
+    case MDB_VERSION_MISMATCH: return errc::unsupported;
     case MDB_READERS_FULL:
     case EBUSY:
-    case EAGAIN:
-      return errc::busy;
+    case EAGAIN: return errc::busy;
     case MDB_BAD_VALSIZE:
     case MDB_BAD_DBI:
     case MDB_BAD_TXN:
     case MDB_BAD_RSLOT:
     case MDB_DBS_FULL:
     case MDB_CURSOR_FULL:
-    case EINVAL:
-      return errc::internal;
+    case EINVAL: return errc::internal;
     default:
       // MDB_MAP_FULL at the ceiling, MDB_TXN_FULL, MDB_PANIC, ENOSPC, EIO, EACCES,
       // EROFS, ENOMEM: the engine could not read or write.

@@ -139,8 +139,8 @@ void lmdb_storage::do_contains(std::string timeline, std::vector<std::string> id
 
 void lmdb_storage::do_timeline_names(names_callback done) {
   std::vector<std::string> names;
-  const storage_error error = env_->read(
-      [&](MDB_txn* txn) { names = detail::read_timeline_names(txn, env_->tables()); });
+  const storage_error error =
+      env_->read([&](MDB_txn* txn) { names = detail::read_timeline_names(txn, env_->tables()); });
   if (error) names.clear();
   done(error, std::move(names));
 }
@@ -162,9 +162,9 @@ void lmdb_storage::do_get_changes(prepared_changes request, changes_callback don
     reader.read_changes(*page);
   });
   if (!error)
-    error = page->finish(env_->context() + ": get_changes of timeline " +
-                             nlohmann::json(request.timeline).dump(),
-                         out);
+    error = page->finish(
+        env_->context() + ": get_changes of timeline " + nlohmann::json(request.timeline).dump(),
+        out);
   done(error, error ? change_page{} : std::move(out));
 }
 
@@ -194,19 +194,18 @@ void lmdb_storage::do_put_setting(put_setting_request request, revision_callback
     if (const auto value = detail::get_value(txn, table, request.key))
       current = detail::lmdb_format::decode_setting_record(*value).version;
     if (current != request.expected_version) return false;  // nothing to commit
-    detail::put_value(
-        txn, table, request.key,
-        detail::lmdb_format::encode_setting_record(current + 1,
-                                                   request.value ? &*request.value : nullptr));
+    detail::put_value(txn, table, request.key,
+                      detail::lmdb_format::encode_setting_record(
+                          current + 1, request.value ? &*request.value : nullptr));
     written = true;
     return true;
   });
   if (!error && !written)
-    error = storage_error(make_error_code(errc::conflict),
-                          env_->context() + ": put_setting \"" + request.key +
-                              "\": the setting is at version " + std::to_string(current) +
-                              ", not " + std::to_string(request.expected_version) +
-                              "; nothing was changed");
+    error =
+        storage_error(make_error_code(errc::conflict),
+                      env_->context() + ": put_setting \"" + request.key +
+                          "\": the setting is at version " + std::to_string(current) + ", not " +
+                          std::to_string(request.expected_version) + "; nothing was changed");
   done(error, error ? 0 : current + 1);
 }
 

@@ -464,11 +464,13 @@ std::string meta_pages_problem(int fd, std::uint64_t file_bytes) {
   for (int page = 0; page < 2; ++page) {
     unsigned char bytes[meta_bytes];
     if (offset + meta_bytes > file_bytes ||
-        ::pread(fd, bytes, meta_bytes, static_cast<off_t>(offset)) != static_cast<ssize_t>(meta_bytes))
+        ::pread(fd, bytes, meta_bytes, static_cast<off_t>(offset)) !=
+            static_cast<ssize_t>(meta_bytes))
       return page == 0 ? "the file is too short for its first meta page" : std::string();
     const unsigned char* m = bytes + page_header;
     const bool meta = (load<std::uint16_t>(bytes + 10) & p_meta) != 0 &&
-                      load<std::uint32_t>(m) == lmdb_magic && load<std::uint32_t>(m + 4) == data_version;
+                      load<std::uint32_t>(m) == lmdb_magic &&
+                      load<std::uint32_t>(m + 4) == data_version;
     // A page LMDB will not take is refused by LMDB itself, cleanly.
     if (!meta) return {};
     const auto size = load<std::uint32_t>(m + 24);

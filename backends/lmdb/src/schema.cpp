@@ -20,7 +20,8 @@ std::optional<MDB_dbi> open_table(MDB_txn* txn, const char* name, bool create) {
   if (rc == MDB_NOTFOUND) return std::nullopt;
   if (rc == MDB_INCOMPATIBLE)
     throw lmdb_backend_error(errc::corrupt, std::string("holds LMDB data that is not a Roost store "
-                                                        "(\"") + name + "\" is not a table)");
+                                                        "(\"") +
+                                                name + "\" is not a table)");
   if (rc != MDB_SUCCESS) lmdb::error::raise("mdb_dbi_open", rc);
   return dbi;
 }
@@ -43,8 +44,8 @@ std::uint32_t read_version(MDB_txn* txn, MDB_dbi meta) {
   if (v > fmt::format_version)
     throw lmdb_backend_error(errc::unsupported,
                              "was written in Roost LMDB format version " + std::to_string(v) +
-                                 ", newer than the version " +
-                                 std::to_string(fmt::format_version) + " this program reads");
+                                 ", newer than the version " + std::to_string(fmt::format_version) +
+                                 " this program reads");
   if (v == 0) throw lmdb_backend_error(errc::corrupt, "has an invalid format version 0");
   return v;
 }
@@ -53,8 +54,8 @@ std::uint32_t read_version(MDB_txn* txn, MDB_dbi meta) {
 MDB_dbi need_table(MDB_txn* txn, const char* name) {
   const auto dbi = open_table(txn, name, false);
   if (!dbi)
-    throw lmdb_backend_error(errc::corrupt, std::string("is a damaged Roost store (table \"") +
-                                                name + "\" is missing)");
+    throw lmdb_backend_error(
+        errc::corrupt, std::string("is a damaged Roost store (table \"") + name + "\" is missing)");
   return *dbi;
 }
 

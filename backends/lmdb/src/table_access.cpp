@@ -37,8 +37,6 @@ bool table_cursor::seek_before(std::string_view end) {
   return last();
 }
 
-bool table_cursor::move(MDB_cursor_op op) {
-  return lmdb::cursor_get(cursor_, &key_, &value_, op);
-}
+bool table_cursor::move(MDB_cursor_op op) { return lmdb::cursor_get(cursor_, &key_, &value_, op); }
 
 }  // namespace roost::detail

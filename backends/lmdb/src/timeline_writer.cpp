@@ -34,11 +34,11 @@ void timeline_writer::create_timeline() {
   std::string following;
   fmt::append_u32(following, n + 1);
   put_value(txn_, tables_.meta, meta_next_timeline_key, following);
-  record_key_ = find_in_chain(
-                    txn_, tables_.timelines, name_key_,
-                    [&](std::string_view value) { return fmt::timeline_record_name(value) == name_; },
-                    true)
-                    .key;
+  record_key_ =
+      find_in_chain(
+          txn_, tables_.timelines, name_key_,
+          [&](std::string_view value) { return fmt::timeline_record_name(value) == name_; }, true)
+          .key;
   record_ = {n, 0, 0, name_};
   prefix_ = fmt::timeline_prefix(n);
   exists_ = true;
@@ -319,10 +319,10 @@ void timeline_writer::store_changes(std::size_t retention) {
     const std::uint64_t revision = first + i;
     if (revision < oldest_kept) continue;  // would be pruned at once
     const auto& c = changes_[i];
-    put_value(txn_, tables_.changes, fmt::change_key(record_.number, revision),
-              fmt::encode_change_record(static_cast<std::uint8_t>(c.op), c.id,
-                                        c.by_reference ? std::string_view() : c.text,
-                                        c.by_reference));
+    put_value(
+        txn_, tables_.changes, fmt::change_key(record_.number, revision),
+        fmt::encode_change_record(static_cast<std::uint8_t>(c.op), c.id,
+                                  c.by_reference ? std::string_view() : c.text, c.by_reference));
   }
   // Changes of earlier writes that fall out of the window.
   if (oldest_kept > 1 && first > 1) prune_changes_through(oldest_kept - 1);

@@ -5,10 +5,10 @@
 // log, all in the same transaction as the statuses. Each status changed is noted as it
 // changes and stored by finish() in the `changes` table under the timeline's next
 // revision (only the newest change_retention of them: a large write never stores entries
-// only to prune them), so the timeline record's revision is always its newest change's. The semantics mirror the memory
-// backend's (memory_timeline.cpp): puts apply in request order, then truncation removes
-// the oldest; an ack and a delete of everything log newest first (timeline order); a
-// timeline comes into being only when a write changes it.
+// only to prune them), so the timeline record's revision is always its newest change's. The
+// semantics mirror the memory backend's (memory_timeline.cpp): puts apply in request order, then
+// truncation removes the oldest; an ack and a delete of everything log newest first (timeline
+// order); a timeline comes into being only when a write changes it.
 //
 // Not thread-safe; one per transaction. Throws lmdb::error or corrupt_record; the
 // caller's transaction then rolls everything back.

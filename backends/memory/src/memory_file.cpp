@@ -5,9 +5,9 @@
 //  "settings": [ {"key": "...", "value": "..." or null, "version": N}, ... ]}
 // with statuses newest first. "settings" is optional (files saved before settings existed
 // have none) and older programs ignore it, so it did not need a new format version; a
-// removed setting is kept with a null value so that its version survives. Saving copies each stored JSON text straight into the
-// file; loading validates every status exactly as put_statuses does, because the file
-// is input from outside like any other.
+// removed setting is kept with a null value so that its version survives. Saving copies each stored
+// JSON text straight into the file; loading validates every status exactly as put_statuses does,
+// because the file is input from outside like any other.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -142,7 +142,8 @@ void memory_storage::load(const std::filesystem::path& path) {
     for (const auto& t : timelines) {
       if (!t.is_object() || !t.contains("name") || !t["name"].is_string() ||
           !t.contains("statuses") || !t["statuses"].is_array())
-        fail(errc::corrupt, path, "a timeline entry needs a string \"name\" and a \"statuses\" array");
+        fail(errc::corrupt, path,
+             "a timeline entry needs a string \"name\" and a \"statuses\" array");
       const auto name = t["name"].get<std::string>();
       std::vector<prepared_status> statuses;
       statuses.reserve(t["statuses"].size());
@@ -181,8 +182,8 @@ void memory_storage::load(const std::filesystem::path& path) {
         } catch (const invalid_request& x) {
           fail(errc::corrupt, path, "setting \"" + r.key + "\": " + x.what());
         }
-        if (!loaded_settings.try_emplace(r.key, setting{std::move(r.value),
-                                                        e["version"].get<std::uint64_t>()})
+        if (!loaded_settings
+                 .try_emplace(r.key, setting{std::move(r.value), e["version"].get<std::uint64_t>()})
                  .second)
           fail(errc::corrupt, path, "setting \"" + r.key + "\" appears twice");
       }

@@ -18,9 +18,8 @@ void memory_timeline::count_unacked(std::int64_t level, bool add) {
   if (--it->second == 0) counts_.by_level.erase(it);
 }
 
-memory_timeline::order_map::iterator memory_timeline::insert(std::string order_key,
-                                                            std::string id, std::int64_t level,
-                                                            shared_text json) {
+memory_timeline::order_map::iterator memory_timeline::insert(std::string order_key, std::string id,
+                                                             std::int64_t level, shared_text json) {
   if (!order_key_is_acked(order_key)) count_unacked(level, true);
   auto [it, inserted] = by_order_.emplace(std::move(order_key), entry{id, level, std::move(json)});
   by_id_.emplace(std::move(id), it);
@@ -93,8 +92,7 @@ std::size_t memory_timeline::ack(const prepared_ack& request) {
   std::set<std::string, std::less<>> targets;
   const bool everything = !request.ids && !request.max_id;
   auto collect_from = [&](order_map::iterator it) {
-    for (; it != by_order_.end() && !order_key_is_acked(it->first); ++it)
-      targets.insert(it->first);
+    for (; it != by_order_.end() && !order_key_is_acked(it->first); ++it) targets.insert(it->first);
   };
   if (everything) collect_from(by_order_.begin());
   if (request.ids) {

@@ -34,12 +34,8 @@ connection::connection(const std::string& path, open_mode mode, const std::strin
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   std::string name = path;
   switch (mode) {
-    case open_mode::create:
-      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-      break;
-    case open_mode::existing:
-      flags |= SQLITE_OPEN_READWRITE;
-      break;
+    case open_mode::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case open_mode::existing: flags |= SQLITE_OPEN_READWRITE; break;
     case open_mode::read_only:
       flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
       name = file_uri(path, "?mode=ro");

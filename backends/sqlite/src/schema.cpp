@@ -63,8 +63,7 @@ void check_acceptable(const found& f, const sqlite_options& options) {
   if (f.version > sqlite_schema_version)
     refuse(errc::unsupported, options,
            "written by a newer version of Roost (schema version " + std::to_string(f.version) +
-               "; this program reads up to " + std::to_string(sqlite_schema_version) +
-               ")");
+               "; this program reads up to " + std::to_string(sqlite_schema_version) + ")");
 }
 
 // A store that claims to be current must have its tables; catching a damaged schema here

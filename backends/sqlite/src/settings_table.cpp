@@ -14,8 +14,7 @@ bool prepare_settings(prepared_connection& s) {
   if (s.find_setting) return true;
   if (s.db.query_int(sql::settings_table_exists) == 0) return false;
   s.find_setting = std::make_unique<statement>(s.db, sql::find_setting);
-  if (!s.db.is_read_only())
-    s.write_setting = std::make_unique<statement>(s.db, sql::write_setting);
+  if (!s.db.is_read_only()) s.write_setting = std::make_unique<statement>(s.db, sql::write_setting);
   return true;
 }
 

@@ -5,8 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "change_log.hpp"
 #include "connection_pool.hpp"
@@ -217,8 +217,8 @@ void sqlite_storage::do_get_changes(prepared_changes request, changes_callback d
                           [&](prepared_connection& s) { return sqlite::read_changes(s, request); });
   if (!error)
     error = page->finish("get_changes on sqlite store " + impl_->path + ", timeline " +
-                            nlohmann::json(request.timeline).dump(),
-                        out);
+                             nlohmann::json(request.timeline).dump(),
+                         out);
   done(error, error ? change_page{} : std::move(out));
 }
 

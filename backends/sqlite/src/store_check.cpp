@@ -110,15 +110,14 @@ private:
 
   // Every document checked as put would check it, and against its row's columns.
   void documents() {
-    each("SELECT timeline, id, level, order_key, json FROM statuses",
-         [&](statement::active& q) {
-           const auto problem = stored_document_problem(
-               std::string(q.column_text(4)),
-               {.id = q.column_blob(1), .level = q.column_int64(2), .order_key = q.column_blob(3)});
-           if (!problem.empty())
-             r_.add(timeline_label(q.column_int64(0)) + ", status " +
-                    quote_lossy(q.column_blob(1)) + ": " + problem);
-         });
+    each("SELECT timeline, id, level, order_key, json FROM statuses", [&](statement::active& q) {
+      const auto problem = stored_document_problem(
+          std::string(q.column_text(4)),
+          {.id = q.column_blob(1), .level = q.column_int64(2), .order_key = q.column_blob(3)});
+      if (!problem.empty())
+        r_.add(timeline_label(q.column_int64(0)) + ", status " + quote_lossy(q.column_blob(1)) +
+               ": " + problem);
+    });
   }
 
   void changes() {

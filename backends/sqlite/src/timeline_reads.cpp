@@ -2,9 +2,9 @@
 #include <limits>
 #include <optional>
 
-#include "timeline_reads.hpp"
 #include "sql.hpp"
 #include "storage/order_key.hpp"
+#include "timeline_reads.hpp"
 #include "timeline_row.hpp"
 
 namespace roost::sqlite {

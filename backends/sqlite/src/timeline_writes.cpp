@@ -8,11 +8,11 @@
 #include <sqlite3.h>
 
 #include "change_log.hpp"
-#include "timeline_writes.hpp"
 #include "sql.hpp"
 #include "sqlite_error.hpp"
 #include "storage/order_key.hpp"
 #include "timeline_row.hpp"
+#include "timeline_writes.hpp"
 
 namespace roost::sqlite {
 namespace {

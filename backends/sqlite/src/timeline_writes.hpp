@@ -19,7 +19,7 @@ namespace roost::sqlite {
 
 /// What writes do beyond the request itself.
 struct write_settings {
-  storage_limits limits;  ///< truncation after puts and change retention (also per timeline)
+  storage_limits limits;      ///< truncation after puts and change retention (also per timeline)
   bool reclaim_space = true;  ///< see sqlite_options::reclaim_space
 };
 

@@ -300,16 +300,15 @@ template <auto Operation, typename Executor, typename Request, typename Token>
 auto start_operation(const Executor& executor, status_storage& storage, Request request,
                      storage_error* out, Token&& token) {
   using result = typename operation_result<decltype(Operation)>::type;
-  return run<result>(
-      executor, out,
-      stage<result>(storage,
-                    [&](status_storage& s, auto callback) {
-                      if constexpr (std::is_same_v<Request, no_request>)
-                        (s.*Operation)(std::move(callback));
-                      else
-                        (s.*Operation)(std::move(request), std::move(callback));
-                    }),
-      std::forward<Token>(token));
+  return run<result>(executor, out,
+                     stage<result>(storage,
+                                   [&](status_storage& s, auto callback) {
+                                     if constexpr (std::is_same_v<Request, no_request>)
+                                       (s.*Operation)(std::move(callback));
+                                     else
+                                       (s.*Operation)(std::move(request), std::move(callback));
+                                   }),
+                     std::forward<Token>(token));
 }
 
 }  // namespace detail

@@ -152,7 +152,8 @@ protected:
 
 private:
   lmdb_options options_;
-  std::shared_ptr<detail::lmdb_environment> env_;  // shared with other objects on the same directory
+  std::shared_ptr<detail::lmdb_environment>
+      env_;  // shared with other objects on the same directory
 };
 
 /// Opens an lmdb_storage, for callers that hold backends by their interface. Throws as

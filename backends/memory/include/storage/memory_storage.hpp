@@ -42,7 +42,8 @@ public:
 
   /// Writes every timeline and its revision, and every setting, to `path` as one JSON
   /// document, atomically (a temporary file beside it, flushed, then renamed over it);
-  /// change logs are not written. Throws storage_failure on I/O errors, leaving any previous file intact.
+  /// change logs are not written. Throws storage_failure on I/O errors, leaving any previous file
+  /// intact.
   void save(const std::filesystem::path& path) const;
 
   /// Replaces the contents with those saved at `path`, each timeline at its saved

@@ -9,7 +9,8 @@
 //   #include <storage/conformance/suite.hpp>
 //
 //   struct my_backend_suite : roost::conformance::storage_suite {
-//     std::unique_ptr<roost::status_storage> make_storage(const roost::storage_limits& l) override {
+//     std::unique_ptr<roost::status_storage> make_storage(const roost::storage_limits& l) override
+//     {
 //       return std::make_unique<my_storage>(l);
 //     }
 //   };
@@ -78,12 +79,11 @@ void run_randomized_cases(storage_suite& suite);
 
 /// Expands the conformance test cases for fixture class `Fixture` (default-constructible,
 /// derived from roost::conformance::storage_suite). Use once per fixture, at namespace scope.
-#define ROOST_CONFORMANCE_TEST_CASES(Fixture)                                            \
-  TEST_CASE_METHOD(Fixture, #Fixture " conforms to the storage contract",                \
-                   "[conformance]") {                                                    \
-    ::roost::conformance::run_contract_cases(*this);                                     \
-  }                                                                                      \
-  TEST_CASE_METHOD(Fixture, #Fixture " matches the reference model on random operations", \
-                   "[conformance][randomized]") {                                        \
-    ::roost::conformance::run_randomized_cases(*this);                                   \
+#define ROOST_CONFORMANCE_TEST_CASES(Fixture)                                                \
+  TEST_CASE_METHOD(Fixture, #Fixture " conforms to the storage contract", "[conformance]") { \
+    ::roost::conformance::run_contract_cases(*this);                                         \
+  }                                                                                          \
+  TEST_CASE_METHOD(Fixture, #Fixture " matches the reference model on random operations",    \
+                   "[conformance][randomized]") {                                            \
+    ::roost::conformance::run_randomized_cases(*this);                                       \
   }

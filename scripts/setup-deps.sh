@@ -13,6 +13,7 @@ packages=(
   libssl-dev  # token hashes and random tokens; TLS
   tzdata python3 curl
   clang libclang-rt-14-dev  # the fuzz preset: clang 14 with libFuzzer (fuzz/README.md)
+  clang-format  # the house layout (.clang-format), checked by scripts/check-format.sh
 )
 
 missing=()

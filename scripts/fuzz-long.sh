@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Long exploring fuzz runs: every harness (or those named) for MINUTES of wall time each,
+# Long exploring fuzz runs: every harness (or those named) for MINUTES of CPU time each,
 # JOBS at a time, at the lowest CPU priority, with a random seed, on a copy of its
-# committed corpus. A crash does not end a harness's run: the input is kept and the
-# harness goes on for the rest of its time. Prints one Markdown table row per harness
-# (the figures docs/reliability.md reports) and keeps logs and crashes under OUT.
+# committed corpus. CPU time, not wall time: on a machine that also builds, a niced run
+# gets a fraction of its wall time, and the budget is what the harness actually ran. A
+# crash does not end a harness's run: the input is kept and the harness goes on for the
+# rest of its budget. Prints one Markdown table row per harness (the figures
+# docs/reliability.md reports) and keeps logs and crashes under OUT.
 #
-#   scripts/fuzz-long.sh                  # 30 minutes each, 2 at a time
+#   scripts/fuzz-long.sh                  # 30 CPU minutes each, 2 at a time
 #   JOBS=4 scripts/fuzz-long.sh 30 http_request query
 #
 # Builds the fuzz preset first (scripts/fuzz.sh's build); BIN and OUT may point elsewhere.
@@ -37,16 +39,19 @@ run_one() {
   rm -rf "$dir" && mkdir -p "$dir/corpus" "$dir/crashes"
   cp -r "fuzz/corpus/$harness/." "$dir/corpus/"
   local dict=() && [ -f "fuzz/$harness.dict" ] && dict=(-dict="fuzz/$harness.dict")
-  local end=$((SECONDS + minutes * 60)) runs=0 execs=0 TIMEFORMAT='%U %S'
-  while [ $SECONDS -lt $end ]; do
+  local budget=$((minutes * 60)) used=0 start=$SECONDS runs=0 execs=0 TIMEFORMAT='%U %S'
+  while [ "$used" -lt "$budget" ]; do
     runs=$((runs + 1))
-    # CPU seconds too: on a shared machine a niced run gets less than its wall time.
+    # Each run may take the rest of the budget as wall time; the loop then counts what it
+    # really got and runs again until the CPU seconds add up.
     { time nice -n 19 "$bin/fuzz_$harness" "$dir/corpus" "${dict[@]}" -seed=0 -timeout=10 \
-        -rss_limit_mb=2048 -max_total_time=$((end - SECONDS)) -print_final_stats=1 \
+        -rss_limit_mb=2048 -max_total_time=$((budget - used)) -print_final_stats=1 \
         -artifact_prefix="$dir/crashes/" >"$dir/run$runs.log" 2>&1 || true; } 2>>"$dir/cpu"
+    used="$(awk '{ s += $1 + $2 } END { printf "%d", s }' "$dir/cpu")"
     execs=$((execs + $(grep -a -o 'number_of_executed_units: [0-9]*' "$dir/run$runs.log" |
       grep -o '[0-9]*$' || echo 0)))
   done
+  local wall=$((SECONDS - start))
   local last cov ft corpus crashes cpu
   last="$(grep -a -E '^#[0-9]+' "$dir/run$runs.log" | tail -1)"
   cov="$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || echo '?')"
@@ -56,11 +61,11 @@ run_one() {
   crashes="$(find "$dir/crashes" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
     -o -name 'oom-*' \) | wc -l)"
   cpu="$(awk '{ s += $1 + $2 } END { printf "%.1f", s / 60 }' "$dir/cpu")"
-  printf '| %s | %d min | %s min | %d | %d | %s | %s | %d | %d |\n' "$harness" "$minutes" "$cpu" \
-    "$execs" $((execs / (minutes * 60))) "$cov" "$ft" "$corpus" "$crashes" >"$dir/row.md"
+  printf '| %s | %d min | %s min | %d | %d | %s | %s | %d | %d |\n' "$harness" $((wall / 60)) \
+    "$cpu" "$execs" $((execs / budget)) "$cov" "$ft" "$corpus" "$crashes" >"$dir/row.md"
 }
 
-printf '| harness | wall time | CPU time | executions | per wall second | edges (cov) | features (ft) | corpus | crashes |\n'
+printf '| harness | wall time | CPU time | executions | per CPU second | edges (cov) | features (ft) | corpus | crashes |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 running=0
 for harness in "${harnesses[@]}"; do

@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3
   liblmdb-dev liblmdb++-dev
+  libpq-dev postgresql  # the PostgreSQL backend; its tests start their own cluster
   nlohmann-json3-dev libhowardhinnant-date-dev
   catch2 libbenchmark-dev
   libssl-dev  # token hashes and random tokens; TLS

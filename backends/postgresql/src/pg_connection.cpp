@@ -1,0 +1,228 @@
+#include "pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "pg_error.hpp"
+
+namespace roost::pg {
+namespace {
+
+namespace asio = boost::asio;
+using wait = asio::posix::stream_descriptor::wait_type;
+
+std::string trimmed(const char* message) {
+  std::string out = message ? message : "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out.empty() ? "no message" : out;
+}
+
+std::string connection_message(pg_conn* conn) { return trimmed(PQerrorMessage(conn)); }
+
+// The error of a failed result: PostgreSQL's SQLSTATE and primary message, or for a
+// failure libpq found itself (no SQLSTATE), the connection's message.
+pg_error result_error(pg_conn* conn, const PGresult* r) {
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (!state) return pg_error(std::string(connection_failure), connection_message(conn));
+  std::string message = trimmed(primary ? primary : PQresultErrorMessage(r));
+  if (const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL))
+    message += " (" + trimmed(detail) + ")";
+  return pg_error(state, message);
+}
+
+// A quoted identifier, for search_path: the schema name may hold any character.
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+// Applied on every new connection: Roost's schema first, its statement timeout, and
+// UTF-8 on the wire whatever the database's default, so that texts arrive as stored.
+constexpr std::string_view apply_settings =
+    "SELECT set_config('search_path', $1, false), set_config('statement_timeout', $2, false), "
+    "set_config('client_encoding', 'UTF8', false), "
+    "set_config('client_min_messages', 'warning', false)";
+
+params settings_params(const session_settings& s) {
+  params p;
+  p.text(quote_identifier(s.schema)).text(std::to_string(s.statement_timeout.count()));
+  return p;
+}
+
+void ignore_notice(void*, const char*) {}
+
+}  // namespace
+
+blocking_connection::blocking_connection(const session_settings& settings)
+    : conn_(PQconnectdb(settings.conninfo.c_str())) {
+  if (!conn_) throw pg_error(std::string(connection_failure), "libpq is out of memory");
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const auto message = connection_message(conn_);
+    PQfinish(conn_);
+    throw pg_error(std::string(connection_failure), message);
+  }
+  PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+  try {
+    exec(apply_settings, settings_params(settings));
+  } catch (...) {
+    PQfinish(conn_);
+    throw;
+  }
+}
+
+blocking_connection::~blocking_connection() { PQfinish(conn_); }
+
+result blocking_connection::exec(std::string_view sql, const params& p) {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  p.views(values, lengths);
+  const std::vector<int> formats(p.size(), 1);
+  PGresult* raw = PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(p.size()),
+                               reinterpret_cast<const Oid*>(p.types().data()), values.data(),
+                               lengths.data(), formats.data(), 1);
+  if (!raw) throw pg_error(std::string(connection_failure), connection_message(conn_));
+  result r(raw);
+  const auto status = PQresultStatus(raw);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw result_error(conn_, raw);
+  return r;
+}
+
+void blocking_connection::run_script(std::string_view sql) {
+  PGresult* raw = PQexec(conn_, std::string(sql).c_str());
+  if (!raw) throw pg_error(std::string(connection_failure), connection_message(conn_));
+  const result r(raw);
+  const auto status = PQresultStatus(raw);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw result_error(conn_, raw);
+}
+
+connection::connection(asio::any_io_executor executor) : socket_(std::move(executor)) {}
+
+connection::~connection() {
+  // libpq owns the socket: Asio must forget it before PQfinish closes it.
+  if (socket_.is_open()) socket_.release();
+  if (conn_) PQfinish(conn_);
+}
+
+bool connection::broken() const noexcept {
+  return broken_ || !conn_ || PQstatus(conn_) != CONNECTION_OK;
+}
+
+bool connection::idle() const noexcept {
+  return conn_ && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+void connection::fail(std::string_view what) {
+  broken_ = true;
+  throw pg_error(std::string(connection_failure),
+                 std::string(what) + ": " + (conn_ ? connection_message(conn_) : "no connection"));
+}
+
+void connection::watch_socket() {
+  const int fd = PQsocket(conn_);
+  if (socket_.is_open() && socket_.native_handle() == fd) return;
+  if (socket_.is_open()) socket_.release();
+  if (fd < 0) fail("connecting");
+  boost::system::error_code ec;
+  socket_.assign(fd, ec);
+  if (ec) fail("watching the connection's socket");
+}
+
+asio::awaitable<void> connection::open(const session_settings& settings) {
+  conn_ = PQconnectStart(settings.conninfo.c_str());
+  if (!conn_) throw pg_error(std::string(connection_failure), "libpq is out of memory");
+  if (PQstatus(conn_) == CONNECTION_BAD) fail("connecting");
+  PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+  // libpq's connection state machine: wait for what PQconnectPoll asks, then poll again
+  // (the socket may change between attempts at several hosts).
+  auto status = PGRES_POLLING_WRITING;
+  while (status != PGRES_POLLING_OK) {
+    if (status == PGRES_POLLING_FAILED) fail("connecting");
+    watch_socket();
+    boost::system::error_code ec;
+    co_await socket_.async_wait(
+        status == PGRES_POLLING_READING ? wait::wait_read : wait::wait_write,
+        asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) fail("connecting");
+    status = PQconnectPoll(conn_);
+  }
+  watch_socket();
+  if (PQsetnonblocking(conn_, 1) != 0) fail("connecting");
+  co_await exec(apply_settings, settings_params(settings));
+}
+
+asio::awaitable<void> connection::flush() {
+  for (;;) {
+    const int r = PQflush(conn_);
+    if (r == 0) co_return;
+    if (r < 0) fail("sending a statement");
+    boost::system::error_code ec;
+    co_await socket_.async_wait(wait::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) fail("sending a statement");
+  }
+}
+
+asio::awaitable<result> connection::finish(std::string_view what) {
+  result last;
+  std::optional<pg_error> error;
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      boost::system::error_code ec;
+      co_await socket_.async_wait(wait::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !PQconsumeInput(conn_)) fail(what);
+    }
+    PGresult* raw = PQgetResult(conn_);
+    if (!raw) break;
+    result r(raw);
+    const auto status = PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+      last = std::move(r);
+    else if (!error)
+      error = result_error(conn_, raw);
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+  ++completed_;
+  if (error) throw *error;
+  co_return last;
+}
+
+asio::awaitable<result> connection::exec(std::string_view sql, const params& p) {
+  if (broken()) fail("running a statement");
+  const std::string name = "roost_" + std::to_string(reinterpret_cast<std::uintptr_t>(sql.data()));
+  const auto n = static_cast<int>(p.size());
+  if (!prepared_.contains(sql.data())) {
+    if (!PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), n,
+                       reinterpret_cast<const Oid*>(p.types().data())))
+      fail("preparing a statement");
+    co_await flush();
+    co_await finish("preparing a statement");
+    prepared_.insert(sql.data());
+  }
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  p.views(values, lengths);
+  const std::vector<int> formats(p.size(), 1);
+  if (!PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), formats.data(),
+                           1))
+    fail("sending a statement");
+  co_await flush();
+  co_return co_await finish("running a statement");
+}
+
+asio::awaitable<void> connection::command(std::string_view sql) {
+  if (broken()) fail("running a statement");
+  if (!PQsendQuery(conn_, std::string(sql).c_str())) fail("sending a statement");
+  co_await flush();
+  co_await finish("running a statement");
+}
+
+}  // namespace roost::pg

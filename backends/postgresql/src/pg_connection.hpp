@@ -1,0 +1,91 @@
+// pg_connection: one libpq connection driven without blocking. libpq runs in
+// non-blocking mode; Asio watches its socket and the coroutines below resume when it is
+// readable or writable, so a statement in flight costs no thread.
+//
+// One statement at a time per connection (the caller's coroutine awaits each). Each SQL
+// text is prepared once per connection, named after its address, and then executed by
+// name: the statements are static strings of sql.hpp.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "pg_params.hpp"
+#include "pg_result.hpp"
+
+struct pg_conn;
+
+namespace roost::pg {
+
+/// What every connection of a store is set up with.
+struct session_settings {
+  std::string conninfo;  ///< libpq connection string or URI
+  std::string schema;    ///< the search_path
+  std::chrono::milliseconds statement_timeout{0};
+};
+
+/// Opens a blocking connection with `settings` applied, for set-up work done before any
+/// executor runs (the schema). Throws pg_error.
+class blocking_connection {
+public:
+  explicit blocking_connection(const session_settings& settings);
+  ~blocking_connection();
+  blocking_connection(const blocking_connection&) = delete;
+  blocking_connection& operator=(const blocking_connection&) = delete;
+
+  /// Runs one statement and waits for it. Throws pg_error when it fails.
+  result exec(std::string_view sql, const params& p = {});
+
+  /// Runs several statements without parameters (a schema script). Throws pg_error.
+  void run_script(std::string_view sql);
+
+private:
+  pg_conn* conn_;
+};
+
+/// A non-blocking connection. Not thread-safe: use it from one strand.
+class connection {
+public:
+  explicit connection(boost::asio::any_io_executor executor);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// Connects and applies `settings`. Throws pg_error (connection_failure) when it cannot.
+  boost::asio::awaitable<void> open(const session_settings& settings);
+
+  /// Runs one statement (prepared on first use) and returns its rows. Throws pg_error
+  /// when the statement fails; after a failure of the connection itself, broken() is true.
+  boost::asio::awaitable<result> exec(std::string_view sql, const params& p = {});
+
+  /// Runs `sql` (no parameters, not prepared): BEGIN, COMMIT, ROLLBACK.
+  boost::asio::awaitable<void> command(std::string_view sql);
+
+  /// True once the connection failed or was lost; it must then be closed.
+  bool broken() const noexcept;
+  /// True when no transaction is open, so that the connection can serve the next caller.
+  bool idle() const noexcept;
+
+  /// How many statements have completed on this connection: tells whether a failed
+  /// operation got anything to the server.
+  std::size_t completed() const noexcept { return completed_; }
+
+private:
+  boost::asio::awaitable<result> finish(std::string_view what);
+  boost::asio::awaitable<void> flush();
+  [[noreturn]] void fail(std::string_view what);
+  void watch_socket();
+
+  pg_conn* conn_ = nullptr;
+  boost::asio::posix::stream_descriptor socket_;
+  bool broken_ = false;
+  std::size_t completed_ = 0;
+  std::unordered_set<const char*> prepared_;
+};
+
+}  // namespace roost::pg

@@ -1,0 +1,209 @@
+// Every SQL text of the PostgreSQL backend: the schema and the statements the operations
+// run. Each connection prepares a statement on first use (pg_connection.hpp), so these
+// must stay static strings.
+//
+// Order keys (storage/order_key.hpp) are bytea whose bytewise order is the timeline
+// order, newest first; every unacked key starts with 0x00 and every acked one with 0x01
+// (so the key carries the acked state). One index on (timeline, order_key) serves every
+// page as a range scan:  any [\x00, \x02)   unacked [\x00, \x01)   acked [\x01, \x02).
+// Ids and names are bytea: compared and kept byte for byte (they may hold NUL, which
+// text cannot). Documents are text, exactly as given: jsonb would reorder and reformat.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace roost::pg::sql {
+
+/// The key every set-up takes (pg_advisory_xact_lock) so that two programs creating or
+/// upgrading the schema at once take turns: "Roos".
+inline constexpr long long setup_lock = 0x526F6F73;
+
+/// One step of the schema: the SQL that takes it from version `to - 1` to `to`.
+struct migration {
+  int to;
+  std::string_view script;
+};
+
+/// Every migration in order; a new schema runs them all. Append, never edit. They run
+/// with Roost's schema first on the search_path.
+inline constexpr std::array migrations = {
+    migration{1, R"sql(
+-- The schema's version, and that it is Roost's.
+CREATE TABLE roost_meta (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+
+-- One row per timeline ever changed. Its row lock serializes the timeline's writers: each
+-- write locks it first and holds it to its commit, so revisions follow commit order.
+-- revision: of the newest change; size: the number of statuses (truncation never counts).
+CREATE TABLE timelines (
+  id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name     bytea  NOT NULL UNIQUE,
+  revision bigint NOT NULL DEFAULT 0,
+  size     bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE statuses (
+  timeline  bigint NOT NULL REFERENCES timelines (id),
+  id        bytea  NOT NULL,
+  order_key bytea  NOT NULL,
+  level     bigint NOT NULL,
+  json      text   NOT NULL,
+  PRIMARY KEY (timeline, id)
+);
+CREATE UNIQUE INDEX statuses_by_order ON statuses (timeline, order_key);
+
+-- Unacked statuses per (timeline, level), changed in the transaction of the statuses;
+-- only levels with an unacked status have a row, so reading them is O(levels).
+CREATE TABLE unacked_counts (
+  timeline bigint NOT NULL REFERENCES timelines (id),
+  level    bigint NOT NULL,
+  count    bigint NOT NULL CHECK (count > 0),
+  PRIMARY KEY (timeline, level)
+);
+
+-- The change log: one row per status changed, numbered by the timeline's revision,
+-- written in the transaction of the change. Only the newest change_retention rows of a
+-- timeline are kept. json: insert and update, the status as stored; acked_at: ack.
+CREATE TABLE changes (
+  timeline bigint   NOT NULL REFERENCES timelines (id),
+  revision bigint   NOT NULL,
+  op       smallint NOT NULL,  -- roost::change_op
+  id       bytea    NOT NULL,
+  json     text,
+  acked_at text,
+  PRIMARY KEY (timeline, revision)
+);
+
+-- Store-wide settings (settings.hpp). A removal keeps the row with value NULL, so that
+-- the key's version keeps growing.
+CREATE TABLE settings (
+  key     bytea  PRIMARY KEY,
+  value   bytea,
+  version bigint NOT NULL
+);
+)sql"},
+};
+
+static_assert(migrations.back().to == static_cast<int>(migrations.size()),
+              "migrations must be numbered 1, 2, ... without gaps");
+
+inline constexpr std::string_view meta_exists = "SELECT to_regclass('roost_meta') IS NOT NULL";
+inline constexpr std::string_view schema_tables =
+    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = $1";
+inline constexpr std::string_view schema_exists =
+    "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = $1";
+inline constexpr std::string_view read_version =
+    "SELECT value::bigint FROM roost_meta WHERE key = 'schema_version'";
+inline constexpr std::string_view write_version =
+    "INSERT INTO roost_meta (key, value) VALUES ('schema_version', $1) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+// --- timelines -------------------------------------------------------------------------
+/// A put's first statement: the timeline's row, created when missing, locked to commit.
+inline constexpr std::string_view lock_or_create_timeline =
+    "INSERT INTO timelines (name) VALUES ($1) "
+    "ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id, revision, size";
+/// An ack's or delete's first statement: they never create a timeline.
+inline constexpr std::string_view lock_timeline =
+    "SELECT id, revision, size FROM timelines WHERE name = $1 FOR UPDATE";
+inline constexpr std::string_view update_timeline =
+    "UPDATE timelines SET size = $2, revision = $3 WHERE id = $1";
+inline constexpr std::string_view timeline_names = "SELECT name FROM timelines ORDER BY name";
+inline constexpr std::string_view timeline_revision =
+    "SELECT revision FROM timelines WHERE name = $1";
+
+// --- statuses --------------------------------------------------------------------------
+/// What put needs of the statuses it names.
+inline constexpr std::string_view find_statuses =
+    "SELECT id, order_key, level FROM statuses WHERE timeline = $1 AND id = ANY ($2)";
+/// Writes each status's final state of a put: $2.. are parallel arrays.
+inline constexpr std::string_view write_statuses =
+    "INSERT INTO statuses (timeline, id, order_key, level, json) "
+    "SELECT $1, u.id, u.order_key, u.level, u.json FROM unnest($2, $3, $4, $5) "
+    "AS u (id, order_key, level, json) "
+    "ON CONFLICT (timeline, id) DO UPDATE SET order_key = excluded.order_key, "
+    "level = excluded.level, json = excluded.json";
+/// A page from order key $2 (or from max_id $4's key, which must itself lie in
+/// [$2, $3)) up to $3, newest first, at most $5 (NULL: all). One statement, one snapshot.
+inline constexpr std::string_view page =
+    "WITH t AS (SELECT id FROM timelines WHERE name = $1), "
+    "m AS (SELECT CASE WHEN $4::bytea IS NULL THEN $2::bytea ELSE "
+    "(SELECT s.order_key FROM statuses AS s, t WHERE s.timeline = t.id AND s.id = $4) END AS k) "
+    "SELECT s.json FROM statuses AS s, t, m WHERE s.timeline = t.id "
+    "AND m.k >= $2 AND m.k < $3 AND s.order_key >= m.k AND s.order_key < $3 "
+    "ORDER BY s.order_key LIMIT $5";
+/// The unacked statuses an ack takes: those listed in $2, or from max_id $3's key on,
+/// or (both NULL) all; in timeline order.
+inline constexpr std::string_view ack_targets =
+    "SELECT id, order_key, level, json FROM statuses WHERE timeline = $1 "
+    "AND order_key < '\\x01'::bytea AND (($2::bytea[] IS NULL AND $3::bytea IS NULL) "
+    "OR id = ANY ($2) OR order_key >= "
+    "(SELECT m.order_key FROM statuses AS m WHERE m.timeline = $1 AND m.id = $3)) "
+    "ORDER BY order_key";
+inline constexpr std::string_view ack_statuses =
+    "UPDATE statuses AS s SET order_key = u.order_key, json = u.json "
+    "FROM unnest($2, $3, $4) AS u (id, order_key, json) WHERE s.timeline = $1 AND s.id = u.id";
+inline constexpr std::string_view delete_by_id =
+    "DELETE FROM statuses WHERE timeline = $1 AND id = ANY ($2) RETURNING id, level, order_key";
+inline constexpr std::string_view delete_all =
+    "DELETE FROM statuses WHERE timeline = $1 RETURNING id, level, order_key";
+/// Truncation: the $2 oldest statuses (the tail of the order), removed in one range.
+inline constexpr std::string_view delete_oldest =
+    "DELETE FROM statuses WHERE timeline = $1 AND order_key >= "
+    "(SELECT order_key FROM statuses WHERE timeline = $1 ORDER BY order_key DESC "
+    "OFFSET $2 - 1 LIMIT 1) RETURNING id, level, order_key";
+inline constexpr std::string_view contains =
+    "SELECT s.id FROM timelines AS t JOIN statuses AS s ON s.timeline = t.id "
+    "WHERE t.name = $1 AND s.id = ANY ($2)";
+
+// --- unacked counts --------------------------------------------------------------------
+/// Adds the deltas $3 to the levels $2; a level whose count reaches 0 loses its row in
+/// the next statement.
+inline constexpr std::string_view add_counts =
+    "INSERT INTO unacked_counts AS c (timeline, level, count) "
+    "SELECT $1, u.level, u.delta FROM unnest($2, $3) AS u (level, delta) WHERE u.delta > 0 "
+    "ON CONFLICT (timeline, level) DO UPDATE SET count = c.count + excluded.count";
+inline constexpr std::string_view subtract_counts =
+    "WITH d AS (SELECT u.level, -u.delta AS n FROM unnest($2, $3) AS u (level, delta) "
+    "WHERE u.delta < 0), "
+    "gone AS (DELETE FROM unacked_counts AS c USING d "
+    "WHERE c.timeline = $1 AND c.level = d.level AND c.count <= d.n RETURNING c.level) "
+    "UPDATE unacked_counts AS c SET count = c.count - d.n FROM d "
+    "WHERE c.timeline = $1 AND c.level = d.level AND c.count > d.n";
+inline constexpr std::string_view delete_counts = "DELETE FROM unacked_counts WHERE timeline = $1";
+inline constexpr std::string_view counts =
+    "SELECT c.level, c.count FROM timelines AS t JOIN unacked_counts AS c ON c.timeline = t.id "
+    "WHERE t.name = $1 ORDER BY c.level";
+
+// --- change log ----------------------------------------------------------------------------
+inline constexpr std::string_view record_changes =
+    "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
+    "SELECT $1, u.revision, u.op, u.id, u.json, u.acked_at "
+    "FROM unnest($2, $3, $4, $5, $6) AS u (revision, op, id, json, acked_at)";
+inline constexpr std::string_view prune_changes =
+    "DELETE FROM changes WHERE timeline = $1 AND revision <= $2";
+/// The timeline's revision and up to $3 changes after $2, oldest first, in one snapshot:
+/// no row for an unknown timeline, one with NULL change columns when none follow $2.
+inline constexpr std::string_view change_page =
+    "SELECT t.revision, c.revision, c.op, c.id, c.json, c.acked_at FROM timelines AS t "
+    "LEFT JOIN LATERAL (SELECT * FROM changes AS c WHERE c.timeline = t.id "
+    "AND c.revision > $2 ORDER BY c.revision LIMIT $3) AS c ON true "
+    "WHERE t.name = $1 ORDER BY c.revision";
+
+// --- settings ----------------------------------------------------------------------------
+inline constexpr std::string_view find_setting =
+    "SELECT value, version FROM settings WHERE key = $1";
+/// A write expecting version 0: only when the key was never written.
+inline constexpr std::string_view create_setting =
+    "INSERT INTO settings (key, value, version) VALUES ($1, $2, 1) "
+    "ON CONFLICT (key) DO NOTHING RETURNING version";
+/// A write expecting version $3.
+inline constexpr std::string_view replace_setting =
+    "UPDATE settings SET value = $2, version = version + 1 WHERE key = $1 AND version = $3 "
+    "RETURNING version";
+inline constexpr std::string_view setting_version = "SELECT version FROM settings WHERE key = $1";
+
+}  // namespace roost::pg::sql

@@ -30,6 +30,13 @@ int check_command(const std::vector<std::string>& args) {
     std::cout << "storage: memory: holds nothing between runs; nothing to check\n";
     return 0;
   }
+  if (where.scheme == "postgresql") {
+    // Its constraints (unique keys, counts that stay positive, references) hold on every
+    // write; its pages are PostgreSQL's to check.
+    std::cerr << "roost check: a PostgreSQL store is checked by PostgreSQL itself: run "
+                 "pg_amcheck on the database (docs/postgresql.md)\n";
+    return 2;
+  }
   if (!where.exists()) {
     std::cerr << "roost check: no store at \"" << where.uri << "\"\n";
     return 1;

@@ -13,7 +13,7 @@ commands:
   serve    run the HTTP server and timeline viewer
              --config FILE        JSON configuration (see docs/server.md)
              --listen HOST:PORT   default 127.0.0.1:5000
-             --storage URI        sqlite:PATH | lmdb:DIR | memory:
+             --storage URI        sqlite:PATH | lmdb:DIR | postgresql://... | memory:
                                   (default: sqlite file in ~/.local/share/roost)
              --timeline NAME      serve this timeline (repeatable; default "home")
              --allow-anonymous    serve a non-loopback address without credentials

@@ -31,7 +31,9 @@ int serve_command(const std::vector<std::string>& args) {
     std::filesystem::create_directories(web::default_data_path().parent_path());
   }
   auto storage = open_storage(config.storage, web::limits_of(config));
-  if (config.storage.rfind("memory:", 0) == 0) return web::run_server(config, *storage);
+  // Memory never waits, PostgreSQL waits without a thread (its own executor completes).
+  if (config.storage.rfind("memory:", 0) == 0 || postgresql_location(config.storage))
+    return web::run_server(config, *storage);
   // SQLite and LMDB block on disk: their work runs on a bounded pool, never on I/O threads.
   offloading_storage offloaded(
       *storage, {.threads = config.worker_threads, .queue_capacity = config.worker_queue});

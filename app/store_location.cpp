@@ -19,21 +19,27 @@ namespace fs = std::filesystem;
 store_location store_location::parse(std::string_view uri) {
   store_location out;
   out.uri = std::string(uri);
+  if (postgresql_location(uri)) {
+    out.scheme = "postgresql";
+    return out;
+  }
   const auto colon = uri.find(':');
   if (colon == std::string_view::npos)
     throw invalid_request("storage \"" + out.uri +
-                          "\" must look like sqlite:PATH, lmdb:DIR or memory:");
+                          "\" must look like sqlite:PATH, lmdb:DIR, postgresql://... or memory:");
   out.scheme = std::string(uri.substr(0, colon));
   out.path = fs::path(std::string(uri.substr(colon + 1)));
   if (out.scheme != "sqlite" && out.scheme != "lmdb" && out.scheme != "memory")
     throw invalid_request("storage scheme \"" + out.scheme +
-                          "\" is unknown: use sqlite:PATH, lmdb:DIR or memory:");
+                          "\" is unknown: use sqlite:PATH, lmdb:DIR, postgresql://... or memory:");
   if (out.scheme != "memory" && out.path.empty())
     throw invalid_request("storage \"" + out.uri + "\" needs a path");
   return out;
 }
 
 bool store_location::exists() const {
+  // A database is always there; whether it holds Roost's schema the open finds out.
+  if (scheme == "postgresql") return true;
   std::error_code ec;
   if (scheme == "sqlite") return fs::is_regular_file(path, ec);
   if (scheme == "lmdb") return fs::is_regular_file(path / "data.mdb", ec);
@@ -41,7 +47,7 @@ bool store_location::exists() const {
 }
 
 std::optional<std::uintmax_t> store_location::bytes_on_disk() const {
-  if (!exists()) return std::nullopt;
+  if (scheme == "postgresql" || !exists()) return std::nullopt;
   std::error_code ec;
   std::uintmax_t total = 0;
   const auto add = [&](const fs::path& p) {
@@ -60,6 +66,13 @@ std::optional<std::uintmax_t> store_location::bytes_on_disk() const {
 
 bool store_location::same_as(const store_location& other) const {
   if (scheme == "memory" || other.scheme == "memory") return false;
+  if (scheme == "postgresql" || other.scheme == "postgresql") {
+    if (scheme != other.scheme) return false;
+    // The same connection string and schema; other spellings of one database are not
+    // recognized.
+    const auto a = postgresql_location(uri), b = postgresql_location(other.uri);
+    return a->connection == b->connection && a->schema == b->schema;
+  }
   std::error_code ec;
   const auto a = fs::weakly_canonical(path, ec);
   const auto b = fs::weakly_canonical(other.path, ec);
@@ -72,6 +85,13 @@ std::unique_ptr<status_storage> open_store_for_moving(const store_location& wher
     throw std::runtime_error("no store at \"" + where.uri + "\"");
   storage_limits limits;
   limits.soft_max = 0;  // truncation off: moving data must not lose any
+  if (where.scheme == "postgresql") {
+    auto options = *postgresql_location(where.uri);
+    options.limits = limits;
+    // The side a command reads must already hold Roost's schema: nothing is created.
+    options.create_schema = !must_exist;
+    return make_postgresql_storage(std::move(options));
+  }
   if (must_exist && where.scheme == "lmdb")
     return make_lmdb_storage({.directory = where.path, .limits = limits, .read_only = true});
   // A damaged store is refused before anything is read or created (a migration's

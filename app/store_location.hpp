@@ -15,21 +15,21 @@
 
 namespace roost::app {
 
-/// A storage URI taken apart: "sqlite:PATH", "lmdb:DIR" or "memory:".
+/// A storage URI taken apart: "sqlite:PATH", "lmdb:DIR", a PostgreSQL URI or "memory:".
 struct store_location {
   std::string uri;
-  std::string scheme;  ///< "sqlite", "lmdb" or "memory"
-  std::filesystem::path path;
+  std::string scheme;          ///< "sqlite", "lmdb", "postgresql" or "memory"
+  std::filesystem::path path;  ///< empty for postgresql and memory
 
   /// Parses `uri`; throws invalid_request for an unknown scheme or a missing path.
   static store_location parse(std::string_view uri);
 
   /// True when something is stored there already (the SQLite file, the LMDB data file);
-  /// always false for memory:.
+  /// always true for PostgreSQL (the open checks for the schema), false for memory:.
   bool exists() const;
 
   /// Bytes on disk: the SQLite file with its -wal and -shm companions, or every file of
-  /// the LMDB directory; nullopt for memory: or a missing store.
+  /// the LMDB directory; nullopt for PostgreSQL, memory: or a missing store.
   std::optional<std::uintmax_t> bytes_on_disk() const;
 
   /// True when both name the same file or directory (after resolving links).

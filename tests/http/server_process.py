@@ -11,10 +11,23 @@ import http.client
 import urllib.parse
 
 
+_servers_started = 0
+
+
+def default_storage():
+    """memory:, or ROOST_TEST_STORAGE with {unique} replaced by a name no other server of
+    this run uses (the PostgreSQL runs of these tests give every server a fresh schema)."""
+    global _servers_started
+    _servers_started += 1
+    template = os.environ.get("ROOST_TEST_STORAGE", "memory:")
+    return template.replace("{unique}", "http_%d_%d" % (os.getpid(), _servers_started))
+
+
 class RoostServer:
     """A running `roost serve`; use as a context manager."""
 
-    def __init__(self, binary, timelines, config=None, storage="memory:", fd_limit=None):
+    def __init__(self, binary, timelines, config=None, storage=None, fd_limit=None):
+        storage = storage or default_storage()
         self.binary = binary
         self.fd_limit = fd_limit  # RLIMIT_NOFILE of the server process, when set
         self.dir = tempfile.TemporaryDirectory(prefix="roost-http-")

@@ -19,6 +19,12 @@ struct waiter {
   std::unique_ptr<net::steady_timer> timer;
   bool finished = false;
   bool expired = false;  // answer as soon as its counts are known, changed or not
+  // Per timeline, the newest read started before this waiter came: its answer must come
+  // from that read or a later one. A change notified before the waiter came (a POST the
+  // same client just got its answer to) started such a read, and the cache may not hold
+  // its result yet; with a store whose reads complete out of order (PostgreSQL's pool)
+  // the older counts would otherwise be answered as current.
+  std::map<std::string, std::uint64_t> fresh_from;
 };
 
 }  // namespace
@@ -70,8 +76,8 @@ struct count_watch::state : std::enable_shared_from_this<count_watch::state> {
             ready.emplace_back(w, counts_by_timeline{});
             continue;
           }
-          auto snapshot = complete_snapshot(*w);
-          if (!snapshot) continue;  // another timeline of this waiter is still being read
+          auto snapshot = complete_snapshot(*w, w->expired);
+          if (!snapshot) continue;  // a timeline of this waiter is still being read
           if (w->expired || w->differs(*snapshot)) ready.emplace_back(w, std::move(*snapshot));
         }
       for (auto& [w, snapshot] : ready) detach(w);
@@ -79,13 +85,19 @@ struct count_watch::state : std::enable_shared_from_this<count_watch::state> {
     for (auto& [w, snapshot] : ready) w->done(error, std::move(snapshot));
   }
 
-  // The cached counts of every timeline of `w`, or nullopt while one is still unknown.
+  // The cached counts of every timeline of `w`, or nullopt while one is still unknown
+  // or (unless `any_age`) older than the waiter (waiter::fresh_from).
   // REQUIRES: mutex held.
-  std::optional<counts_by_timeline> complete_snapshot(const waiter& w) const {
+  std::optional<counts_by_timeline> complete_snapshot(const waiter& w, bool any_age = false) const {
     counts_by_timeline out;
     for (const auto& t : w.timelines) {
       const auto it = cache.find(t);
       if (it == cache.end() || it->second.read_sequence == 0) return std::nullopt;
+      if (!any_age) {
+        const auto fresh = w.fresh_from.find(t);
+        if (fresh != w.fresh_from.end() && it->second.read_sequence < fresh->second)
+          return std::nullopt;
+      }
       out[t] = it->second.counts;
     }
     return out;
@@ -106,7 +118,7 @@ struct count_watch::state : std::enable_shared_from_this<count_watch::state> {
     {
       std::lock_guard lock(mutex);
       if (w->finished) return;
-      snapshot = complete_snapshot(*w);
+      snapshot = complete_snapshot(*w, true);
       if (!snapshot) {
         w->expired = true;  // its first read is still running and answers it
         return;
@@ -149,7 +161,10 @@ cancel_fn count_watch::watch(std::vector<std::string> timelines,
     ++state_->waiting;
     for (const auto& t : w->timelines) {
       state_->by_timeline[t].insert(w);
-      if (state_->cache.count(t) == 0) to_read.push_back(t);
+      if (const auto it = state_->cache.find(t); it == state_->cache.end())
+        to_read.push_back(t);
+      else
+        w->fresh_from[t] = it->second.reads_started;
     }
     snapshot = state_->complete_snapshot(*w);
     if (snapshot && w->differs(*snapshot))

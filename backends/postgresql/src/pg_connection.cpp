@@ -175,11 +175,7 @@ asio::awaitable<result> connection::finish(std::string_view what) {
   result last;
   std::optional<pg_error> error;
   for (;;) {
-    while (PQisBusy(conn_)) {
-      boost::system::error_code ec;
-      co_await socket_.async_wait(wait::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !PQconsumeInput(conn_)) fail(what);
-    }
+    co_await wait_readable(what);
     PGresult* raw = PQgetResult(conn_);
     if (!raw) break;
     result r(raw);
@@ -195,27 +191,102 @@ asio::awaitable<result> connection::finish(std::string_view what) {
   co_return last;
 }
 
-asio::awaitable<result> connection::exec(std::string_view sql, const params& p) {
-  if (broken()) fail("running a statement");
-  const std::string name = "roost_" + std::to_string(reinterpret_cast<std::uintptr_t>(sql.data()));
-  const auto n = static_cast<int>(p.size());
-  if (!prepared_.contains(sql.data())) {
-    if (!PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), n,
-                       reinterpret_cast<const Oid*>(p.types().data())))
-      fail("preparing a statement");
-    co_await flush();
-    co_await finish("preparing a statement");
-    prepared_.insert(sql.data());
-  }
+namespace {
+
+std::string statement_name(std::string_view sql) {
+  return "roost_" + std::to_string(reinterpret_cast<std::uintptr_t>(sql.data()));
+}
+
+}  // namespace
+
+bool connection::send_prepare(std::string_view sql, const params& p) {
+  if (prepared_.contains(sql.data())) return false;
+  if (!PQsendPrepare(conn_, statement_name(sql).c_str(), std::string(sql).c_str(),
+                     static_cast<int>(p.size()), reinterpret_cast<const Oid*>(p.types().data())))
+    fail("preparing a statement");
+  return true;
+}
+
+void connection::send_prepared(std::string_view sql, const params& p) {
   std::vector<const char*> values;
   std::vector<int> lengths;
   p.views(values, lengths);
   const std::vector<int> formats(p.size(), 1);
-  if (!PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), formats.data(),
-                           1))
+  if (!PQsendQueryPrepared(conn_, statement_name(sql).c_str(), static_cast<int>(p.size()),
+                           values.data(), lengths.data(), formats.data(), 1))
     fail("sending a statement");
+}
+
+asio::awaitable<void> connection::wait_readable(std::string_view what) {
+  while (PQisBusy(conn_)) {
+    boost::system::error_code ec;
+    co_await socket_.async_wait(wait::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !PQconsumeInput(conn_)) fail(what);
+  }
+}
+
+asio::awaitable<result> connection::exec(std::string_view sql, const params& p) {
+  if (broken()) fail("running a statement");
+  if (send_prepare(sql, p)) {
+    co_await flush();
+    co_await finish("preparing a statement");
+    prepared_.insert(sql.data());
+  }
+  send_prepared(sql, p);
   co_await flush();
   co_return co_await finish("running a statement");
+}
+
+asio::awaitable<std::vector<result>> connection::exec_all(const std::vector<statement>& batch) {
+  if (broken()) fail("running statements");
+  if (!PQenterPipelineMode(conn_)) fail("entering pipeline mode");
+  // What was sent, in order: a preparation (whose result only matters when it fails) or
+  // a statement (whose rows the caller gets).
+  std::vector<bool> is_statement;
+  for (const auto& s : batch) {
+    if (send_prepare(s.sql, s.p)) {
+      is_statement.push_back(false);
+      prepared_.insert(s.sql.data());  // a second use in this batch must not prepare again
+    }
+    send_prepared(s.sql, s.p);
+    is_statement.push_back(true);
+  }
+  if (!PQpipelineSync(conn_)) fail("sending statements");
+  co_await flush();
+  std::vector<result> rows;
+  std::optional<pg_error> error;
+  for (const bool statement : is_statement) {
+    result last;
+    for (;;) {  // each sent item's results end with NULL
+      co_await wait_readable("running statements");
+      PGresult* raw = PQgetResult(conn_);
+      if (!raw) break;
+      result r(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        last = std::move(r);
+      else if (status != PGRES_PIPELINE_ABORTED && !error)
+        error = result_error(conn_, raw);
+    }
+    if (statement) rows.push_back(std::move(last));
+  }
+  for (;;) {  // then the sync point, after which the connection leaves pipeline mode
+    co_await wait_readable("running statements");
+    PGresult* raw = PQgetResult(conn_);
+    if (!raw) continue;
+    const bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+    PQclear(raw);
+    if (sync) break;
+  }
+  if (!PQexitPipelineMode(conn_)) fail("leaving pipeline mode");
+  completed_ += batch.size();
+  // After a failure PostgreSQL skipped the rest, preparations included: which of them
+  // exist is unknown, so the connection is not reused.
+  if (error) {
+    broken_ = true;
+    throw *error;
+  }
+  co_return rows;
 }
 
 asio::awaitable<void> connection::command(std::string_view sql) {

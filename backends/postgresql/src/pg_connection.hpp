@@ -48,6 +48,12 @@ private:
   pg_conn* conn_;
 };
 
+/// One statement of a pipeline: a static SQL text of sql.hpp and its parameters.
+struct statement {
+  std::string_view sql;
+  params p;
+};
+
 /// A non-blocking connection. Not thread-safe: use it from one strand.
 class connection {
 public:
@@ -63,6 +69,12 @@ public:
   /// when the statement fails; after a failure of the connection itself, broken() is true.
   boost::asio::awaitable<result> exec(std::string_view sql, const params& p = {});
 
+  /// Runs every statement of `batch` in one round trip (libpq's pipeline mode) and returns
+  /// their rows in order. A failed statement throws pg_error; PostgreSQL skipped the ones
+  /// after it (and an open transaction is then aborted).
+  /// (By reference: GCC 12 destroys by-value temporaries of a co_await expression twice.)
+  boost::asio::awaitable<std::vector<result>> exec_all(const std::vector<statement>& batch);
+
   /// Runs `sql` (no parameters, not prepared): BEGIN, COMMIT, ROLLBACK.
   boost::asio::awaitable<void> command(std::string_view sql);
 
@@ -77,6 +89,10 @@ public:
 
 private:
   boost::asio::awaitable<result> finish(std::string_view what);
+  boost::asio::awaitable<void> wait_readable(std::string_view what);
+  /// Sends PQsendPrepare for `sql` unless this connection has it; true when it did.
+  bool send_prepare(std::string_view sql, const params& p);
+  void send_prepared(std::string_view sql, const params& p);
   boost::asio::awaitable<void> flush();
   [[noreturn]] void fail(std::string_view what);
   void watch_socket();

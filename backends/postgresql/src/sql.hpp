@@ -101,6 +101,11 @@ inline constexpr std::string_view write_version =
     "INSERT INTO roost_meta (key, value) VALUES ('schema_version', $1) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
+// --- transactions ----------------------------------------------------------------------
+// Statements like the others, so that they can go in a pipeline (pg_connection.hpp).
+inline constexpr std::string_view begin = "BEGIN";
+inline constexpr std::string_view commit = "COMMIT";
+
 // --- timelines -------------------------------------------------------------------------
 /// A put's first statement: the timeline's row, created when missing, locked to commit.
 inline constexpr std::string_view lock_or_create_timeline =
@@ -116,9 +121,11 @@ inline constexpr std::string_view timeline_revision =
     "SELECT revision FROM timelines WHERE name = $1";
 
 // --- statuses --------------------------------------------------------------------------
-/// What put needs of the statuses it names.
+/// What put needs of the statuses it names, in timeline $1 (by name: it runs in the
+/// pipeline that locks or creates the timeline, before its id is known).
 inline constexpr std::string_view find_statuses =
-    "SELECT id, order_key, level FROM statuses WHERE timeline = $1 AND id = ANY ($2)";
+    "SELECT id, order_key, level FROM statuses "
+    "WHERE timeline = (SELECT id FROM timelines WHERE name = $1) AND id = ANY ($2)";
 /// Writes each status's final state of a put: $2.. are parallel arrays.
 inline constexpr std::string_view write_statuses =
     "INSERT INTO statuses (timeline, id, order_key, level, json) "
@@ -128,28 +135,39 @@ inline constexpr std::string_view write_statuses =
     "level = excluded.level, json = excluded.json";
 /// A page from order key $2 (or from max_id $4's key, which must itself lie in
 /// [$2, $3)) up to $3, newest first, at most $5 (NULL: all). One statement, one snapshot.
+/// The timeline's id and the start key are uncorrelated subqueries, computed once before
+/// the scan, so that the plan is one range scan of statuses_by_order under the LIMIT (a
+/// join would hide that the timeline is one constant, and sort the whole timeline).
 inline constexpr std::string_view page =
-    "WITH t AS (SELECT id FROM timelines WHERE name = $1), "
-    "m AS (SELECT CASE WHEN $4::bytea IS NULL THEN $2::bytea ELSE "
-    "(SELECT s.order_key FROM statuses AS s, t WHERE s.timeline = t.id AND s.id = $4) END AS k) "
-    "SELECT s.json FROM statuses AS s, t, m WHERE s.timeline = t.id "
-    "AND m.k >= $2 AND m.k < $3 AND s.order_key >= m.k AND s.order_key < $3 "
+    "SELECT s.json FROM statuses AS s "
+    "WHERE s.timeline = (SELECT id FROM timelines WHERE name = $1) "
+    "AND s.order_key >= (CASE WHEN $4::bytea IS NULL THEN $2::bytea ELSE "
+    "(SELECT m.order_key FROM statuses AS m "
+    "WHERE m.timeline = (SELECT id FROM timelines WHERE name = $1) AND m.id = $4) END) "
+    "AND s.order_key < $3 "
+    "AND (CASE WHEN $4::bytea IS NULL THEN $2::bytea ELSE "
+    "(SELECT m.order_key FROM statuses AS m "
+    "WHERE m.timeline = (SELECT id FROM timelines WHERE name = $1) AND m.id = $4) END) >= $2 "
     "ORDER BY s.order_key LIMIT $5";
-/// The unacked statuses an ack takes: those listed in $2, or from max_id $3's key on,
-/// or (both NULL) all; in timeline order.
+/// The unacked statuses an ack takes in timeline $1 (by name): those listed in $2, or
+/// from max_id $3's key on, or (both NULL) all; in timeline order.
 inline constexpr std::string_view ack_targets =
-    "SELECT id, order_key, level, json FROM statuses WHERE timeline = $1 "
-    "AND order_key < '\\x01'::bytea AND (($2::bytea[] IS NULL AND $3::bytea IS NULL) "
-    "OR id = ANY ($2) OR order_key >= "
-    "(SELECT m.order_key FROM statuses AS m WHERE m.timeline = $1 AND m.id = $3)) "
-    "ORDER BY order_key";
+    "SELECT s.id, s.order_key, s.level, s.json FROM statuses AS s "
+    "WHERE s.timeline = (SELECT id FROM timelines WHERE name = $1) "
+    "AND s.order_key < '\\x01'::bytea AND (($2::bytea[] IS NULL AND $3::bytea IS NULL) "
+    "OR s.id = ANY ($2) OR s.order_key >= (SELECT m.order_key FROM statuses AS m "
+    "WHERE m.timeline = (SELECT id FROM timelines WHERE name = $1) AND m.id = $3)) "
+    "ORDER BY s.order_key";
 inline constexpr std::string_view ack_statuses =
     "UPDATE statuses AS s SET order_key = u.order_key, json = u.json "
     "FROM unnest($2, $3, $4) AS u (id, order_key, json) WHERE s.timeline = $1 AND s.id = u.id";
+/// Deletes in timeline $1 (by name).
 inline constexpr std::string_view delete_by_id =
-    "DELETE FROM statuses WHERE timeline = $1 AND id = ANY ($2) RETURNING id, level, order_key";
+    "DELETE FROM statuses WHERE timeline = (SELECT id FROM timelines WHERE name = $1) "
+    "AND id = ANY ($2) RETURNING id, level, order_key";
 inline constexpr std::string_view delete_all =
-    "DELETE FROM statuses WHERE timeline = $1 RETURNING id, level, order_key";
+    "DELETE FROM statuses WHERE timeline = (SELECT id FROM timelines WHERE name = $1) "
+    "RETURNING id, level, order_key";
 /// Truncation: the $2 oldest statuses (the tail of the order), removed in one range.
 inline constexpr std::string_view delete_oldest =
     "DELETE FROM statuses WHERE timeline = $1 AND order_key >= "
@@ -183,8 +201,11 @@ inline constexpr std::string_view record_changes =
     "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
     "SELECT $1, u.revision, u.op, u.id, u.json, u.acked_at "
     "FROM unnest($2, $3, $4, $5, $6) AS u (revision, op, id, json, acked_at)";
+/// Removes the changes in ($3, $2]: those this write pushed out of the retention. The
+/// lower bound keeps the scan off the entries earlier prunes deleted (until vacuum
+/// removes them, an unbounded range would step over every one of them each time).
 inline constexpr std::string_view prune_changes =
-    "DELETE FROM changes WHERE timeline = $1 AND revision <= $2";
+    "DELETE FROM changes WHERE timeline = $1 AND revision > $3 AND revision <= $2";
 /// The timeline's revision and up to $3 changes after $2, oldest first, in one snapshot:
 /// no row for an unknown timeline, one with NULL change columns when none follow $2.
 inline constexpr std::string_view change_page =

@@ -45,8 +45,10 @@ struct change_batch {
 // level at the end.
 using count_changes = std::map<std::int64_t, std::int64_t>;
 
-asio::awaitable<void> store_counts(connection& c, std::int64_t timeline,
-                                   const count_changes& counts) {
+// The statements that end a write which changed something, for one pipeline: counts,
+// change log (pruned to the retention), the timeline's size and revision, commit.
+void finish(std::vector<statement>& batch, timeline_row& timeline, const count_changes& counts,
+            const change_batch& log, const storage_limits& limits) {
   std::vector<std::int64_t> levels, deltas;
   bool up = false, down = false;
   for (const auto& [level, delta] : counts) {
@@ -55,17 +57,11 @@ asio::awaitable<void> store_counts(connection& c, std::int64_t timeline,
     deltas.push_back(delta);
     (delta > 0 ? up : down) = true;
   }
-  params p;
-  p.int8(timeline).int8_array(levels).int8_array(deltas);
-  if (up) co_await c.exec(sql::add_counts, p);
-  if (down) co_await c.exec(sql::subtract_counts, p);
-}
+  params count_params;
+  count_params.int8(timeline.id).int8_array(levels).int8_array(deltas);
+  if (up) batch.push_back({sql::add_counts, count_params});
+  if (down) batch.push_back({sql::subtract_counts, std::move(count_params)});
 
-// Ends a write that changed something: counts, change log (pruned to the retention), the
-// timeline's size and revision, commit.
-asio::awaitable<void> finish(connection& c, timeline_row& timeline, const count_changes& counts,
-                             const change_batch& log, const storage_limits& limits) {
-  co_await store_counts(c, timeline.id, counts);
   const auto keep = static_cast<std::int64_t>(
       std::min<std::size_t>(limits.change_retention, std::numeric_limits<std::int64_t>::max()));
   const auto first = timeline.revision + 1;
@@ -91,92 +87,97 @@ asio::awaitable<void> finish(connection& c, timeline_row& timeline, const count_
         .bytea_array(ids)
         .text_array(json)
         .text_array(acked_at);
-    co_await c.exec(sql::record_changes, p);
+    batch.push_back({sql::record_changes, std::move(p)});
   }
   if (oldest_kept > 1 && first != 1) {
+    // Earlier writes kept revisions after (first - 1) - keep, and pruned all before.
     params p;
-    p.int8(timeline.id).int8(oldest_kept - 1);
-    co_await c.exec(sql::prune_changes, p);
+    p.int8(timeline.id).int8(oldest_kept - 1).int8(first - 1 - keep);
+    batch.push_back({sql::prune_changes, std::move(p)});
   }
-  {
-    params p;
-    p.int8(timeline.id).int8(timeline.size).int8(timeline.revision);
-    co_await c.exec(sql::update_timeline, p);
-  }
-  co_await c.command("COMMIT");
+  params p;
+  p.int8(timeline.id).int8(timeline.size).int8(timeline.revision);
+  batch.push_back({sql::update_timeline, std::move(p)});
+  batch.push_back({sql::commit, {}});
 }
 
-// Removes the oldest statuses down to soft_max once there are more than hard_max,
-// logging each removal, oldest first.
-asio::awaitable<void> truncate(connection& c, timeline_row& timeline, const storage_limits& limits,
-                               count_changes& counts, change_batch& log) {
+// Applies what a DELETE ... RETURNING id, level, order_key removed to the counts; returns
+// the rows.
+struct gone {
+  std::string_view id, key;
+  std::int64_t level;
+};
+std::vector<gone> removed_rows(const result& r, count_changes& counts) {
+  std::vector<gone> rows;
+  for (int i = 0; i < r.rows(); ++i) {
+    rows.push_back({r.bytes(i, 0), r.bytes(i, 2), r.integer(i, 1)});
+    if (!order_key_is_acked(rows.back().key)) counts[rows.back().level] -= 1;
+  }
+  return rows;
+}
+
+// Truncation: once a put leaves more than hard_max statuses, the oldest go, down to
+// soft_max. The statement deleting them, or nothing.
+std::optional<statement> truncation(const timeline_row& timeline, const storage_limits& limits) {
   const auto size = static_cast<std::size_t>(timeline.size);
-  if (!limits.truncates() || size <= limits.hard_limit()) co_return;
+  if (!limits.truncates() || size <= limits.hard_limit()) return std::nullopt;
   params p;
   p.int8(timeline.id).int8(static_cast<std::int64_t>(size - limits.soft_max));
-  const auto removed = co_await c.exec(sql::delete_oldest, p);
-  struct gone {
-    std::string_view id, key;
-    std::int64_t level;
-  };
-  std::vector<gone> rows;
-  for (int i = 0; i < removed.rows(); ++i)
-    rows.push_back({removed.bytes(i, 0), removed.bytes(i, 2), removed.integer(i, 1)});
+  return statement{sql::delete_oldest, std::move(p)};
+}
+
+// Logs what truncation removed, oldest first.
+void truncated(const result& removed, timeline_row& timeline, count_changes& counts,
+               change_batch& log) {
+  auto rows = removed_rows(removed, counts);
   std::sort(rows.begin(), rows.end(), [](const gone& a, const gone& b) { return a.key > b.key; });
-  for (const auto& r : rows) {
-    if (!order_key_is_acked(r.key)) counts[r.level] -= 1;
-    log.add(change_op::remove, std::string(r.id));
-  }
+  for (const auto& r : rows) log.add(change_op::remove, std::string(r.id));
   timeline.size -= static_cast<std::int64_t>(rows.size());
 }
 
-asio::awaitable<std::optional<timeline_row>> lock_existing(connection& c,
-                                                           const std::string& timeline) {
-  co_await c.command("BEGIN");
+// Each write's first round trip: BEGIN, lock the timeline's row (put: creating it), and
+// the write's first statement on it, addressed by name.
+std::vector<statement> begin_with(std::string_view lock, const std::string& timeline,
+                                  statement first) {
   params p;
   p.bytea(timeline);
-  const auto r = co_await c.exec(sql::lock_timeline, p);
-  if (r.rows() == 0) {
-    co_await c.command("ROLLBACK");
-    co_return std::nullopt;
-  }
-  co_return row_of(r);
+  std::vector<statement> batch;
+  batch.push_back({sql::begin, {}});
+  batch.push_back({lock, std::move(p)});
+  batch.push_back(std::move(first));
+  return batch;
 }
 
 }  // namespace
 
 asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& request,
                                           const storage_limits& all_limits) {
-  co_await c.command("BEGIN");
-  // Created inside the transaction: if nothing changes, the rollback removes it again.
-  timeline_row timeline;
-  {
-    params p;
-    p.bytea(request.timeline);
-    timeline = row_of(co_await c.exec(sql::lock_or_create_timeline, p));
-  }
-  // What is stored of the ids the request names, then the request applied in order to
-  // that state (a later duplicate id behaves as if put after the earlier one).
+  // Round trip 1: the timeline locked (created inside the transaction: if nothing
+  // changes, the rollback removes it again) and what is stored of the ids named.
+  std::vector<std::string> ids;
+  ids.reserve(request.statuses.size());
+  for (const auto& s : request.statuses) ids.push_back(s.id);
+  params find;
+  find.bytea(request.timeline).bytea_array(ids);
+  const auto opening = begin_with(sql::lock_or_create_timeline, request.timeline,
+                                  {sql::find_statuses, std::move(find)});
+  const auto first = co_await c.exec_all(opening);
+  timeline_row timeline = row_of(first[1]);
+  // The request applied in order to that state (a later duplicate id behaves as if put
+  // after the earlier one).
   struct state {
     bool present = false, unacked = false;
     std::int64_t level = 0;
     const prepared_status* final = nullptr;  // what this write leaves in the row
   };
   std::unordered_map<std::string_view, state> known;
-  {
-    std::vector<std::string> ids;
-    ids.reserve(request.statuses.size());
-    for (const auto& s : request.statuses) ids.push_back(s.id);
-    params p;
-    p.int8(timeline.id).bytea_array(ids);
-    const auto rows = co_await c.exec(sql::find_statuses, p);
-    for (const auto& s : request.statuses) known.try_emplace(s.id);
-    for (int i = 0; i < rows.rows(); ++i) {
-      auto& k = known.at(rows.bytes(i, 0));
-      k.present = true;
-      k.unacked = !order_key_is_acked(rows.bytes(i, 1));
-      k.level = rows.integer(i, 2);
-    }
+  for (const auto& s : request.statuses) known.try_emplace(s.id);
+  const auto& rows = first[2];
+  for (int i = 0; i < rows.rows(); ++i) {
+    auto& k = known.at(rows.bytes(i, 0));
+    k.present = true;
+    k.unacked = !order_key_is_acked(rows.bytes(i, 1));
+    k.level = rows.integer(i, 2);
   }
   count_changes counts;
   change_batch log;
@@ -201,42 +202,56 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
     co_await c.command("ROLLBACK");  // no timeline, no revision
     co_return 0;
   }
+  // Round trip 2: the statuses written, and truncation.
+  std::vector<statement> writes;
   {
-    std::vector<std::optional<std::string_view>> ids, keys, json;
+    std::vector<std::optional<std::string_view>> write_ids, keys, json;
     std::vector<std::int64_t> levels;
     for (const auto& [id, k] : known) {
       if (!k.final) continue;
-      ids.emplace_back(k.final->id);
+      write_ids.emplace_back(k.final->id);
       keys.emplace_back(k.final->order_key);
       levels.push_back(k.final->level);
       json.emplace_back(k.final->json);
     }
     params p;
-    p.int8(timeline.id).bytea_array(ids).bytea_array(keys).int8_array(levels).text_array(json);
-    co_await c.exec(sql::write_statuses, p);
+    p.int8(timeline.id)
+        .bytea_array(write_ids)
+        .bytea_array(keys)
+        .int8_array(levels)
+        .text_array(json);
+    writes.push_back({sql::write_statuses, std::move(p)});
   }
   const auto limits = all_limits.for_timeline(request.timeline);
-  co_await truncate(c, timeline, limits, counts, log);
-  co_await finish(c, timeline, counts, log, limits);
+  if (auto t = truncation(timeline, limits)) writes.push_back(std::move(*t));
+  const auto written = co_await c.exec_all(writes);
+  if (written.size() == 2) truncated(written[1], timeline, counts, log);
+  // Round trip 3: counts, log, timeline, commit.
+  std::vector<statement> end;
+  finish(end, timeline, counts, log, limits);
+  co_await c.exec_all(end);
   co_return changed;
 }
 
 asio::awaitable<std::size_t> ack_statuses(connection& c, const prepared_ack& request,
                                           const storage_limits& all_limits) {
-  auto timeline = co_await lock_existing(c, request.timeline);
-  if (!timeline) co_return 0;
-  params p;
-  p.int8(timeline->id);
+  // Round trip 1: the timeline locked and the statuses to ack.
+  params select;
+  select.bytea(request.timeline);
   if (request.ids)
-    p.bytea_array(*request.ids);
+    select.bytea_array(*request.ids);
   else
-    p.null(oid::bytea_array);
-  p.bytea_or_null(request.max_id);
-  const auto targets = co_await c.exec(sql::ack_targets, p);
-  if (targets.rows() == 0) {
+    select.null(oid::bytea_array);
+  select.bytea_or_null(request.max_id);
+  const auto opening =
+      begin_with(sql::lock_timeline, request.timeline, {sql::ack_targets, std::move(select)});
+  const auto first = co_await c.exec_all(opening);
+  const auto& targets = first[2];
+  if (first[1].rows() == 0 || targets.rows() == 0) {
     co_await c.command("ROLLBACK");
     co_return 0;
   }
+  auto timeline = row_of(first[1]);
   count_changes counts;
   change_batch log;
   std::vector<std::string> keys, json;
@@ -248,42 +263,39 @@ asio::awaitable<std::size_t> ack_statuses(connection& c, const prepared_ack& req
     counts[targets.integer(i, 2)] -= 1;
     log.add(change_op::ack, std::string(targets.bytes(i, 0)), request.at_text);
   }
+  // Round trip 2: the statuses rewritten, counts, log, timeline, commit.
+  std::vector<statement> batch;
   {
     params u;
-    u.int8(timeline->id)
+    u.int8(timeline.id)
         .bytea_array(ids)
         .bytea_array(std::vector<std::optional<std::string_view>>(keys.begin(), keys.end()))
         .text_array(std::vector<std::optional<std::string_view>>(json.begin(), json.end()));
-    co_await c.exec(sql::ack_statuses, u);
+    batch.push_back({sql::ack_statuses, std::move(u)});
   }
-  co_await finish(c, *timeline, counts, log, all_limits.for_timeline(request.timeline));
+  finish(batch, timeline, counts, log, all_limits.for_timeline(request.timeline));
+  co_await c.exec_all(batch);
   co_return static_cast<std::size_t>(targets.rows());
 }
 
 asio::awaitable<std::size_t> delete_statuses(connection& c, const delete_request& request,
                                              const storage_limits& all_limits) {
-  auto timeline = co_await lock_existing(c, request.timeline);
-  if (!timeline) co_return 0;
+  // Round trip 1: the timeline locked and the statuses deleted.
   params p;
-  p.int8(timeline->id);
+  p.bytea(request.timeline);
   const bool all = request.selection.is_all();
   if (!all) p.bytea_array(request.selection.id_list());
-  const auto removed = co_await c.exec(all ? sql::delete_all : sql::delete_by_id, p);
-  if (removed.rows() == 0) {
+  const auto opening = begin_with(sql::lock_timeline, request.timeline,
+                                  {all ? sql::delete_all : sql::delete_by_id, std::move(p)});
+  const auto first = co_await c.exec_all(opening);
+  if (first[1].rows() == 0 || first[2].rows() == 0) {
     co_await c.command("ROLLBACK");
     co_return 0;
   }
+  auto timeline = row_of(first[1]);
   count_changes counts;
   change_batch log;
-  struct gone {
-    std::string_view id, key;
-    std::int64_t level;
-  };
-  std::vector<gone> rows;
-  for (int i = 0; i < removed.rows(); ++i)
-    rows.push_back({removed.bytes(i, 0), removed.bytes(i, 2), removed.integer(i, 1)});
-  for (const auto& r : rows)
-    if (!order_key_is_acked(r.key)) counts[r.level] -= 1;
+  auto rows = removed_rows(first[2], counts);
   if (all) {
     // Logged in timeline order, newest first.
     std::sort(rows.begin(), rows.end(), [](const gone& a, const gone& b) { return a.key < b.key; });
@@ -299,8 +311,11 @@ asio::awaitable<std::size_t> delete_statuses(connection& c, const delete_request
       log.add(change_op::remove, id);
     }
   }
-  timeline->size -= static_cast<std::int64_t>(rows.size());
-  co_await finish(c, *timeline, counts, log, all_limits.for_timeline(request.timeline));
+  timeline.size -= static_cast<std::int64_t>(rows.size());
+  // Round trip 2: counts, log, timeline, commit.
+  std::vector<statement> batch;
+  finish(batch, timeline, counts, log, all_limits.for_timeline(request.timeline));
+  co_await c.exec_all(batch);
   co_return rows.size();
 }
 

@@ -149,15 +149,23 @@ inline constexpr std::string_view page =
     "(SELECT m.order_key FROM statuses AS m "
     "WHERE m.timeline = (SELECT id FROM timelines WHERE name = $1) AND m.id = $4) END) >= $2 "
     "ORDER BY s.order_key LIMIT $5";
-/// The unacked statuses an ack takes in timeline $1 (by name): those listed in $2, or
-/// from max_id $3's key on, or (both NULL) all; in timeline order.
+/// The unacked statuses an ack takes in timeline $1 (by name): those listed in $2, and
+/// those from max_id $3's key on, or (both NULL) all; in timeline order. Two branches, so
+/// that each is one index scan: the ids by the primary key, the range by
+/// statuses_by_order (its lower bound \x02, past every key, when it does not apply).
 inline constexpr std::string_view ack_targets =
     "SELECT s.id, s.order_key, s.level, s.json FROM statuses AS s "
     "WHERE s.timeline = (SELECT id FROM timelines WHERE name = $1) "
-    "AND s.order_key < '\\x01'::bytea AND (($2::bytea[] IS NULL AND $3::bytea IS NULL) "
-    "OR s.id = ANY ($2) OR s.order_key >= (SELECT m.order_key FROM statuses AS m "
-    "WHERE m.timeline = (SELECT id FROM timelines WHERE name = $1) AND m.id = $3)) "
-    "ORDER BY s.order_key";
+    "AND s.id = ANY ($2) AND s.order_key < '\\x01'::bytea "
+    "UNION "
+    "SELECT s.id, s.order_key, s.level, s.json FROM statuses AS s "
+    "WHERE s.timeline = (SELECT id FROM timelines WHERE name = $1) "
+    "AND s.order_key < '\\x01'::bytea AND s.order_key >= (CASE "
+    "WHEN $3::bytea IS NOT NULL THEN (SELECT m.order_key FROM statuses AS m "
+    "WHERE m.timeline = (SELECT id FROM timelines WHERE name = $1) AND m.id = $3) "
+    "WHEN $2::bytea[] IS NULL THEN '\\x00'::bytea ELSE '\\x02'::bytea END) "
+    "ORDER BY 2";
+
 inline constexpr std::string_view ack_statuses =
     "UPDATE statuses AS s SET order_key = u.order_key, json = u.json "
     "FROM unnest($2, $3, $4) AS u (id, order_key, json) WHERE s.timeline = $1 AND s.id = u.id";

@@ -10,7 +10,13 @@
 #   console.txt   the console table
 #   tables.md     bench/report.py's Markdown
 # ROOST_BENCH_NO_BUILD=1 skips the build and runs the binary already in build/release.
-# A full run takes about ten minutes on a 2-core machine. Not part of the test suite.
+# PostgreSQL: the backend and raw-postgresql run on the server that ROOST_BENCH_POSTGRESQL
+# (a libpq connection string) names. When it is unset, this script starts a throw-away
+# cluster for the run (tests/postgresql/pg_cluster.sh: Unix socket only, fsync off, in a
+# short /tmp directory because socket paths are limited to ~100 bytes) and removes it on
+# exit; ROOST_BENCH_POSTGRESQL= (set, empty) leaves PostgreSQL out.
+# A full run takes about ten minutes on a 2-core machine, and PostgreSQL about six more.
+# Not part of the test suite.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +27,16 @@ mkdir -p "$out"
 if [[ -z "${ROOST_BENCH_NO_BUILD:-}" ]]; then  # set it to run the binary already built
   cmake --preset release >/dev/null
   cmake --build --preset release --target roost_bench -j "${ROOST_BENCH_JOBS:-2}"
+fi
+
+if [[ -z "${ROOST_BENCH_POSTGRESQL+set}" ]]; then
+  pg_dir=$(mktemp -d /tmp/roost-pg.XXXXXX)
+  trap 'tests/postgresql/pg_cluster.sh stop "$pg_dir"' EXIT
+  if tests/postgresql/pg_cluster.sh start "$pg_dir"; then
+    export ROOST_BENCH_POSTGRESQL="host=$pg_dir dbname=postgres user=roost"
+  else
+    echo "no PostgreSQL cluster (see above): running without the PostgreSQL backend" >&2
+  fi
 fi
 
 bench=(build/release/bench/roost_bench

@@ -27,8 +27,8 @@ struct backend {
   storage_factory open;
 };
 
-/// Every backend this binary was built with (memory, and SQLite / LMDB when their
-/// targets existed at configure time).
+/// Every backend this binary was built with (memory, and SQLite / LMDB / PostgreSQL when
+/// their targets existed at configure time; PostgreSQL only with ROOST_BENCH_POSTGRESQL).
 std::vector<backend> available_backends();
 
 }  // namespace roost::bench

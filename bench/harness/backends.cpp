@@ -1,5 +1,9 @@
 // The backends this binary measures. CMake defines ROOST_BENCH_WITH_SQLITE /
-// ROOST_BENCH_WITH_LMDB when those targets exist, so the list grows as backends land.
+// ROOST_BENCH_WITH_LMDB / ROOST_BENCH_WITH_POSTGRESQL when those targets exist, so the
+// list grows as backends land. PostgreSQL also needs a server at run time
+// (ROOST_BENCH_POSTGRESQL), without which it is left out.
+#include <optional>
+
 #include "harness/backend.hpp"
 
 #include "storage/memory_storage.hpp"
@@ -11,6 +15,9 @@ backend sqlite_backend();
 #endif
 #ifdef ROOST_BENCH_WITH_LMDB
 backend lmdb_backend();
+#endif
+#ifdef ROOST_BENCH_WITH_POSTGRESQL
+std::optional<backend> postgresql_backend();
 #endif
 
 std::vector<backend> available_backends() {
@@ -25,6 +32,9 @@ std::vector<backend> available_backends() {
 #endif
 #ifdef ROOST_BENCH_WITH_LMDB
   list.push_back(lmdb_backend());
+#endif
+#ifdef ROOST_BENCH_WITH_POSTGRESQL
+  if (auto b = postgresql_backend()) list.push_back(std::move(*b));
 #endif
   return list;
 }

@@ -7,6 +7,11 @@
 #ifdef ROOST_BENCH_RAW_LMDB
 #include "raw/raw_lmdb.hpp"
 #endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+#include "raw/pg_bench_schemas.hpp"
+#include "raw/raw_postgresql.hpp"
+#include "raw/raw_postgresql_schema.hpp"
+#endif
 
 namespace roost::bench {
 
@@ -17,6 +22,9 @@ std::vector<std::string> raw_engines() {
 #endif
 #ifdef ROOST_BENCH_RAW_LMDB
   engines.push_back("lmdb");
+#endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+  if (bench_postgresql()) engines.push_back("postgresql");  // needs a server at run time
 #endif
   return engines;
 }
@@ -29,6 +37,9 @@ void register_raw_benchmarks([[maybe_unused]] const std::string& engine,
 #ifdef ROOST_BENCH_RAW_LMDB
   if (engine == "lmdb") register_raw_lmdb_benchmarks(n);
 #endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+  if (engine == "postgresql") register_raw_postgresql_benchmarks(n);
+#endif
 }
 
 std::unique_ptr<raw_inserter> open_raw_inserter([[maybe_unused]] const std::string& engine,
@@ -39,6 +50,9 @@ std::unique_ptr<raw_inserter> open_raw_inserter([[maybe_unused]] const std::stri
 #ifdef ROOST_BENCH_RAW_LMDB
   if (engine == "lmdb") return open_raw_lmdb_inserter(dir);
 #endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+  if (engine == "postgresql") return open_raw_postgresql_inserter(dir);
+#endif
   return nullptr;
 }
 
@@ -46,6 +60,9 @@ std::unique_ptr<raw_inserter> open_schema_inserter(
     [[maybe_unused]] const std::string& engine, [[maybe_unused]] const std::filesystem::path& dir) {
 #ifdef ROOST_BENCH_RAW_SQLITE
   if (engine == "sqlite") return open_raw_sqlite_schema_inserter(dir);
+#endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+  if (engine == "postgresql") return open_raw_postgresql_schema_inserter(dir);
 #endif
   return nullptr;
 }
@@ -57,6 +74,9 @@ void add_raw_context() {
 #ifdef ROOST_BENCH_RAW_LMDB
   add_raw_lmdb_context();
 #endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+  if (bench_postgresql()) add_raw_postgresql_context();
+#endif
 }
 
 void release_raw_stores() {
@@ -65,6 +85,9 @@ void release_raw_stores() {
 #endif
 #ifdef ROOST_BENCH_RAW_LMDB
   release_raw_lmdb_store();
+#endif
+#ifdef ROOST_BENCH_RAW_POSTGRESQL
+  release_raw_postgresql_store();
 #endif
 }
 

@@ -1,6 +1,7 @@
-// Raw-engine baselines: the same bytes stored and read with plain SQLite statements and
-// plain LMDB puts/gets, in the same run, so the library's overhead shows as a ratio.
-// Each engine is present only when this binary was built with it.
+// Raw-engine baselines: the same bytes stored and read with plain SQLite statements,
+// plain LMDB puts/gets and plain libpq statements, in the same run, so the library's
+// overhead shows as a ratio. Each engine is present only when this binary was built with
+// it (PostgreSQL also only when ROOST_BENCH_POSTGRESQL names a server).
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,8 @@
 
 namespace roost::bench {
 
-/// The engines with a baseline in this binary, named as their backends ("sqlite", "lmdb").
+/// The engines with a baseline in this binary, named as their backends ("sqlite", "lmdb",
+/// "postgresql").
 std::vector<std::string> raw_engines();
 
 /// Registers "raw-<engine>/<operation>/<n>". REQUIRES: `engine` is in raw_engines().
@@ -32,7 +34,7 @@ std::unique_ptr<raw_inserter> open_raw_inserter(const std::string& engine,
                                                 const std::filesystem::path& dir);
 
 /// A new store in `dir` with the backend's own schema written with plain statements, for
-/// the engines that have such a baseline ("sqlite"); nullptr for the others.
+/// the engines that have such a baseline ("sqlite", "postgresql"); nullptr for the others.
 std::unique_ptr<raw_inserter> open_schema_inserter(const std::string& engine,
                                                    const std::filesystem::path& dir);
 

@@ -162,7 +162,9 @@ asio::awaitable<void> connection::open(const session_settings& settings) {
   }
   watch_socket();
   if (PQsetnonblocking(conn_, 1) != 0) fail("connecting");
-  co_await exec(apply_settings, settings_params(settings));
+  // Named, not a temporary of the co_await expression (see exec_all in the header).
+  const auto applied = settings_params(settings);
+  co_await exec(apply_settings, applied);
 }
 
 asio::awaitable<void> connection::flush() {

@@ -67,7 +67,7 @@ public:
 
   /// Runs one statement (prepared on first use) and returns its rows. Throws pg_error
   /// when the statement fails; after a failure of the connection itself, broken() is true.
-  boost::asio::awaitable<result> exec(std::string_view sql, const params& p = {});
+  boost::asio::awaitable<result> exec(std::string_view sql, const params& p);
 
   /// Runs every statement of `batch` in one round trip (libpq's pipeline mode) and returns
   /// their rows in order. A failed statement throws pg_error; PostgreSQL skipped the ones

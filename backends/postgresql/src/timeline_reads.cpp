@@ -56,7 +56,8 @@ asio::awaitable<std::vector<bool>> contains(connection& c, const std::string& ti
 }
 
 asio::awaitable<std::vector<std::string>> timeline_names(connection& c) {
-  const auto rows = co_await c.exec(sql::timeline_names);
+  const params none;  // named: no temporaries in a co_await expression (GCC 12)
+  const auto rows = co_await c.exec(sql::timeline_names, none);
   std::vector<std::string> names;
   for (int i = 0; i < rows.rows(); ++i) names.emplace_back(rows.bytes(i, 0));
   co_return names;

@@ -36,16 +36,6 @@ pg_error result_error(pg_conn* conn, const PGresult* r) {
   return pg_error(state, message);
 }
 
-// A quoted identifier, for search_path: the schema name may hold any character.
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
 // Applied on every new connection: Roost's schema first, its statement timeout, and
 // UTF-8 on the wire whatever the database's default, so that texts arrive as stored.
 // enable_bitmapscan off: a timeline filled faster than autovacuum analyzes it looks a few
@@ -67,6 +57,15 @@ params settings_params(const session_settings& s) {
 void ignore_notice(void*, const char*) {}
 
 }  // namespace
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
 
 blocking_connection::blocking_connection(const session_settings& settings)
     : conn_(PQconnectdb(settings.conninfo.c_str())) {

@@ -29,6 +29,9 @@ struct session_settings {
   std::chrono::milliseconds statement_timeout{0};
 };
 
+/// `name` as a quoted SQL identifier (the schema's name may hold any character).
+std::string quote_identifier(std::string_view name);
+
 /// Opens a blocking connection with `settings` applied, for set-up work done before any
 /// executor runs (the schema). Throws pg_error.
 class blocking_connection {

@@ -12,15 +12,6 @@ namespace {
       storage_error(make_error_code(code), "postgresql store " + store + ": " + problem));
 }
 
-std::string quote_identifier(const std::string& name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
 }  // namespace
 
 void ensure_schema(const session_settings& settings, bool create, const std::string& store) {

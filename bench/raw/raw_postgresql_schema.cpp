@@ -2,13 +2,12 @@
 // what the schema itself costs, apart from the library's code (as raw_sqlite_schema.cpp
 // does for SQLite, and making the same choices).
 //
-// The tables and indexes are those of backends/postgresql/src/sql.hpp (migration 1: the
-// foreign keys, the CHECK, both unique indexes), copied rather than included so the
-// baseline stays apart from the library's internals: a schema migration must update them
-// here too. A put in insert mode writes, in one transaction: the statuses (with their
-// order keys and levels), a change row per status (which in this schema holds the
-// status's text again), one count upsert per level and the timeline's size and revision.
-// Here each of those is one statement over arrays, as the backend sends them; the
+// The tables and indexes are the backend's own (backends/postgresql/src/sql.hpp,
+// migration 1: the foreign keys, the CHECK, both unique indexes), read from its migration
+// text so that the baseline cannot drift from the schema. A put in insert mode writes, in one
+// transaction: the statuses (with their order keys and levels), a change row per status (which in
+// this schema holds the status's text again), one count upsert per level and the timeline's size
+// and revision. Here each of those is one statement over arrays, as the backend sends them; the
 // backend's other statements are its own logic and not counted as the schema's: locking
 // the timeline's row, reading which ids exist, pruning the change log to its retention.
 // Order keys and levels are computed once, untimed. As in the library's store, the nine
@@ -23,6 +22,7 @@
 #include "harness/fixture.hpp"
 #include "raw/pg_bench_schemas.hpp"
 #include "raw/pg_client.hpp"
+#include "sql.hpp"  // backends/postgresql/src: the schema
 #include "storage/order_key.hpp"
 #include "storage/status.hpp"
 
@@ -31,38 +31,8 @@ namespace {
 
 using pg::type;
 
-constexpr const char* tables = R"sql(
-CREATE TABLE timelines (
-  id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  name     bytea  NOT NULL UNIQUE,
-  revision bigint NOT NULL DEFAULT 0,
-  size     bigint NOT NULL DEFAULT 0
-);
-CREATE TABLE statuses (
-  timeline  bigint NOT NULL REFERENCES timelines (id),
-  id        bytea  NOT NULL,
-  order_key bytea  NOT NULL,
-  level     bigint NOT NULL,
-  json      text   NOT NULL,
-  PRIMARY KEY (timeline, id)
-);
-CREATE UNIQUE INDEX statuses_by_order ON statuses (timeline, order_key);
-CREATE TABLE unacked_counts (
-  timeline bigint NOT NULL REFERENCES timelines (id),
-  level    bigint NOT NULL,
-  count    bigint NOT NULL CHECK (count > 0),
-  PRIMARY KEY (timeline, level)
-);
-CREATE TABLE changes (
-  timeline bigint   NOT NULL REFERENCES timelines (id),
-  revision bigint   NOT NULL,
-  op       smallint NOT NULL,
-  id       bytea    NOT NULL,
-  json     text,
-  acked_at text,
-  PRIMARY KEY (timeline, revision)
-);
-)sql";
+// The backend's own schema text, so that this baseline follows it when it changes.
+const std::string tables(::roost::pg::sql::migrations[0].script);
 
 const pg::statement write_statuses{
     "write_statuses",

@@ -2,16 +2,17 @@
 // what the schema itself costs, apart from the library's code (as raw_sqlite_schema.cpp
 // does for SQLite, and making the same choices).
 //
-// The tables and indexes are the backend's own (backends/postgresql/src/sql.hpp,
-// migration 1: the foreign keys, the CHECK, both unique indexes), read from its migration
-// text so that the baseline cannot drift from the schema. A put in insert mode writes, in one
-// transaction: the statuses (with their order keys and levels), a change row per status (which in
-// this schema holds the status's text again), one count upsert per level and the timeline's size
-// and revision. Here each of those is one statement over arrays, as the backend sends them; the
-// backend's other statements are its own logic and not counted as the schema's: locking
-// the timeline's row, reading which ids exist, pruning the change log to its retention.
-// Order keys and levels are computed once, untimed. As in the library's store, the nine
-// other timelines hold their statuses before the measured puts start.
+// The tables and indexes are the backend's own (backends/postgresql/src/sql.hpp, every
+// migration in turn: both unique indexes of statuses, the CHECK), read from its migration
+// text so that the baseline cannot drift from the schema. A put in insert mode writes, in
+// one transaction: the statuses (with their order keys, levels and the revisions of their
+// changes), a change row per status (by reference: without the text), one count upsert per
+// level and the timeline's size and revision. Here each of those is one statement over
+// arrays, as the backend sends them; the backend's other statements are its own logic and
+// not counted as the schema's: locking the timeline's row, reading which ids exist, pruning
+// the change log to its retention. Order keys and levels are computed once, untimed. As in
+// the library's store, the nine other timelines hold their statuses before the measured
+// puts start.
 #include "raw/raw_postgresql_schema.hpp"
 
 #include <map>
@@ -31,21 +32,27 @@ namespace {
 
 using pg::type;
 
-// The backend's own schema text, so that this baseline follows it when it changes.
-const std::string tables(::roost::pg::sql::migrations[0].script);
+// The backend's own schema text (every migration in turn, as a new store runs them), so
+// that this baseline follows it when it changes.
+std::string schema_script() {
+  std::string all;
+  for (const auto& m : ::roost::pg::sql::migrations) all += m.script;
+  return all;
+}
+const std::string tables = schema_script();
 
 const pg::statement write_statuses{
     "write_statuses",
-    "INSERT INTO statuses (timeline, id, order_key, level, json) "
-    "SELECT $1, u.id, u.order_key, u.level, u.json FROM unnest($2, $3, $4, $5) "
-    "AS u (id, order_key, level, json) ON CONFLICT (timeline, id) DO NOTHING",
-    {type::int8, type::bytea_array, type::bytea_array, type::int8_array, type::text_array}};
+    "INSERT INTO statuses (timeline, id, order_key, level, json, change_rev) "
+    "SELECT $1, u.id, u.order_key, u.level, u.json, u.change_rev "
+    "FROM unnest($2, $3, $4, $5, $6) AS u (id, order_key, level, json, change_rev)",
+    {type::int8, type::bytea_array, type::bytea_array, type::int8_array, type::text_array,
+     type::int8_array}};
 const pg::statement record_changes{
     "record_changes",
     "INSERT INTO changes (timeline, revision, op, id, json, acked_at) "
-    "SELECT $1, u.revision, 0, u.id, u.json, NULL FROM unnest($2, $3, $4) "
-    "AS u (revision, id, json)",
-    {type::int8, type::int8_array, type::bytea_array, type::text_array}};
+    "SELECT $1, u.revision, 1, u.id, NULL, NULL FROM unnest($2, $3) AS u (revision, id)",
+    {type::int8, type::int8_array, type::bytea_array}};
 const pg::statement add_counts{
     "add_counts",
     "INSERT INTO unacked_counts AS c (timeline, level, count) "
@@ -125,12 +132,13 @@ private:
           .bytea_array(ids)
           .bytea_array(views(c.order_keys, first, count))
           .int8_array(levels)
-          .text_array(docs);
+          .text_array(docs)
+          .int8_array(revisions);
       db_.exec(write_statuses, p);
     }
     {
       pg::params p;
-      p.int8(timeline).int8_array(revisions).bytea_array(ids).text_array(docs);
+      p.int8(timeline).int8_array(revisions).bytea_array(ids);
       db_.exec(record_changes, p);
     }
     {

@@ -33,6 +33,21 @@ void run_sql(const std::string& sql) {
   REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
 }
 
+// The first column of the first row of one query (NULL: "NULL").
+std::string sql_value(const std::string& sql) {
+  PGconn* c = PQconnectdb(testing::postgresql_connection().c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+  const std::string value = !ok ? "" : PQgetisnull(r, 0, 0) ? "NULL" : PQgetvalue(r, 0, 0);
+  const std::string message = PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  INFO(message);
+  REQUIRE(ok);
+  return value;
+}
+
 errc open_failure(const postgresql_options& options) {
   try {
     postgresql_storage store(options);
@@ -88,8 +103,67 @@ TEST_CASE("postgresql: a schema of a newer version is refused, and left alone", 
   { postgresql_storage store(options); }
   run_sql("UPDATE \"" + options.schema + "\".roost_meta SET value = '99'");
   CHECK(open_failure(options) == errc::unsupported);
-  run_sql("UPDATE \"" + options.schema + "\".roost_meta SET value = '1'");
+  run_sql("UPDATE \"" + options.schema + "\".roost_meta SET value = '" +
+          std::to_string(postgresql_schema_version) + "'");
   postgresql_storage store(options);
+}
+
+TEST_CASE("postgresql: a schema of version 1 is upgraded in place, its log intact",
+          "[postgresql]") {
+  const auto options = fresh_options();
+  {
+    postgresql_storage store(options);
+    blocking::put_statuses(store, puts("home", {{{"id", "a"}, {"n", 1}}, {{"id", "b"}}}));
+  }
+  // Back to what version 1 wrote: every change holding its text, no change_rev, foreign
+  // keys to timelines.
+  const std::string s = "\"" + options.schema + "\".";
+  run_sql("UPDATE " + s + "changes AS c SET json = t.json FROM " + s +
+          "statuses AS t WHERE c.json IS NULL AND c.op IN (1, 2) AND t.timeline = c.timeline "
+          "AND t.id = c.id; ALTER TABLE " +
+          s + "statuses DROP COLUMN change_rev; " + "ALTER TABLE " + s +
+          "statuses ADD FOREIGN KEY (timeline) REFERENCES " + s + "timelines (id); ALTER TABLE " +
+          s + "changes ADD FOREIGN KEY (timeline) REFERENCES " + s +
+          "timelines (id); ALTER TABLE " + s +
+          "unacked_counts ADD FOREIGN KEY (timeline) REFERENCES " + s + "timelines (id); " +
+          "UPDATE " + s + "roost_meta SET value = '1'");
+  postgresql_storage store(options);
+  CHECK(sql_value("SELECT value FROM " + s + "roost_meta") ==
+        std::to_string(postgresql_schema_version));
+  CHECK(sql_value("SELECT count(*) FROM pg_catalog.pg_constraint WHERE contype = 'f' AND "
+                  "connamespace = '" +
+                  options.schema + "'::regnamespace") == "0");
+  // The old rows still read, and the statuses they name change as usual.
+  blocking::put_statuses(store, puts("home", {{{"id", "a"}, {"n", 2}}}));
+  CHECK(blocking::ack_statuses(store, {"home", std::vector<std::string>{"b"}, {}, {}}) == 1);
+  const auto page = blocking::get_changes(store, {"home", 0, 0});
+  REQUIRE(page.changes.size() == 4);
+  CHECK(nlohmann::json::parse(page.changes[0].status_json)["n"] == 1);
+  CHECK(page.changes[1].id == "b");
+  CHECK(nlohmann::json::parse(page.changes[2].status_json)["n"] == 2);
+  CHECK(page.changes[3].op == change_op::ack);
+}
+
+TEST_CASE("postgresql: the change log refers to unchanged statuses, and keeps each text",
+          "[postgresql]") {
+  const auto options = fresh_options();
+  postgresql_storage store(options);
+  const std::string changes = "\"" + options.schema + "\".changes";
+  blocking::put_statuses(store, puts("home", {{{"id", "a"}, {"n", 1}}}));
+  CHECK(sql_value("SELECT json FROM " + changes + " WHERE revision = 1") == "NULL");
+  blocking::put_statuses(store, puts("home", {{{"id", "a"}, {"n", 2}}, {{"id", "b"}}}));
+  CHECK(blocking::ack_statuses(store, {"home", std::vector<std::string>{"a"}, {}, {}}) == 1);
+  CHECK(blocking::delete_statuses(store, {"home", delete_selection::ids({"b"})}) == 1);
+  // Each change of a status that changed again was given its text first.
+  CHECK(sql_value("SELECT count(*) FROM " + changes + " WHERE json IS NULL AND op IN (1, 2)") ==
+        "0");
+  const auto page = blocking::get_changes(store, {"home", 0, 0});
+  REQUIRE(page.changes.size() == 5);
+  CHECK(nlohmann::json::parse(page.changes[0].status_json)["n"] == 1);
+  CHECK(nlohmann::json::parse(page.changes[1].status_json)["n"] == 2);
+  CHECK(nlohmann::json::parse(page.changes[2].status_json)["id"] == "b");
+  CHECK(page.changes[3].op == change_op::ack);
+  CHECK(page.changes[4].op == change_op::remove);
 }
 
 TEST_CASE("postgresql: a schema holding other tables is not taken over", "[postgresql]") {

@@ -85,6 +85,26 @@ CREATE TABLE settings (
   version bigint NOT NULL
 );
 )sql"},
+    migration{2, R"sql(
+-- No foreign keys to timelines: each checked every row a write inserts with a lookup and
+-- a share lock on the timeline's row, about a third of a put's time in the server. The
+-- writes keep the reference themselves: they lock or create the timeline's row before
+-- writing any row of it, in the same transaction, and timelines are never removed.
+ALTER TABLE statuses DROP CONSTRAINT statuses_timeline_fkey;
+ALTER TABLE unacked_counts DROP CONSTRAINT unacked_counts_timeline_fkey;
+ALTER TABLE changes DROP CONSTRAINT changes_timeline_fkey;
+
+-- The log stops copying what it can point to. An insert or update is logged with json
+-- NULL ("by reference") and the status row remembers that change's revision in
+-- change_rev; as long as the status is unchanged its row holds exactly the logged text.
+-- Every write that changes or removes a status (an update, an ack, a delete,
+-- truncation) first copies its text into the change row it is referred from
+-- ("materializes" it), so a by-reference row always names a status whose change_rev is
+-- that row's revision. Rows written before this version all hold their text. A program
+-- of version 1 still connected would break this (it changes statuses without
+-- materializing): upgrade every program on a schema together.
+ALTER TABLE statuses ADD COLUMN change_rev bigint;
+)sql"},
 };
 
 static_assert(migrations.back().to == static_cast<int>(migrations.size()),
@@ -124,15 +144,29 @@ inline constexpr std::string_view timeline_revision =
 /// What put needs of the statuses it names, in timeline $1 (by name: it runs in the
 /// pipeline that locks or creates the timeline, before its id is known).
 inline constexpr std::string_view find_statuses =
-    "SELECT id, order_key, level FROM statuses "
+    "SELECT id, order_key, level, change_rev FROM statuses "
     "WHERE timeline = (SELECT id FROM timelines WHERE name = $1) AND id = ANY ($2)";
-/// Writes each status's final state of a put: $2.. are parallel arrays.
-inline constexpr std::string_view write_statuses =
-    "INSERT INTO statuses (timeline, id, order_key, level, json) "
-    "SELECT $1, u.id, u.order_key, u.level, u.json FROM unnest($2, $3, $4, $5) "
-    "AS u (id, order_key, level, json) "
-    "ON CONFLICT (timeline, id) DO UPDATE SET order_key = excluded.order_key, "
-    "level = excluded.level, json = excluded.json";
+/// Statuses new to timeline $1 ($2.. are parallel arrays): a plain INSERT, because the
+/// timeline's row lock, taken before find_statuses, keeps every other writer from adding
+/// the same ids before this transaction ends.
+inline constexpr std::string_view insert_statuses =
+    "INSERT INTO statuses (timeline, id, order_key, level, json, change_rev) "
+    "SELECT $1, u.id, u.order_key, u.level, u.json, u.change_rev "
+    "FROM unnest($2, $3, $4, $5, $6) AS u (id, order_key, level, json, change_rev)";
+/// Statuses of timeline $1 replaced by a put, with their changes' revisions.
+inline constexpr std::string_view update_statuses =
+    "UPDATE statuses AS s SET order_key = u.order_key, level = u.level, json = u.json, "
+    "change_rev = u.change_rev FROM unnest($2, $3, $4, $5, $6) "
+    "AS u (id, order_key, level, json, change_rev) WHERE s.timeline = $1 AND s.id = u.id";
+/// Before statuses of timeline $1 change or go: the change rows at revisions $2 (their
+/// change_rev, read earlier in the transaction) get the text they refer to. The
+/// revisions come as a constant list so that the plan is a probe of changes' primary key
+/// per revision whatever the statistics say (a join left to the planner walked the
+/// timeline's whole log when it thought the log empty).
+inline constexpr std::string_view materialize_changes =
+    "UPDATE changes AS c SET json = s.json FROM statuses AS s "
+    "WHERE c.timeline = $1 AND c.revision = ANY ($2) "
+    "AND s.timeline = $1 AND s.id = c.id AND s.change_rev = c.revision";
 /// A page from order key $2 (or from max_id $4's key, which must itself lie in
 /// [$2, $3)) up to $3, newest first, at most $5 (NULL: all). One statement, one snapshot.
 /// The timeline's id and the start key are uncorrelated subqueries, computed once before
@@ -154,11 +188,11 @@ inline constexpr std::string_view page =
 /// that each is one index scan: the ids by the primary key, the range by
 /// statuses_by_order (its lower bound \x02, past every key, when it does not apply).
 inline constexpr std::string_view ack_targets =
-    "SELECT s.id, s.order_key, s.level, s.json FROM statuses AS s "
+    "SELECT s.id, s.order_key, s.level, s.json, s.change_rev FROM statuses AS s "
     "WHERE s.timeline = (SELECT id FROM timelines WHERE name = $1) "
     "AND s.id = ANY ($2) AND s.order_key < '\\x01'::bytea "
     "UNION "
-    "SELECT s.id, s.order_key, s.level, s.json FROM statuses AS s "
+    "SELECT s.id, s.order_key, s.level, s.json, s.change_rev FROM statuses AS s "
     "WHERE s.timeline = (SELECT id FROM timelines WHERE name = $1) "
     "AND s.order_key < '\\x01'::bytea AND s.order_key >= (CASE "
     "WHEN $3::bytea IS NOT NULL THEN (SELECT m.order_key FROM statuses AS m "
@@ -166,21 +200,34 @@ inline constexpr std::string_view ack_targets =
     "WHEN $2::bytea[] IS NULL THEN '\\x00'::bytea ELSE '\\x02'::bytea END) "
     "ORDER BY 2";
 
+/// Rewrites the acked statuses of timeline $1; an ack's change carries no text, so the
+/// statuses no longer refer to a change.
 inline constexpr std::string_view ack_statuses =
-    "UPDATE statuses AS s SET order_key = u.order_key, json = u.json "
+    "UPDATE statuses AS s SET order_key = u.order_key, json = u.json, change_rev = NULL "
     "FROM unnest($2, $3, $4) AS u (id, order_key, json) WHERE s.timeline = $1 AND s.id = u.id";
-/// Deletes in timeline $1 (by name).
+/// What a delete removes from timeline $1 (by name): the ids $2, or (no $2) all.
+inline constexpr std::string_view find_by_id =
+    "SELECT id, level, order_key, change_rev FROM statuses "
+    "WHERE timeline = (SELECT id FROM timelines WHERE name = $1) AND id = ANY ($2)";
+inline constexpr std::string_view find_all =
+    "SELECT id, level, order_key, change_rev FROM statuses "
+    "WHERE timeline = (SELECT id FROM timelines WHERE name = $1)";
+/// The deletes of what those found, in timeline $1 (by id), after materialize_changes.
 inline constexpr std::string_view delete_by_id =
-    "DELETE FROM statuses WHERE timeline = (SELECT id FROM timelines WHERE name = $1) "
-    "AND id = ANY ($2) RETURNING id, level, order_key";
-inline constexpr std::string_view delete_all =
-    "DELETE FROM statuses WHERE timeline = (SELECT id FROM timelines WHERE name = $1) "
-    "RETURNING id, level, order_key";
-/// Truncation: the $2 oldest statuses (the tail of the order), removed in one range.
+    "DELETE FROM statuses WHERE timeline = $1 AND id = ANY ($2)";
+inline constexpr std::string_view delete_all = "DELETE FROM statuses WHERE timeline = $1";
+/// Truncation: the $2 oldest statuses (the tail of the order), removed in one range. The
+/// rows are known only as they go, so the changes they are referred from are given their
+/// text in the same statement; only revisions from $3 on (those this write keeps) can
+/// still be there, which bounds the walk of the log. Every part of one statement reads
+/// the statement's starting snapshot, so `gone` is the rows as they were.
 inline constexpr std::string_view delete_oldest =
-    "DELETE FROM statuses WHERE timeline = $1 AND order_key >= "
+    "WITH gone AS (DELETE FROM statuses WHERE timeline = $1 AND order_key >= "
     "(SELECT order_key FROM statuses WHERE timeline = $1 ORDER BY order_key DESC "
-    "OFFSET $2 - 1 LIMIT 1) RETURNING id, level, order_key";
+    "OFFSET $2 - 1 LIMIT 1) RETURNING id, level, order_key, json, change_rev), "
+    "materialized AS (UPDATE changes AS c SET json = gone.json FROM gone "
+    "WHERE c.timeline = $1 AND c.revision >= $3 AND c.revision = gone.change_rev) "
+    "SELECT id, level, order_key FROM gone";
 inline constexpr std::string_view contains =
     "SELECT s.id FROM timelines AS t JOIN statuses AS s ON s.timeline = t.id "
     "WHERE t.name = $1 AND s.id = ANY ($2)";
@@ -215,11 +262,16 @@ inline constexpr std::string_view record_changes =
 inline constexpr std::string_view prune_changes =
     "DELETE FROM changes WHERE timeline = $1 AND revision > $3 AND revision <= $2";
 /// The timeline's revision and up to $3 changes after $2, oldest first, in one snapshot:
-/// no row for an unknown timeline, one with NULL change columns when none follow $2.
+/// no row for an unknown timeline, one with NULL change columns when none follow $2. A
+/// change logged by reference takes its text from the status it names (NULL, which the
+/// reader refuses, should that status no longer be the change's).
 inline constexpr std::string_view change_page =
     "SELECT t.revision, c.revision, c.op, c.id, c.json, c.acked_at FROM timelines AS t "
-    "LEFT JOIN LATERAL (SELECT * FROM changes AS c WHERE c.timeline = t.id "
-    "AND c.revision > $2 ORDER BY c.revision LIMIT $3) AS c ON true "
+    "LEFT JOIN LATERAL (SELECT c.revision, c.op, c.id, CASE WHEN c.op IN (1, 2) "  // insert, update
+    "THEN coalesce(c.json, s.json) END AS json, c.acked_at FROM changes AS c "
+    "LEFT JOIN statuses AS s ON c.json IS NULL AND s.timeline = c.timeline "
+    "AND s.id = c.id AND s.change_rev = c.revision "
+    "WHERE c.timeline = t.id AND c.revision > $2 ORDER BY c.revision LIMIT $3) AS c ON true "
     "WHERE t.name = $1 ORDER BY c.revision";
 
 // --- settings ----------------------------------------------------------------------------

@@ -88,6 +88,9 @@ asio::awaitable<change_page_builder> read_changes(connection& c, const prepared_
       throw pg_error("XX001", "a change has the unknown op " + std::to_string(op));
     change.op = static_cast<change_op>(op);
     change.id = rows.bytes(i, 3);
+    if ((change.op == change_op::insert || change.op == change_op::update) && rows.is_null(i, 4))
+      throw pg_error("XX001", "the change at revision " + std::to_string(change.revision) +
+                                  " refers to a status that no longer holds its text");
     change.status_json = rows.bytes(i, 4);
     change.acked_at = rows.bytes(i, 5);
     page.add(std::move(change));

@@ -24,12 +24,15 @@ struct timeline_row {
 
 timeline_row row_of(const result& r) { return {r.integer(0, 0), r.integer(0, 1), r.integer(0, 2)}; }
 
-// One write's changes: numbered from the timeline's revision on, stored at the end.
+// One write's changes: numbered from the timeline's revision on, stored at the end. A
+// change by reference is stored without its text, which the status row it names holds
+// (sql.hpp, migration 2).
 struct change_batch {
   std::vector<std::int64_t> ops;
   std::vector<std::string> ids;
   std::vector<std::optional<std::string>> json;
   std::vector<std::optional<std::string>> acked_at;
+  std::vector<bool> by_reference;
 
   void add(change_op op, std::string id, std::optional<std::string> text = std::nullopt) {
     ops.push_back(static_cast<std::int64_t>(op));
@@ -37,6 +40,7 @@ struct change_batch {
     const bool is_ack = op == change_op::ack;
     json.push_back(is_ack ? std::nullopt : text);
     acked_at.push_back(is_ack ? std::move(text) : std::nullopt);
+    by_reference.push_back(false);
   }
   std::size_t size() const noexcept { return ops.size(); }
 };
@@ -47,6 +51,44 @@ using count_changes = std::map<std::int64_t, std::int64_t>;
 
 // The statements that end a write which changed something, for one pipeline: counts,
 // change log (pruned to the retention), the timeline's size and revision, commit.
+// How many changes of a timeline the log keeps.
+std::int64_t kept_changes(const storage_limits& limits) {
+  return static_cast<std::int64_t>(
+      std::min<std::size_t>(limits.change_retention, std::numeric_limits<std::int64_t>::max()));
+}
+
+// The change rows that statuses this write changes or removes are referred from (their
+// change_rev, when the retention still keeps it): materialized before the statuses change.
+class referred_changes {
+public:
+  referred_changes(const timeline_row& timeline, const storage_limits& limits)
+      : oldest_(timeline.revision - kept_changes(limits) + 1) {}
+
+  /// Column `column` of row `row`: a change_rev, or NULL.
+  void add(const result& r, int row, int column) {
+    if (r.is_null(row, column)) return;
+    const auto revision = r.integer(row, column);
+    if (revision >= oldest_) revisions_.push_back(revision);
+  }
+  void add(std::optional<std::int64_t> revision) {
+    if (revision && *revision >= oldest_) revisions_.push_back(*revision);
+  }
+  /// The first revision that can still be in the log.
+  std::int64_t oldest() const noexcept { return oldest_; }
+
+  /// materialize_changes for them, unless there are none.
+  void push_to(std::vector<statement>& batch, std::int64_t timeline) const {
+    if (revisions_.empty()) return;
+    params p;
+    p.int8(timeline).int8_array(revisions_);
+    batch.push_back({sql::materialize_changes, std::move(p)});
+  }
+
+private:
+  std::int64_t oldest_;
+  std::vector<std::int64_t> revisions_;
+};
+
 void finish(std::vector<statement>& batch, timeline_row& timeline, const count_changes& counts,
             const change_batch& log, const storage_limits& limits) {
   std::vector<std::int64_t> levels, deltas;
@@ -62,8 +104,7 @@ void finish(std::vector<statement>& batch, timeline_row& timeline, const count_c
   if (up) batch.push_back({sql::add_counts, count_params});
   if (down) batch.push_back({sql::subtract_counts, std::move(count_params)});
 
-  const auto keep = static_cast<std::int64_t>(
-      std::min<std::size_t>(limits.change_retention, std::numeric_limits<std::int64_t>::max()));
+  const auto keep = kept_changes(limits);
   const auto first = timeline.revision + 1;
   timeline.revision += static_cast<std::int64_t>(log.size());
   const auto oldest_kept = timeline.revision - keep + 1;
@@ -75,7 +116,9 @@ void finish(std::vector<statement>& batch, timeline_row& timeline, const count_c
     revisions.push_back(revision);
     ops.push_back(log.ops[i]);
     ids.emplace_back(log.ids[i]);
-    json.push_back(log.json[i] ? std::optional<std::string_view>(*log.json[i]) : std::nullopt);
+    json.push_back(log.json[i] && !log.by_reference[i]
+                       ? std::optional<std::string_view>(*log.json[i])
+                       : std::nullopt);
     acked_at.push_back(log.acked_at[i] ? std::optional<std::string_view>(*log.acked_at[i])
                                        : std::nullopt);
   }
@@ -101,8 +144,8 @@ void finish(std::vector<statement>& batch, timeline_row& timeline, const count_c
   batch.push_back({sql::commit, {}});
 }
 
-// Applies what a DELETE ... RETURNING id, level, order_key removed to the counts; returns
-// the rows.
+// Applies the removal of rows (id, level, order_key, as a delete or truncation finds
+// them) to the counts; returns the rows.
 struct gone {
   std::string_view id, key;
   std::int64_t level;
@@ -122,18 +165,50 @@ std::optional<statement> truncation(const timeline_row& timeline, const storage_
   const auto size = static_cast<std::size_t>(timeline.size);
   if (!limits.truncates() || size <= limits.hard_limit()) return std::nullopt;
   params p;
-  p.int8(timeline.id).int8(static_cast<std::int64_t>(size - limits.soft_max));
+  p.int8(timeline.id)
+      .int8(static_cast<std::int64_t>(size - limits.soft_max))
+      .int8(referred_changes(timeline, limits).oldest());
   return statement{sql::delete_oldest, std::move(p)};
 }
 
-// Logs what truncation removed, oldest first.
-void truncated(const result& removed, timeline_row& timeline, count_changes& counts,
-               change_batch& log) {
+// Logs what truncation removed, oldest first, and returns the ids.
+std::vector<std::string_view> truncated(const result& removed, timeline_row& timeline,
+                                        count_changes& counts, change_batch& log) {
   auto rows = removed_rows(removed, counts);
   std::sort(rows.begin(), rows.end(), [](const gone& a, const gone& b) { return a.key > b.key; });
-  for (const auto& r : rows) log.add(change_op::remove, std::string(r.id));
+  std::vector<std::string_view> ids;
+  for (const auto& r : rows) {
+    log.add(change_op::remove, std::string(r.id));
+    ids.push_back(r.id);
+  }
   timeline.size -= static_cast<std::int64_t>(rows.size());
+  return ids;
 }
+
+// The statement writing the final state of `statuses` (their ids, order keys, levels,
+// texts and the revisions of their changes) into timeline `id`.
+struct status_rows {
+  std::vector<std::optional<std::string_view>> ids, keys, json;
+  std::vector<std::int64_t> levels, change_revs;
+
+  void add(const prepared_status& s, std::int64_t change_rev) {
+    ids.emplace_back(s.id);
+    keys.emplace_back(s.order_key);
+    levels.push_back(s.level);
+    json.emplace_back(s.json);
+    change_revs.push_back(change_rev);
+  }
+  statement write(std::string_view sql, std::int64_t timeline) const {
+    params p;
+    p.int8(timeline)
+        .bytea_array(ids)
+        .bytea_array(keys)
+        .int8_array(levels)
+        .text_array(json)
+        .int8_array(change_revs);
+    return {sql, std::move(p)};
+  }
+};
 
 // Each write's first round trip: BEGIN, lock the timeline's row (put: creating it), and
 // the write's first statement on it, addressed by name.
@@ -166,18 +241,22 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
   // The request applied in order to that state (a later duplicate id behaves as if put
   // after the earlier one).
   struct state {
+    bool stored = false;  // in the table before this write
     bool present = false, unacked = false;
     std::int64_t level = 0;
+    std::optional<std::int64_t> change_rev;  // of the stored row
     const prepared_status* final = nullptr;  // what this write leaves in the row
+    std::size_t change = 0;                  // the log entry of that final state
   };
   std::unordered_map<std::string_view, state> known;
   for (const auto& s : request.statuses) known.try_emplace(s.id);
   const auto& rows = first[2];
   for (int i = 0; i < rows.rows(); ++i) {
     auto& k = known.at(rows.bytes(i, 0));
-    k.present = true;
+    k.stored = k.present = true;
     k.unacked = !order_key_is_acked(rows.bytes(i, 1));
     k.level = rows.integer(i, 2);
+    if (!rows.is_null(i, 3)) k.change_rev = rows.integer(i, 3);
   }
   count_changes counts;
   change_batch log;
@@ -193,7 +272,11 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
       if (request.mode == put_mode::update) continue;
       ++timeline.size;
     }
-    k = {true, !status.acked, status.level, &status};
+    k.present = true;
+    k.unacked = !status.acked;
+    k.level = status.level;
+    k.final = &status;
+    k.change = log.size();
     if (!status.acked) counts[status.level] += 1;
     log.add(op, status.id, status.json);
     ++changed;
@@ -202,30 +285,37 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
     co_await c.command("ROLLBACK");  // no timeline, no revision
     co_return 0;
   }
-  // Round trip 2: the statuses written, and truncation.
+  // Round trip 2: the statuses written (each final state's change by reference, the
+  // earlier ones of a repeated id with their text), and truncation.
+  const auto limits = all_limits.for_timeline(request.timeline);
   std::vector<statement> writes;
   {
-    std::vector<std::optional<std::string_view>> write_ids, keys, json;
-    std::vector<std::int64_t> levels;
+    status_rows added, replaced;
+    referred_changes referred(timeline, limits);
     for (const auto& [id, k] : known) {
       if (!k.final) continue;
-      write_ids.emplace_back(k.final->id);
-      keys.emplace_back(k.final->order_key);
-      levels.push_back(k.final->level);
-      json.emplace_back(k.final->json);
+      log.by_reference[k.change] = true;
+      (k.stored ? replaced : added)
+          .add(*k.final, timeline.revision + 1 + static_cast<std::int64_t>(k.change));
+      if (k.stored) referred.add(k.change_rev);
     }
-    params p;
-    p.int8(timeline.id)
-        .bytea_array(write_ids)
-        .bytea_array(keys)
-        .int8_array(levels)
-        .text_array(json);
-    writes.push_back({sql::write_statuses, std::move(p)});
+    referred.push_to(writes, timeline.id);
+    if (!added.ids.empty()) writes.push_back(added.write(sql::insert_statuses, timeline.id));
+    if (!replaced.ids.empty()) writes.push_back(replaced.write(sql::update_statuses, timeline.id));
   }
-  const auto limits = all_limits.for_timeline(request.timeline);
-  if (auto t = truncation(timeline, limits)) writes.push_back(std::move(*t));
+  bool truncating = false;
+  if (auto t = truncation(timeline, limits)) {
+    writes.push_back(std::move(*t));
+    truncating = true;
+  }
   const auto written = co_await c.exec_all(writes);
-  if (written.size() == 2) truncated(written[1], timeline, counts, log);
+  if (truncating) {
+    // A status this put wrote and truncation removed at once has no row to refer to.
+    for (const auto id : truncated(written.back(), timeline, counts, log)) {
+      const auto it = known.find(id);
+      if (it != known.end() && it->second.final) log.by_reference[it->second.change] = false;
+    }
+  }
   // Round trip 3: counts, log, timeline, commit.
   std::vector<statement> end;
   finish(end, timeline, counts, log, limits);
@@ -252,19 +342,24 @@ asio::awaitable<std::size_t> ack_statuses(connection& c, const prepared_ack& req
     co_return 0;
   }
   auto timeline = row_of(first[1]);
+  const auto limits = all_limits.for_timeline(request.timeline);
   count_changes counts;
   change_batch log;
+  referred_changes referred(timeline, limits);
   std::vector<std::string> keys, json;
   std::vector<std::optional<std::string_view>> ids;
   for (int i = 0; i < targets.rows(); ++i) {
+    referred.add(targets, i, 4);
     ids.emplace_back(targets.bytes(i, 0));
     keys.push_back(order_key_with_acked_at(targets.bytes(i, 1), request.at));
     json.push_back(with_acked_at(std::string(targets.bytes(i, 3)), request.at_text));
     counts[targets.integer(i, 2)] -= 1;
     log.add(change_op::ack, std::string(targets.bytes(i, 0)), request.at_text);
   }
-  // Round trip 2: the statuses rewritten, counts, log, timeline, commit.
+  // Round trip 2: the changes they are referred from materialized, the statuses
+  // rewritten, counts, log, timeline, commit.
   std::vector<statement> batch;
+  referred.push_to(batch, timeline.id);
   {
     params u;
     u.int8(timeline.id)
@@ -273,29 +368,33 @@ asio::awaitable<std::size_t> ack_statuses(connection& c, const prepared_ack& req
         .text_array(std::vector<std::optional<std::string_view>>(json.begin(), json.end()));
     batch.push_back({sql::ack_statuses, std::move(u)});
   }
-  finish(batch, timeline, counts, log, all_limits.for_timeline(request.timeline));
+  finish(batch, timeline, counts, log, limits);
   co_await c.exec_all(batch);
   co_return static_cast<std::size_t>(targets.rows());
 }
 
 asio::awaitable<std::size_t> delete_statuses(connection& c, const delete_request& request,
                                              const storage_limits& all_limits) {
-  // Round trip 1: the timeline locked and the statuses deleted.
+  // Round trip 1: the timeline locked and the statuses to delete.
   params p;
   p.bytea(request.timeline);
   const bool all = request.selection.is_all();
   if (!all) p.bytea_array(request.selection.id_list());
   const auto opening = begin_with(sql::lock_timeline, request.timeline,
-                                  {all ? sql::delete_all : sql::delete_by_id, std::move(p)});
+                                  {all ? sql::find_all : sql::find_by_id, std::move(p)});
   const auto first = co_await c.exec_all(opening);
-  if (first[1].rows() == 0 || first[2].rows() == 0) {
+  const auto& found = first[2];
+  if (first[1].rows() == 0 || found.rows() == 0) {
     co_await c.command("ROLLBACK");
     co_return 0;
   }
   auto timeline = row_of(first[1]);
+  const auto limits = all_limits.for_timeline(request.timeline);
   count_changes counts;
   change_batch log;
-  auto rows = removed_rows(first[2], counts);
+  referred_changes referred(timeline, limits);
+  auto rows = removed_rows(found, counts);
+  for (int i = 0; i < found.rows(); ++i) referred.add(found, i, 3);
   if (all) {
     // Logged in timeline order, newest first.
     std::sort(rows.begin(), rows.end(), [](const gone& a, const gone& b) { return a.key < b.key; });
@@ -312,9 +411,17 @@ asio::awaitable<std::size_t> delete_statuses(connection& c, const delete_request
     }
   }
   timeline.size -= static_cast<std::int64_t>(rows.size());
-  // Round trip 2: counts, log, timeline, commit.
+  // Round trip 2: the changes they are referred from materialized, the statuses deleted,
+  // counts, log, timeline, commit. The timeline's row lock keeps what round trip 1 found.
   std::vector<statement> batch;
-  finish(batch, timeline, counts, log, all_limits.for_timeline(request.timeline));
+  referred.push_to(batch, timeline.id);
+  {
+    params d;
+    d.int8(timeline.id);
+    if (!all) d.bytea_array(request.selection.id_list());
+    batch.push_back({all ? sql::delete_all : sql::delete_by_id, std::move(d)});
+  }
+  finish(batch, timeline, counts, log, limits);
   co_await c.exec_all(batch);
   co_return rows.size();
 }

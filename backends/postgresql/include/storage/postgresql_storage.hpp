@@ -36,7 +36,7 @@ namespace roost {
 
 /// The schema version this program writes and reads (the `roost_meta` table). Older
 /// schemas are upgraded when opened; a database written by a newer version is refused.
-inline constexpr int postgresql_schema_version = 1;
+inline constexpr int postgresql_schema_version = 2;
 
 /// Options of a postgresql_storage.
 struct postgresql_options {

@@ -42,11 +42,16 @@ pg_error result_error(pg_conn* conn, const PGresult* r) {
 // rows big to the planner, which then chose a bitmap scan of the whole timeline and a
 // sort for a page of 20 (O(N), 5 ms at 10,000 statuses) over the index range scan that
 // reads 20 entries in order. Every statement of sql.hpp is served by a btree index scan.
+// plan_cache_mode force_generic_plan: each statement is prepared once per connection and
+// is to be planned once too. Left to choose, PostgreSQL kept planning the page statement
+// afresh for its parameters at every call (its CASE makes the generic plan look dearer),
+// which cost as much as running it; the generic plan is the same index range scan.
 constexpr std::string_view apply_settings =
     "SELECT set_config('search_path', $1, false), set_config('statement_timeout', $2, false), "
     "set_config('client_encoding', 'UTF8', false), "
     "set_config('client_min_messages', 'warning', false), "
-    "set_config('enable_bitmapscan', 'off', false)";
+    "set_config('enable_bitmapscan', 'off', false), "
+    "set_config('plan_cache_mode', 'force_generic_plan', false)";
 
 params settings_params(const session_settings& s) {
   params p;
@@ -224,10 +229,20 @@ void connection::send_prepared(std::string_view sql, const params& p) {
 }
 
 asio::awaitable<void> connection::wait_readable(std::string_view what) {
+  bool woken = false;
   while (PQisBusy(conn_)) {
+    if (woken) {
+      // libpq reads no more than its buffer's free space at a time (16 KB at first), so
+      // a page of statuses often lies half in the socket still: read on before going
+      // back to the reactor, which would only report it readable again.
+      woken = false;
+      if (!PQconsumeInput(conn_)) fail(what);
+      continue;
+    }
     boost::system::error_code ec;
     co_await socket_.async_wait(wait::wait_read, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !PQconsumeInput(conn_)) fail(what);
+    woken = true;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "harness/backend.hpp"
+#include "harness/calls.hpp"
 
 #include "storage/memory_storage.hpp"
 
@@ -19,6 +20,12 @@ backend lmdb_backend();
 #ifdef ROOST_BENCH_WITH_POSTGRESQL
 std::optional<backend> postgresql_backend();
 #endif
+
+std::unique_ptr<status_storage> open_store(const backend& b, const storage_limits& limits,
+                                           const std::filesystem::path& dir) {
+  calls::current_driver() = b.drive;
+  return b.open(limits, dir);
+}
 
 std::vector<backend> available_backends() {
   std::vector<backend> list;

@@ -6,10 +6,13 @@
 // share of a memory-backend `counts`. Here the callback writes into a slot on the
 // caller's stack (the lambda fits std::function's small buffer: no allocation), and a
 // condition variable is only waited on when the backend completes later on another
-// thread. Store failures throw storage_failure, like the blocking helpers.
+// thread; a backend that completes on an event loop of the calling thread is driven by
+// its loop_driver instead. Store failures throw storage_failure, like the blocking
+// helpers.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,6 +22,16 @@
 #include "storage/status_storage.hpp"
 
 namespace roost::bench::calls {
+
+/// Runs the event loop a backend completes on, on the calling thread, until `done` holds.
+using loop_driver = std::function<void(const std::function<bool()>& done)>;
+
+/// The driver of the backend whose store is in use (harness/backend.hpp sets it when it
+/// opens one); empty: the backend completes on threads of its own.
+inline loop_driver& current_driver() {
+  static loop_driver driver;
+  return driver;
+}
 
 namespace detail {
 
@@ -36,8 +49,12 @@ Result complete(Start&& start) {
     s.value.emplace(std::move(value));
     s.done.notify_one();
   });
-  std::unique_lock lock(s.mutex);
-  s.done.wait(lock, [&] { return s.value.has_value(); });
+  if (const auto& drive = current_driver()) {
+    drive([&] { return s.value.has_value(); });  // completes on this thread
+  } else {
+    std::unique_lock lock(s.mutex);
+    s.done.wait(lock, [&] { return s.value.has_value(); });
+  }
   if (s.error) throw storage_failure(s.error);
   return std::move(*s.value);
 }

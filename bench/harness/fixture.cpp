@@ -89,14 +89,14 @@ store_fixture& unfilled_store(const backend& b, std::size_t n) {
   next->source = &b;
   next->n = n;
   next->dir = std::make_unique<temp_dir>();
-  next->store = b.open(benchmark_limits(), next->dir->path());
+  next->store = open_store(b, benchmark_limits(), next->dir->path());
   fill_others(*next->store);
   if (b.persistent) {
     // Start the timed puts from the other timelines as they rest on disk, not in the
     // middle of the fill's write-ahead log: the raw baselines start from a fresh file,
     // and a checkpoint of the fill's pages is no part of putting N statuses.
     next->store.reset();
-    next->store = b.open(benchmark_limits(), next->dir->path());
+    next->store = open_store(b, benchmark_limits(), next->dir->path());
   }
   auto& fixture = current();
   fixture = std::move(next);
@@ -111,8 +111,9 @@ store_fixture& filled_store(const backend& b, std::size_t n) {
   next->source = &b;
   next->n = n;
   next->dir = std::make_unique<temp_dir>();
-  next->store = b.open(benchmark_limits(), next->dir->path());
+  next->store = open_store(b, benchmark_limits(), next->dir->path());
   fill(*next->store, n);
+  if (b.settle) b.settle(next->dir->path());
   fixture = std::move(next);
   return *fixture;
 }

@@ -76,4 +76,18 @@ std::string bench_schema(std::string_view prefix, const std::filesystem::path& d
   return schemas.schema_of(prefix, dir);
 }
 
+void settle_schema(const std::string& schema) {
+  static const pg::statement tables{
+      "roost_bench_tables",
+      "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') FROM pg_catalog.pg_tables "
+      "WHERE schemaname = $1",
+      {pg::type::text}};
+  pg::client db(*bench_postgresql());
+  pg::params p;
+  p.text(schema);
+  const auto list = db.exec(tables, p);
+  if (list.rows() == 1 && !list.value(0, 0).empty())
+    db.run("VACUUM (ANALYZE) " + std::string(list.value(0, 0)));
+}
+
 }  // namespace roost::bench

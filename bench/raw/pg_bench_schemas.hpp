@@ -26,4 +26,9 @@ std::optional<std::string> bench_postgresql();
 /// when the server cannot be reached. REQUIRES: bench_postgresql().
 std::string bench_schema(std::string_view prefix, const std::filesystem::path& dir);
 
+/// VACUUM (ANALYZE) of every table in `schema`, run once a store is filled: so that
+/// autovacuum does not do it in the middle of the measurements that follow, and the
+/// planner knows how big the tables are.
+void settle_schema(const std::string& schema);
+
 }  // namespace roost::bench

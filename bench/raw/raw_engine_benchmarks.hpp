@@ -10,6 +10,8 @@
 //   std::vector<std::string> page(const std::string* max_id);  // 20 documents, newest first
 //   std::size_t contains(const std::vector<std::string>& ids);  // how many exist
 //   std::size_t delete_all();
+//   void settle();  // optional: run (untimed) once a store is filled, as the library's
+//                   // backend of the same engine does (harness/backend.hpp)
 #pragma once
 
 #include <cstddef>
@@ -59,6 +61,7 @@ struct engine_store {
     if (store && store->n == n && store->engine) return *store;
     auto& fresh = unfilled(n);
     fresh.engine->insert(0, n, restore_batch);
+    if constexpr (requires { fresh.engine->settle(); }) fresh.engine->settle();
     return fresh;
   }
 };

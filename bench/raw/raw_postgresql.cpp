@@ -103,6 +103,9 @@ public:
 
   std::size_t delete_all() { return db_.exec(remove_all).affected(); }
 
+  /// As the backend's store is settled after its fill (pg_bench_schemas.hpp).
+  void settle() { db_.run("VACUUM (ANALYZE) statuses"); }
+
   void delete_ids(std::size_t first, std::size_t count) {
     const auto ids = ids_of(first, first + count);
     pg::params p;

@@ -18,7 +18,7 @@ from collections import defaultdict
 # Operations in docs/spec/workload.md order; extras (the -text variants) right after their kin.
 OPERATIONS = [
     "put", "put-text", "put-one", "get-newest", "get-newest-text", "get-middle", "get-middle-text",
-    "get-unacked-middle", "counts", "contains", "ack-ids", "ack-max", "ack-all",
+    "get-unacked-middle", "counts", "counts-in-flight", "contains", "ack-ids", "ack-max", "ack-all",
     "delete-all", "reopen",
 ]
 # Operations reported in statuses/s (so that the slowdown column shows the cost per
@@ -275,8 +275,12 @@ def targets(rates, sizes):
                       a >= 0.7 * b, f"{fmt_rate(a)} vs {fmt_rate(b)} ops/s ({100 * a / b:.0f}%)")
         r = rate(rates, "postgresql", "counts", hi)
         if r:
-            check("postgresql", f"counts ≥ 50,000 ops/s at N = {hi:,}", r >= 50_000,
-                  f"{fmt_rate(r)} ops/s")
+            check("postgresql", f"counts ≥ 50,000 ops/s at N = {hi:,}, one call at a time",
+                  r >= 50_000, f"{fmt_rate(r)} ops/s")
+        r = rate(rates, "postgresql", "counts-in-flight", hi)
+        if r:
+            check("postgresql", f"counts ≥ 50,000 ops/s at N = {hi:,}, 16 calls in flight",
+                  r >= 50_000, f"{fmt_rate(r)} ops/s")
     return rows
 
 

@@ -4,10 +4,10 @@
 // server's own durability settings).
 //
 // The storage runs on an io_context that the benchmark's own thread drives while it
-// waits for a call (make_postgresql_storage(executor, ...)), as it runs in `roost serve`
-// and in any event-loop program: a call costs its round trips, and no hand-off to a
-// thread of the storage's own and back. A filled store is vacuumed and analyzed before
-// it is measured, as raw-postgresql's table is (pg_bench_schemas.hpp).
+// waits for a call (make_postgresql_storage(executor, ...)), as in any event-loop program:
+// a call costs its round trips, and no hand-off to a thread of the storage's own and back
+// (which the plain constructor, and so `roost serve`, adds). A filled store is vacuumed
+// and analyzed before it is measured, as raw-postgresql's table is (pg_bench_schemas.hpp).
 #include <boost/asio/io_context.hpp>
 #include <optional>
 

@@ -286,7 +286,8 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
     co_return 0;
   }
   // Round trip 2: the statuses written (each final state's change by reference, the
-  // earlier ones of a repeated id with their text), and truncation.
+  // earlier ones of a repeated id with their text), and truncation; without truncation
+  // also round trip 3's statements.
   const auto limits = all_limits.for_timeline(request.timeline);
   std::vector<statement> writes;
   {
@@ -303,18 +304,19 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
     if (!added.ids.empty()) writes.push_back(added.write(sql::insert_statuses, timeline.id));
     if (!replaced.ids.empty()) writes.push_back(replaced.write(sql::update_statuses, timeline.id));
   }
-  bool truncating = false;
-  if (auto t = truncation(timeline, limits)) {
-    writes.push_back(std::move(*t));
-    truncating = true;
+  auto truncating = truncation(timeline, limits);
+  if (!truncating) {
+    // Nothing for round trip 3 waits on round trip 2's results: one pipeline to COMMIT.
+    finish(writes, timeline, counts, log, limits);
+    co_await c.exec_all(writes);
+    co_return changed;
   }
+  writes.push_back(std::move(*truncating));
   const auto written = co_await c.exec_all(writes);
-  if (truncating) {
-    // A status this put wrote and truncation removed at once has no row to refer to.
-    for (const auto id : truncated(written.back(), timeline, counts, log)) {
-      const auto it = known.find(id);
-      if (it != known.end() && it->second.final) log.by_reference[it->second.change] = false;
-    }
+  // A status this put wrote and truncation removed at once has no row to refer to.
+  for (const auto id : truncated(written.back(), timeline, counts, log)) {
+    const auto it = known.find(id);
+    if (it != known.end() && it->second.final) log.by_reference[it->second.change] = false;
   }
   // Round trip 3: counts, log, timeline, commit.
   std::vector<statement> end;

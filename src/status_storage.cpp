@@ -59,6 +59,11 @@ void status_storage::unsubscribe_changes(std::uint64_t token) {
   list.listeners.erase(token);
 }
 
+status_storage::change_listener status_storage::changes_elsewhere_notifier() {
+  return
+      [list = change_source().listeners_](const std::string& timeline) { list->notify(timeline); };
+}
+
 count_callback status_storage::notifying(const std::string& timeline, count_callback done) {
   // Shared, not borrowed: an asynchronous completion that runs after the storage object
   // is gone still finds a live list.

@@ -167,6 +167,13 @@ protected:
   /// or for a wrapper the storage it wraps.
   virtual status_storage& change_source() noexcept { return *this; }
 
+  /// For a backend that learns of changes made elsewhere (another process or another
+  /// storage object on the same store): a function that calls this storage's change
+  /// listeners with a timeline's name, as for a change made through it. It holds the
+  /// listener list, not the storage, so it may be called (from any thread) after the
+  /// storage is gone; it then calls nobody.
+  change_listener changes_elsewhere_notifier();
+
 private:
   friend class storage_wrapper;
   struct listener_list;

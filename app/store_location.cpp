@@ -90,6 +90,9 @@ std::unique_ptr<status_storage> open_store_for_moving(const store_location& wher
     options.limits = limits;
     // The side a command reads must already hold Roost's schema: nothing is created.
     options.create_schema = !must_exist;
+    // A command moving data has nobody to tell of other writers' changes; its own writes
+    // still tell the servers on the schema.
+    options.listen_for_changes = false;
     return make_postgresql_storage(std::move(options));
   }
   if (must_exist && where.scheme == "lmdb")

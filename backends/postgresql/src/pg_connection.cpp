@@ -310,6 +310,25 @@ asio::awaitable<std::vector<result>> connection::exec_all(const std::vector<stat
   co_return rows;
 }
 
+asio::awaitable<std::vector<notification>> connection::notifications() {
+  for (;;) {
+    std::vector<notification> arrived;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      arrived.push_back({n->relname, n->extra});
+      PQfreemem(n);
+    }
+    if (!arrived.empty()) co_return arrived;
+    boost::system::error_code ec;
+    co_await socket_.async_wait(wait::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !PQconsumeInput(conn_)) fail("listening");
+  }
+}
+
+void connection::cancel() noexcept {
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+}
+
 asio::awaitable<void> connection::command(std::string_view sql) {
   if (broken()) fail("running a statement");
   if (!PQsendQuery(conn_, std::string(sql).c_str())) fail("sending a statement");

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "pg_params.hpp"
 #include "pg_result.hpp"
@@ -57,6 +58,11 @@ struct statement {
   params p;
 };
 
+/// A notification that LISTEN asked for: its channel and payload.
+struct notification {
+  std::string channel, payload;
+};
+
 /// A non-blocking connection. Not thread-safe: use it from one strand.
 class connection {
 public:
@@ -80,6 +86,13 @@ public:
 
   /// Runs `sql` (no parameters, not prepared): BEGIN, COMMIT, ROLLBACK.
   boost::asio::awaitable<void> command(std::string_view sql);
+
+  /// Waits until notifications have arrived (after LISTEN) and returns them. Throws
+  /// pg_error when the connection is lost or the wait is cancelled.
+  boost::asio::awaitable<std::vector<notification>> notifications();
+
+  /// Ends a wait on the socket at once: the waiting operation throws. Never throws.
+  void cancel() noexcept;
 
   /// True once the connection failed or was lost; it must then be closed.
   bool broken() const noexcept;

@@ -14,7 +14,9 @@
 #include <optional>
 #include <thread>
 
+#include "change_notice.hpp"
 #include "connection_pool.hpp"
+#include "notice_listener.hpp"
 #include "schema.hpp"
 #include "storage/postgresql_asio.hpp"
 #include "timeline_reads.hpp"
@@ -68,9 +70,22 @@ struct postgresql_storage::impl : std::enable_shared_from_this<impl> {
   impl(asio::any_io_executor executor, postgresql_options o)
       : options(std::move(o)),
         store(describe(options)),
-        pool(asio::make_strand(std::move(executor)),
-             pg::session_settings{options.connection, options.schema, options.statement_timeout},
-             options.pool_size, store) {}
+        settings{options.connection, options.schema, options.statement_timeout},
+        pool(asio::make_strand(std::move(executor)), settings, options.pool_size, store),
+        notice{pg::notice_channel(options.schema), pg::new_origin()} {}
+
+  // Starts hearing other storages' changes, calling `heard` for them (notice_listener.hpp).
+  void start_listening(status_storage::change_listener heard) {
+    listener = std::make_shared<pg::notice_listener>(pool.executor(), settings, notice.channel,
+                                                     notice.origin, std::move(heard));
+    listener->start();
+  }
+
+  // On the strand: no new operations, no more notices.
+  void close() {
+    pool.close();
+    if (listener) listener->stop();
+  }
 
   // Runs `body(connection&) -> awaitable<Result>` on the pool and calls `done(error,
   // result)` on the strand. Counted, so that the destructor can wait for it.
@@ -109,7 +124,10 @@ struct postgresql_storage::impl : std::enable_shared_from_this<impl> {
 
   postgresql_options options;
   std::string store;
+  pg::session_settings settings;
   pg::connection_pool pool;
+  pg::notice_source notice;
+  std::shared_ptr<pg::notice_listener> listener;
   std::mutex mutex;
   std::condition_variable idle;
   std::size_t running = 0;
@@ -136,7 +154,9 @@ std::shared_ptr<postgresql_storage::impl> open(asio::any_io_executor executor,
 
 }  // namespace
 
-postgresql_storage::postgresql_storage(std::shared_ptr<impl> impl) : impl_(std::move(impl)) {}
+postgresql_storage::postgresql_storage(std::shared_ptr<impl> impl) : impl_(std::move(impl)) {
+  if (impl_->options.listen_for_changes) impl_->start_listening(changes_elsewhere_notifier());
+}
 
 postgresql_storage::postgresql_storage(postgresql_options options)
     : thread_(std::make_unique<own_thread>()) {
@@ -151,12 +171,13 @@ postgresql_storage::postgresql_storage(postgresql_options options)
       }
     }
   });
+  if (impl_->options.listen_for_changes) impl_->start_listening(changes_elsewhere_notifier());
 }
 
 postgresql_storage::~postgresql_storage() {
   if (!impl_) return;
   // Waiting operations fail with errc::cancelled; running ones finish.
-  asio::post(impl_->pool.executor(), [i = impl_] { i->pool.close(); });
+  asio::post(impl_->pool.executor(), [i = impl_] { i->close(); });
   if (!thread_) return;
   {
     std::unique_lock lock(impl_->mutex);
@@ -172,27 +193,24 @@ const postgresql_options& postgresql_storage::options() const noexcept { return 
 void postgresql_storage::do_put_statuses(prepared_put request, count_callback done) {
   impl_->start<std::size_t>(
       "put_statuses", true,
-      [r = std::move(request), limits = impl_->options.limits](pg::connection& c) {
-        return pg::put_statuses(c, r, limits);
-      },
+      [r = std::move(request), limits = impl_->options.limits, notice = impl_->notice](
+          pg::connection& c) { return pg::put_statuses(c, r, limits, notice); },
       std::move(done));
 }
 
 void postgresql_storage::do_ack_statuses(prepared_ack request, count_callback done) {
   impl_->start<std::size_t>(
       "ack_statuses", true,
-      [r = std::move(request), limits = impl_->options.limits](pg::connection& c) {
-        return pg::ack_statuses(c, r, limits);
-      },
+      [r = std::move(request), limits = impl_->options.limits, notice = impl_->notice](
+          pg::connection& c) { return pg::ack_statuses(c, r, limits, notice); },
       std::move(done));
 }
 
 void postgresql_storage::do_delete_statuses(delete_request request, count_callback done) {
   impl_->start<std::size_t>(
       "delete_statuses", true,
-      [r = std::move(request), limits = impl_->options.limits](pg::connection& c) {
-        return pg::delete_statuses(c, r, limits);
-      },
+      [r = std::move(request), limits = impl_->options.limits, notice = impl_->notice](
+          pg::connection& c) { return pg::delete_statuses(c, r, limits, notice); },
       std::move(done));
 }
 

@@ -274,6 +274,12 @@ inline constexpr std::string_view change_page =
     "WHERE c.timeline = t.id AND c.revision > $2 ORDER BY c.revision LIMIT $3) AS c ON true "
     "WHERE t.name = $1 ORDER BY c.revision";
 
+// --- change notices ------------------------------------------------------------------------
+/// Every write's last statement before COMMIT: tells the listeners of channel $1 (other
+/// storages on this schema, see change_notice.hpp) which timeline changed. NOTIFY is
+/// delivered at commit, and not at all when the transaction rolls back.
+inline constexpr std::string_view notify = "SELECT pg_notify($1, $2)";
+
 // --- settings ----------------------------------------------------------------------------
 inline constexpr std::string_view find_setting =
     "SELECT value, version FROM settings WHERE key = $1";

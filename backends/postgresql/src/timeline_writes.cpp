@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "change_notice.hpp"
 #include "pg_error.hpp"
 #include "sql.hpp"
 #include "storage/order_key.hpp"
@@ -49,8 +50,6 @@ struct change_batch {
 // level at the end.
 using count_changes = std::map<std::int64_t, std::int64_t>;
 
-// The statements that end a write which changed something, for one pipeline: counts,
-// change log (pruned to the retention), the timeline's size and revision, commit.
 // How many changes of a timeline the log keeps.
 std::int64_t kept_changes(const storage_limits& limits) {
   return static_cast<std::int64_t>(
@@ -89,8 +88,12 @@ private:
   std::vector<std::int64_t> revisions_;
 };
 
+// The statements that end a write which changed something, for one pipeline: counts,
+// change log (pruned to the retention), the timeline's size and revision, the notice to
+// other storages, commit.
 void finish(std::vector<statement>& batch, timeline_row& timeline, const count_changes& counts,
-            const change_batch& log, const storage_limits& limits) {
+            const change_batch& log, const storage_limits& limits, const notice_source& notice,
+            std::string_view name) {
   std::vector<std::int64_t> levels, deltas;
   bool up = false, down = false;
   for (const auto& [level, delta] : counts) {
@@ -141,6 +144,10 @@ void finish(std::vector<statement>& batch, timeline_row& timeline, const count_c
   params p;
   p.int8(timeline.id).int8(timeline.size).int8(timeline.revision);
   batch.push_back({sql::update_timeline, std::move(p)});
+  params n;
+  n.text(notice.channel)
+      .text(encode_notice(notice.origin, static_cast<std::uint64_t>(timeline.revision), name));
+  batch.push_back({sql::notify, std::move(n)});
   batch.push_back({sql::commit, {}});
 }
 
@@ -226,7 +233,8 @@ std::vector<statement> begin_with(std::string_view lock, const std::string& time
 }  // namespace
 
 asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& request,
-                                          const storage_limits& all_limits) {
+                                          const storage_limits& all_limits,
+                                          const notice_source& notice) {
   // Round trip 1: the timeline locked (created inside the transaction: if nothing
   // changes, the rollback removes it again) and what is stored of the ids named.
   std::vector<std::string> ids;
@@ -307,7 +315,7 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
   auto truncating = truncation(timeline, limits);
   if (!truncating) {
     // Nothing for round trip 3 waits on round trip 2's results: one pipeline to COMMIT.
-    finish(writes, timeline, counts, log, limits);
+    finish(writes, timeline, counts, log, limits, notice, request.timeline);
     co_await c.exec_all(writes);
     co_return changed;
   }
@@ -320,13 +328,14 @@ asio::awaitable<std::size_t> put_statuses(connection& c, const prepared_put& req
   }
   // Round trip 3: counts, log, timeline, commit.
   std::vector<statement> end;
-  finish(end, timeline, counts, log, limits);
+  finish(end, timeline, counts, log, limits, notice, request.timeline);
   co_await c.exec_all(end);
   co_return changed;
 }
 
 asio::awaitable<std::size_t> ack_statuses(connection& c, const prepared_ack& request,
-                                          const storage_limits& all_limits) {
+                                          const storage_limits& all_limits,
+                                          const notice_source& notice) {
   // Round trip 1: the timeline locked and the statuses to ack.
   params select;
   select.bytea(request.timeline);
@@ -370,13 +379,14 @@ asio::awaitable<std::size_t> ack_statuses(connection& c, const prepared_ack& req
         .text_array(std::vector<std::optional<std::string_view>>(json.begin(), json.end()));
     batch.push_back({sql::ack_statuses, std::move(u)});
   }
-  finish(batch, timeline, counts, log, limits);
+  finish(batch, timeline, counts, log, limits, notice, request.timeline);
   co_await c.exec_all(batch);
   co_return static_cast<std::size_t>(targets.rows());
 }
 
 asio::awaitable<std::size_t> delete_statuses(connection& c, const delete_request& request,
-                                             const storage_limits& all_limits) {
+                                             const storage_limits& all_limits,
+                                             const notice_source& notice) {
   // Round trip 1: the timeline locked and the statuses to delete.
   params p;
   p.bytea(request.timeline);
@@ -423,7 +433,7 @@ asio::awaitable<std::size_t> delete_statuses(connection& c, const delete_request
     if (!all) d.bytea_array(request.selection.id_list());
     batch.push_back({all ? sql::delete_all : sql::delete_by_id, std::move(d)});
   }
-  finish(batch, timeline, counts, log, limits);
+  finish(batch, timeline, counts, log, limits, notice, request.timeline);
   co_await c.exec_all(batch);
   co_return rows.size();
 }

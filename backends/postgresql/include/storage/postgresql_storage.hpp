@@ -13,6 +13,12 @@
 // never skips a change that commits late. Readers take no locks and never wait for
 // writers.
 //
+// Changes made elsewhere: every write tells the schema's other storages which timeline it
+// changed (a NOTIFY delivered at its commit), and each storage calls its change listeners
+// for the changes of the others as for its own, on its executor, unless
+// postgresql_options::listen_for_changes is off. So a server hears other servers,
+// imports and library users on the same schema.
+//
 // Failures (a lost connection, a server restart, statement_timeout, a full disk) reach the
 // callback as a storage_error naming the operation and PostgreSQL's message and SQLSTATE;
 // nothing is half-written. A connection that failed is replaced on its next use.
@@ -58,6 +64,11 @@ struct postgresql_options {
   /// a database without an up-to-date Roost schema instead (what reading commands use,
   /// so that they never create or change anything).
   bool create_schema = true;
+  /// Hear the changes that other storages (other processes, other storage objects) make
+  /// to the schema, and call this storage's change listeners for them as for its own: on
+  /// one more connection, which LISTENs (docs/postgresql.md, "Several storages on one
+  /// schema"). Commands that only move data turn it off.
+  bool listen_for_changes = true;
 };
 
 /// The PostgreSQL backend. Non-copyable; see the top of this header for its rules.

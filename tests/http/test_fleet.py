@@ -1,0 +1,138 @@
+"""Several `roost serve` processes on one store, as behind a load balancer: each must hear
+the changes the others (and `roost import`) make, and wake its clients for them as for its
+own. Needs a store that several processes share: ROOST_TEST_STORAGE names it (the
+PostgreSQL runs of the tests). Usage: python3 test_fleet.py PATH/TO/roost"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+from server_process import RoostServer, default_storage, tl
+from test_change_feed import EventStream
+
+BINARY = None
+SHARED = "{unique}" in os.environ.get("ROOST_TEST_STORAGE", "")
+
+
+@unittest.skipUnless(SHARED, "needs a store several servers share (ROOST_TEST_STORAGE)")
+class FleetTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.storage = default_storage()  # one schema for all three nodes
+        config = {"long_poll_timeout_seconds": 30, "sse_heartbeat_seconds": 1,
+                  "access_log": False, "response_cache_ms": 60000}
+        cls.nodes = [RoostServer(BINARY, ["home", "other"], config=config, storage=cls.storage)
+                     for _ in range(3)]
+        for node in cls.nodes:
+            node.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        for node in cls.nodes:
+            node.__exit__(None, None, None)
+
+    def post(self, node, name, body):
+        status, answer = node.json("POST", "/timelines/%s/statuses.json" % tl(name), body)
+        self.assertEqual(status, 200, answer)
+        return answer
+
+    def counts(self, node, name):
+        status, body = node.json("GET", "/timelines/%s/updates/unacked_counts.json?total=-1"
+                                 % tl(name))
+        self.assertEqual(status, 200, body)
+        return body["unacked_counts"]["total"]
+
+    def long_poll(self, node, path):
+        """Starts a long poll on `node`; returns (thread, result dict)."""
+        result = {}
+        waiter = threading.Thread(target=lambda: result.update(answer=node.json("GET", path)))
+        waiter.start()
+        waiter.join(0.3)
+        self.assertTrue(waiter.is_alive(), "the long poll answered before anything changed")
+        return waiter, result
+
+    def test_a_long_poll_on_one_node_is_answered_by_a_post_to_another(self):
+        a, b, c = self.nodes
+        total = self.counts(a, "home")
+        polls = [self.long_poll(n, "/timelines/home/updates/unacked_counts.json?total=%d"
+                                % total) for n in (a, c)]
+        self.post(b, "home", [{"id": "lp-%d" % time.time_ns()}])
+        for waiter, result in polls:
+            waiter.join(20)
+            self.assertFalse(waiter.is_alive(), "a node slept through another's change")
+            status, body = result["answer"]
+            self.assertEqual(status, 200)
+            self.assertEqual(body["unacked_counts"]["total"], total + 1)
+
+    def test_the_multi_timeline_long_poll_hears_other_nodes(self):
+        a, b, _ = self.nodes
+        home, other = self.counts(a, "home"), self.counts(a, "other")
+        waiter, result = self.long_poll(
+            a, "/updates/unacked_counts.json?level=total&tl_home=%d&tl_other=%d" % (home, other))
+        self.post(b, "other", [{"id": "mt-%d" % time.time_ns()}])
+        waiter.join(20)
+        self.assertFalse(waiter.is_alive())
+        status, body = result["answer"]
+        self.assertEqual(status, 200)
+        self.assertEqual(body["unacked_counts"]["other"]["total"], other + 1)
+
+    def test_an_event_stream_on_one_node_gets_every_change_of_the_others_in_order(self):
+        a, b, c = self.nodes
+        status, body = a.json("GET", "/timelines/home/changes.json?limit=1")
+        start = body["last_rev"]
+        stream = EventStream(a.port, "/timelines/home/changes?since=%d" % start, timeout=20)
+        try:
+            self.assertEqual(stream.status, 200)
+            posted = 0
+            for i in range(10):
+                node = (b, c)[i % 2]
+                posted += self.post(node, "home", [{"id": "sse-%d-%d" % (i, j)}
+                                                   for j in range(3)])["count"]
+            revisions = []
+            while len(revisions) < posted:
+                rev, _ = stream.next_event()
+                revisions.append(rev)
+            self.assertEqual(revisions, list(range(start + 1, start + 1 + posted)))
+        finally:
+            stream.close()
+
+    def test_a_cached_answer_is_dropped_when_another_node_writes(self):
+        a, b, _ = self.nodes
+        path = "/timelines/other/statuses.json?count=1"
+        a.json("GET", path)  # cached for a minute (response_cache_ms)
+        new_id = "cache-%d" % time.time_ns()
+        self.post(b, "other", [{"id": new_id}])
+        deadline = time.monotonic() + 20
+        while True:  # within the notice's delivery, far sooner than the cache's minute
+            status, body = a.json("GET", path)
+            self.assertEqual(status, 200)
+            if body["statuses"] and body["statuses"][0]["id"] == new_id:
+                break
+            self.assertLess(time.monotonic(), deadline, "node A kept serving its cached page")
+
+    def test_an_import_beside_the_servers_wakes_them(self):
+        a, _, _ = self.nodes
+        total = self.counts(a, "home")
+        waiter, result = self.long_poll(
+            a, "/timelines/home/updates/unacked_counts.json?total=%d" % total)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "in.ndjson")
+            with open(path, "w", encoding="utf-8") as f:
+                status = {"id": "imported-%d" % time.time_ns(),
+                          "created_at": "Thu May 16 12:00:00 +0000 2013"}
+                f.write(json.dumps({"timeline": "home", "status": status}) + "\n")
+            done = subprocess.run([BINARY, "import", "--storage", self.storage, "--input", path],
+                                  capture_output=True, text=True, timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+        waiter.join(20)
+        self.assertFalse(waiter.is_alive(), "the server slept through the import")
+        self.assertEqual(result["answer"][1]["unacked_counts"]["total"], total + 1)
+
+
+if __name__ == "__main__":
+    BINARY = sys.argv.pop(1)
+    unittest.main(verbosity=2)

@@ -14,6 +14,8 @@ struct contract_case {
   bool needs_truncation = false;
   /// Which backends the case is for, by capabilities::settings.
   enum class settings_use { any, with_settings, without_settings } settings = settings_use::any;
+  /// Runs only for backends with capabilities::changes_from_elsewhere.
+  bool needs_changes_from_elsewhere = false;
 };
 
 std::vector<contract_case> put_cases();
@@ -26,6 +28,7 @@ std::vector<contract_case> caller_error_cases();
 std::vector<contract_case> truncation_cases();
 std::vector<contract_case> change_cases();
 std::vector<contract_case> settings_cases();
+std::vector<contract_case> elsewhere_cases();
 
 /// A driver over a fresh storage; truncation off unless limits say otherwise.
 inline driver open(storage_suite& suite, storage_limits limits = {.soft_max = 0}) {

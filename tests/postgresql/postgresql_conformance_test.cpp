@@ -23,9 +23,18 @@ struct postgresql_suite : conformance::storage_suite {
 
   void run_until(const std::function<bool()>& done) override { testing::run_until(context, done); }
 
+  // A second storage on the schema of `first`, as another process would open it.
+  std::unique_ptr<status_storage> open_same_store(status_storage& first,
+                                                  const storage_limits& limits) override {
+    auto options = dynamic_cast<postgresql_storage&>(first).options();
+    options.limits = limits;
+    return make_postgresql_storage(context.get_executor(), options);
+  }
+
   conformance::capabilities caps() const override {
     conformance::capabilities c;
     c.random_operations = 500;  // each operation is a round trip or several
+    c.changes_from_elsewhere = true;
     return c;
   }
 };

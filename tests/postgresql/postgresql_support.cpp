@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 
 namespace roost::testing {
@@ -34,8 +35,11 @@ postgresql_options fresh_options(const storage_limits& limits) {
 void run_until(boost::asio::io_context& context, const std::function<bool()>& done) {
   while (!done()) {
     if (context.stopped()) context.restart();
-    if (context.run_one() == 0)
-      FAIL("the storage has no work left, but the operation has not completed");
+    // Bounded: a notice that never comes fails the test instead of hanging it.
+    if (context.run_one_for(std::chrono::seconds(30)) == 0)
+      FAIL(
+          "the storage has no work left, or did nothing for 30 s, and the operation has not "
+          "completed");
   }
 }
 

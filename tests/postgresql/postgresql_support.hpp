@@ -20,7 +20,8 @@ std::string fresh_schema();
 /// Options for a new, empty store in a fresh schema of the test cluster.
 postgresql_options fresh_options(const storage_limits& limits = {});
 
-/// Runs `context` until `done()` holds; fails the test when it runs out of work first.
+/// Runs `context` until `done()` holds; fails the test when it runs out of work first, or
+/// when nothing happens for 30 s.
 void run_until(boost::asio::io_context& context, const std::function<bool()>& done);
 
 }  // namespace roost::testing

@@ -21,7 +21,9 @@
 // linker: the macro puts the test cases in the author's own translation unit.
 //
 // Asynchronous backends override `run_until` to drive their event loop; the suite checks
-// that every callback runs exactly once.
+// that every callback runs exactly once. A backend whose storages hear each other's
+// changes (several processes on one store) sets capabilities::changes_from_elsewhere and
+// overrides `open_same_store`.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +47,10 @@ struct capabilities {
   bool settings = true;
   /// Random operations per seed in the randomized mode (slow persistent backends may lower it).
   std::size_t random_operations = 2000;
+  /// The backend's storages hear the changes other storages on the same store make (as
+  /// other processes would): their change listeners fire for them as for their own. When
+  /// true, the suite opens second storages with open_same_store and checks that.
+  bool changes_from_elsewhere = false;
 };
 
 /// The fixture a backend's test file derives from.
@@ -63,6 +69,12 @@ public:
 
   /// The backend's capabilities; override to switch cases off.
   virtual capabilities caps() const { return {}; }
+
+  /// For capabilities::changes_from_elsewhere: another storage, independent of `first`
+  /// (made by make_storage), on the store `first` uses, as another process would open it.
+  /// The default fails the test.
+  virtual std::unique_ptr<status_storage> open_same_store(status_storage& first,
+                                                          const storage_limits& limits);
 };
 
 /// Runs every contract case against `suite`, each in its own Catch2 section.

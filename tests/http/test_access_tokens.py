@@ -136,6 +136,11 @@ class TokenTest(unittest.TestCase):
         status, _, _ = self.call("GET", "/static/viewer.css")
         self.assertEqual(status, 200)
 
+    def test_the_health_check_needs_no_credentials_and_tells_only_health(self):
+        status, _, body = self.call("GET", "/healthz")
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body), {"status": "ok"})
+
     def test_a_read_token_reads_everything_and_changes_nothing(self):
         for path in ("/timelines/home/statuses.json", "/timelines/work/statuses.json",
                      "/timelines/home/statuses.atom", "/timelines/home/changes.json?since=0",

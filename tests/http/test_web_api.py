@@ -200,6 +200,14 @@ class WebApiTest(unittest.TestCase):
 
     # --- pages --------------------------------------------------------------------------
 
+    def test_healthz_says_the_store_answers(self):
+        status, headers, data = self.server.request("GET", "/healthz")
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(data), {"status": "ok"})
+        self.assertEqual(headers["cache-control"], "no-store")
+        status, _, data = self.server.request("HEAD", "/healthz")
+        self.assertEqual((status, data), (200, b""))
+
     def test_pages_and_assets(self):
         status, headers, data = self.server.request("GET", "/")
         self.assertEqual(status, 200)

@@ -115,6 +115,16 @@ TEST_CASE_METHOD(fixture, "GET statuses rejects bad parameters with 400 and a me
   CHECK(bare.body == "[]");
 }
 
+TEST_CASE_METHOD(fixture, "healthz answers ok while the store answers, never from a cache") {
+  const auto r = call("GET", "/healthz");
+  CHECK(r.status == 200);
+  CHECK(json::parse(r.body) == json{{"status", "ok"}});
+  bool no_store = false;
+  for (const auto& [name, value] : r.headers)
+    no_store = no_store || (name == "Cache-Control" && value == "no-store");
+  CHECK(no_store);
+}
+
 TEST_CASE_METHOD(fixture, "unknown timelines and paths are 404, wrong methods 405") {
   CHECK(call("GET", "/timelines/nope/statuses.json").status == 404);
   CHECK(call("POST", "/timelines/nope/ack.json").status == 404);

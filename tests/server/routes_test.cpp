@@ -24,6 +24,9 @@ TEST_CASE("API paths route to their handlers with decoded timeline names") {
   CHECK(std::get<route::timeline_page>(match_route("GET", "/timelines/q%3F%26%22/")).timeline ==
         "q?&\"");
   CHECK(std::get<route::static_asset>(match_route("GET", "/static/viewer.js")).name == "viewer.js");
+  CHECK(std::holds_alternative<route::health>(match_route("GET", "/healthz")));
+  CHECK(std::holds_alternative<route::health>(match_route("HEAD", "/healthz?x=1")));
+  CHECK(std::get<route::wrong_method>(match_route("POST", "/healthz")).allow == "GET, HEAD");
 }
 
 TEST_CASE("wrong methods and unknown paths are told apart") {

@@ -176,6 +176,12 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     logout(request, respond);
     return {};
   }
+  // For load balancers and monitors, which hold no credentials: it tells only whether
+  // the store answers.
+  if (std::holds_alternative<route::health>(match)) {
+    health(respond);
+    return {};
+  }
   // The viewer's assets hold nothing of anyone's: a login page needs them before login.
   auto identified =
       services_.access() == nullptr || std::holds_alternative<route::static_asset>(match)

@@ -116,6 +116,8 @@ private:
   /// 303 to the login page, coming back to `request`'s target afterwards.
   http_response to_login(const http_request& request) const;
   void logout(const http_request& request, respond_fn& respond);
+  // GET /healthz (health_api.cpp).
+  void health(respond_fn& respond);
   std::string base_url(const http_request& request) const;
 
   const server_config& config_;

@@ -35,6 +35,7 @@ route_match match_route(std::string_view method, std::string_view target) {
     return route::wrong_method{"GET, HEAD, POST"};
   }
   if (n == 1 && segments[0] == "logout") return expect(method, "POST", route::logout{});
+  if (n == 1 && segments[0] == "healthz") return expect(method, "GET", route::health{});
   if (n == 2 && segments[0] == "static" && !segments[1].empty())
     return expect(method, "GET", route::static_asset{segments[1]});
   if (segments[0] != "timelines" || n < 3 || segments[1].empty()) return route::not_found{};

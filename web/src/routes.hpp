@@ -54,6 +54,8 @@ struct login_page {};
 struct login {};
 /// POST /logout
 struct logout {};
+/// GET /healthz: whether the server can reach its store
+struct health {};
 /// A known path with the wrong method; `allow` lists the right one.
 struct wrong_method {
   std::string allow;
@@ -66,7 +68,7 @@ using route_match =
     std::variant<route::get_statuses, route::post_statuses, route::ack, route::atom_feed,
                  route::changes, route::timeline_counts, route::multi_counts, route::index_page,
                  route::timeline_page, route::static_asset, route::login_page, route::login,
-                 route::logout, route::wrong_method, route::not_found>;
+                 route::logout, route::health, route::wrong_method, route::not_found>;
 
 /// Matches `target` (origin-form, percent-encoded; the query is ignored here) for
 /// `method`. Path segments are percent-decoded, so a timeline name may contain "/"

@@ -2,8 +2,10 @@
 the changes the others (and `roost import`) make, and wake its clients for them as for its
 own. Needs a store that several processes share: ROOST_TEST_STORAGE names it (the
 PostgreSQL runs of the tests). Usage: python3 test_fleet.py PATH/TO/roost"""
+import http.client
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,8 +27,9 @@ class FleetTest(unittest.TestCase):
         cls.storage = default_storage()  # one schema for all three nodes
         config = {"long_poll_timeout_seconds": 30, "sse_heartbeat_seconds": 1,
                   "access_log": False, "response_cache_ms": 60000}
-        cls.nodes = [RoostServer(BINARY, ["home", "other"], config=config, storage=cls.storage)
-                     for _ in range(3)]
+        cls.config = config
+        cls.nodes = [RoostServer(BINARY, ["home", "other", "killed"], config=config,
+                                 storage=cls.storage) for _ in range(3)]
         for node in cls.nodes:
             node.__enter__()
 
@@ -113,6 +116,64 @@ class FleetTest(unittest.TestCase):
             if body["statuses"] and body["statuses"][0]["id"] == new_id:
                 break
             self.assertLess(time.monotonic(), deadline, "node A kept serving its cached page")
+
+    def test_healthz_is_503_while_the_store_is_down_and_200_again_after(self):
+        script, directory = os.environ["ROOST_TEST_PG_CLUSTER"].split(" ", 1)
+        a = self.nodes[0]
+        self.assertEqual(a.request("GET", "/healthz")[0], 200)
+        subprocess.run([script, "halt", directory], check=True, capture_output=True)
+        try:
+            status, _, body = a.request("GET", "/healthz")
+            self.assertEqual(status, 503)
+            self.assertIn("the store does not answer", json.loads(body)["error"])
+        finally:
+            subprocess.run([script, "resume", directory], check=True, capture_output=True)
+        deadline = time.monotonic() + 30  # the pool reconnects on the next call
+        while a.request("GET", "/healthz")[0] != 200:
+            self.assertLess(time.monotonic(), deadline, "healthz stayed 503 after the restart")
+        # And the nodes hear each other again (their listen connections came back).
+        total = self.counts(a, "home")
+        waiter, result = self.long_poll(
+            a, "/timelines/home/updates/unacked_counts.json?total=%d" % total)
+        self.post(self.nodes[1], "home", [{"id": "after-restart-%d" % time.time_ns()}])
+        waiter.join(30)
+        self.assertFalse(waiter.is_alive(), "node A went deaf after the store's restart")
+
+    def test_a_node_killed_mid_write_loses_nothing_acknowledged_and_the_others_serve(self):
+        doomed = RoostServer(BINARY, ["home", "other", "killed"], config=self.config,
+                             storage=self.storage)
+        doomed.__enter__()
+        acked, enough = [], threading.Event()
+
+        def post_until_it_dies():
+            i = 0
+            while True:
+                i += 1
+                sid = "k-%d-%d" % (time.time_ns(), i)
+                try:
+                    status, _ = doomed.json("POST", "/timelines/killed/statuses.json", [{"id": sid}])
+                except (OSError, http.client.HTTPException, ValueError):
+                    return  # the node is gone
+                if status == 200:
+                    acked.append(sid)
+                if len(acked) >= 50:
+                    enough.set()
+
+        poster = threading.Thread(target=post_until_it_dies)
+        poster.start()
+        try:
+            self.assertTrue(enough.wait(60), "the doomed node took no writes")
+            doomed.proc.send_signal(signal.SIGKILL)
+            poster.join(30)
+            self.assertFalse(poster.is_alive())
+        finally:
+            doomed.__exit__(None, None, None)
+        a = self.nodes[0]
+        status, body = a.json("GET", "/timelines/killed/statuses.json?count=100000")
+        self.assertEqual(status, 200)
+        stored = {s["id"] for s in body["statuses"]}
+        self.assertEqual([sid for sid in acked if sid not in stored], [])
+        self.assertEqual(self.counts(a, "killed"), len(stored))
 
     def test_an_import_beside_the_servers_wakes_them(self):
         a, _, _ = self.nodes

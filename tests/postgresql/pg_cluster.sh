@@ -3,6 +3,8 @@
 #   pg_cluster.sh start DIR    # initdb into DIR/data and start it; role "roost", trust
 #   pg_cluster.sh stop DIR     # stop it and remove DIR
 #   pg_cluster.sh restart DIR [fast|immediate]
+#   pg_cluster.sh halt DIR     # stop the server, keeping its data
+#   pg_cluster.sh resume DIR   # start a halted server again
 # initdb refuses to run as root (CI runs as root): then the cluster runs as the
 # "postgres" user that Debian's postgresql package creates. No system service is used.
 set -euo pipefail
@@ -32,12 +34,18 @@ case "$cmd" in
     pg_ctl -w -m "${3:-fast}" -o "-k $dir -c listen_addresses= -c fsync=off -c max_connections=200" \
       restart >/dev/null
     ;;
+  halt)
+    pg_ctl -w -m fast stop >/dev/null
+    ;;
+  resume)
+    pg_ctl -w -o "-k $dir -c listen_addresses= -c fsync=off -c max_connections=200" start >/dev/null
+    ;;
   stop)
     if [ -d "$dir/data" ]; then pg_ctl -w -m immediate stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: pg_cluster.sh start|stop|restart DIR" >&2
+    echo "usage: pg_cluster.sh start|stop|restart|halt|resume DIR" >&2
     exit 2
     ;;
 esac

@@ -47,16 +47,26 @@ private:
   std::uint64_t token_;
 };
 
+// Two storages on one store, and what the first hears.
+struct two_storages {
+  explicit two_storages(storage_suite& suite)
+      : first(open(suite, limits)),
+        second(suite, suite.open_same_store(first.storage(), limits)),
+        heard(first.storage()) {}
+  storage_limits limits{.soft_max = 0};  // first: the members below are made with it
+  driver first;
+  driver second;
+  heard_counts heard;
+};
+
 }  // namespace
 
 std::vector<contract_case> elsewhere_cases() {
   return {
       {"changes elsewhere: another storage's put, ack and delete are heard, then readable",
        [](storage_suite& suite) {
-         const storage_limits limits{.soft_max = 0};
-         auto first = open(suite, limits);
-         driver second(suite, suite.open_same_store(first.storage(), limits));
-         heard_counts heard(first.storage());
+         two_storages both(suite);
+         auto& [limits, first, second, heard] = both;
 
          auto before = heard.of("home");
          second.put("home", put_mode::insert, {at("a", 1, 2), at("b", 2, 3)});
@@ -89,10 +99,8 @@ std::vector<contract_case> elsewhere_cases() {
        [](storage_suite& suite) {
          // (A storage may also report timelines that did not change, catching up after it
          // could not listen for a while; never one that does not exist.)
-         const storage_limits limits{.soft_max = 0};
-         auto first = open(suite, limits);
-         driver second(suite, suite.open_same_store(first.storage(), limits));
-         heard_counts heard(first.storage());
+         two_storages both(suite);
+         auto& [limits, first, second, heard] = both;
          // Nothing to delete, nothing to ack: no change, and no timeline "quiet".
          second.erase({"quiet", delete_selection::all()});
          second.ack({.timeline = "quiet"});

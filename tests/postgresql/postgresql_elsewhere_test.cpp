@@ -73,15 +73,25 @@ int kill_listeners() {
   return killed;
 }
 
+// Two storages on a fresh schema: `listener` listens (what it hears goes to `heard`),
+// `other` only writes.
+struct listening_pair {
+  postgresql_options options = testing::fresh_options();
+  postgresql_storage listener{options};
+  postgresql_storage other{[this] {
+    auto o = options;
+    o.listen_for_changes = false;
+    return o;
+  }()};
+  heard_log heard{listener};
+};
+
 }  // namespace
 
 TEST_CASE("postgresql: a storage hears the changes other storages make, not its own twice",
           "[postgresql]") {
-  auto options = testing::fresh_options();
-  postgresql_storage listener(options);
-  options.listen_for_changes = false;
-  postgresql_storage other(options);
-  heard_log heard(listener);
+  listening_pair pair;
+  auto& [options, listener, other, heard] = pair;
 
   // Heard by notice, or by the reread when listening starts after the put committed.
   blocking::put_statuses(other, one_status("home", "a"));
@@ -101,11 +111,8 @@ TEST_CASE("postgresql: a storage hears the changes other storages make, not its 
 
 TEST_CASE("postgresql: a killed listen connection listens again and hears what it missed",
           "[postgresql]") {
-  auto options = testing::fresh_options();
-  postgresql_storage listener(options);
-  options.listen_for_changes = false;
-  postgresql_storage other(options);
-  heard_log heard(listener);
+  listening_pair pair;
+  auto& [options, listener, other, heard] = pair;
   blocking::put_statuses(other, one_status("before", "a"));
   heard.wait_for("before");
 
@@ -120,11 +127,8 @@ TEST_CASE("postgresql: a killed listen connection listens again and hears what i
 
 TEST_CASE("postgresql: change notices name any timeline, and refuse what is not theirs",
           "[postgresql]") {
-  auto options = testing::fresh_options();
-  postgresql_storage listener(options);
-  options.listen_for_changes = false;
-  postgresql_storage other(options);
-  heard_log heard(listener);
+  listening_pair pair;
+  auto& [options, listener, other, heard] = pair;
   const std::string odd("a b\0c\xc3\xa9", 7);
   const std::string long_name(5000, 'x');  // past NOTIFY's payload limit: "some timeline"
   blocking::put_statuses(other, one_status(odd, "a"));

@@ -1,5 +1,6 @@
 // Store-wide settings (settings.hpp): versions, conflicts, removal, caller mistakes, and
 // the answer of a backend that keeps none.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "cases.hpp"
@@ -188,11 +189,15 @@ std::vector<contract_case> settings_cases() {
            std::lock_guard lock(mutex);
            CHECK(heard.empty());
          }
-         // The listener does work: a status write is heard.
+         // The listener does work: a status write is heard (a backend that also hears
+         // changes made elsewhere may report it once more, never another timeline).
          d.put("home", put_mode::insert, numbered(1, 1));
          {
            std::lock_guard lock(mutex);
-           CHECK(heard == std::vector<std::string>{"home"});
+           REQUIRE_FALSE(heard.empty());
+           CHECK(heard.front() == "home");
+           CHECK(std::count(heard.begin(), heard.end(), "home") ==
+                 static_cast<std::ptrdiff_t>(heard.size()));
          }
          d.storage().unsubscribe_changes(token);
          d.check_exactly_once();

@@ -1,6 +1,7 @@
 #include "storage/conformance/suite.hpp"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "cases.hpp"
 
@@ -8,6 +9,15 @@ namespace roost::conformance {
 
 void storage_suite::run_until(const std::function<bool()>& done) {
   // A synchronous backend has called back before the operation returned.
+  REQUIRE(done());
+}
+
+void wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  // Whatever the backend's threads do reaches done() through its own synchronization;
+  // looking again every millisecond only bounds how late the wait notices it.
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   REQUIRE(done());
 }
 

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/heard_revisions.hpp"
 #include "lmdb_support.hpp"
 #include "storage/blocking.hpp"
 
@@ -194,4 +195,19 @@ TEST_CASE("closing one of two storages on a directory keeps the other's locks",
   REQUIRE(checker.read_line() == "cleared 0");
   REQUIRE(checker.wait() == 0);
   REQUIRE(all_statuses(b, "t").size() == 2);
+}
+
+TEST_CASE("a watching store hears another process's writes", "[lmdb][process][watch]") {
+  temp_dir dir;
+  auto options = small_options(dir.path());
+  options.watch_interval = std::chrono::milliseconds(2);
+  lmdb_storage s(options);
+  heard_revisions heard(s);
+  helper_process child({"put", dir.path().string(), "t", "c", "40", "0"});
+  REQUIRE(child.read_line() == "saw 0");
+  for (int i = 0; i < 40; ++i) REQUIRE(child.read_line() == "put " + std::to_string(i));
+  REQUIRE(child.read_line());  // done
+  REQUIRE(child.wait() == 0);
+  // The child's last put (revision 40) is heard without this process touching the store.
+  CHECK(heard.wait_for("t", 40));
 }

@@ -1,7 +1,7 @@
 // The SQLite backend against the whole conformance suite (contract cases, truncation and
-// the randomized mode against the reference model): on a file and on ":memory:", and
-// called from another thread with completions arriving later, as an asynchronous adapter
-// would use it.
+// the randomized mode against the reference model): on a file (with its storages hearing
+// each other's changes), on ":memory:", and called from another thread with completions
+// arriving later, as an asynchronous adapter would use it.
 #include <catch2/catch.hpp>
 
 #include "../support/delaying_storage.hpp"
@@ -12,7 +12,8 @@ namespace {
 
 using roost::testing::temp_dir;
 
-// Each storage gets its own new file in the fixture's directory.
+// Each storage gets its own new file in the fixture's directory, and watches it for the
+// writes of other connections (which only open_same_store's storages make).
 struct sqlite_file_suite : roost::conformance::storage_suite {
   temp_dir dir;
   int made = 0;
@@ -22,7 +23,27 @@ struct sqlite_file_suite : roost::conformance::storage_suite {
     roost::sqlite_options options;
     options.path = dir / ("store-" + std::to_string(++made) + ".db");
     options.limits = limits;
+    options.watch_interval = std::chrono::milliseconds(2);
     return roost::make_sqlite_storage(std::move(options));
+  }
+
+  // A second storage on the file of `first`, as another process would open it.
+  std::unique_ptr<roost::status_storage> open_same_store(
+      roost::status_storage& first, const roost::storage_limits& limits) override {
+    auto options = dynamic_cast<roost::sqlite_storage&>(first).options();
+    options.limits = limits;
+    return roost::make_sqlite_storage(std::move(options));
+  }
+
+  // Changes made elsewhere are heard on the storage's watching thread.
+  void run_until(const std::function<bool()>& done) override {
+    roost::conformance::wait_until(done);
+  }
+
+  roost::conformance::capabilities caps() const override {
+    roost::conformance::capabilities c;
+    c.changes_from_elsewhere = true;
+    return c;
   }
 };
 

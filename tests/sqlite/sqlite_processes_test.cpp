@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "../support/heard_revisions.hpp"
 #include "sqlite_support.hpp"
 #include "storage/blocking.hpp"
 
@@ -113,4 +114,26 @@ TEST_CASE("two processes writing one store keep every write and see each other's
   CHECK(reader.read_line() == "end 320");
   CHECK(reader.wait() == 0);
   require_consistent(options.path);
+}
+
+TEST_CASE("a watching store hears another process's writes, and not its own twice",
+          "[sqlite][processes][watch]") {
+  temp_dir dir;
+  auto options = file_options(dir);
+  options.limits.soft_max = 0;
+  options.watch_interval = std::chrono::milliseconds(2);
+  sqlite_storage storage(options);
+  heard_revisions heard(storage);
+  // Its own write is reported once, by the write itself: data_version ignores the writer
+  // connection's own commits, so the watch never reports it again.
+  blocking::put_statuses(storage, {"mine", put_mode::insert, make_statuses("m", 0, 1)});
+  CHECK(heard.reports("mine") == 1);
+
+  helper_process child({"put", options.path.string(), "shared", "child-", "100"});
+  REQUIRE(child.read_line() == "saw 0");
+  REQUIRE(child.read_line() == "done 100");
+  REQUIRE(child.wait() == 0);
+  // The child's last put (revision 100) is heard without this process touching the store.
+  CHECK(heard.wait_for("shared", 100));
+  CHECK(heard.reports("mine") == 1);
 }

@@ -336,4 +336,11 @@ std::size_t lmdb_environment::clear_stale_readers() {
   return static_cast<std::size_t>(dead);
 }
 
+std::uint64_t lmdb_environment::last_transaction_id() const {
+  MDB_envinfo info{};
+  if (const int rc = ::mdb_env_info(env_, &info); rc != MDB_SUCCESS)
+    throw storage_failure(engine_error(context_, "mdb_env_info", rc));
+  return info.me_last_txnid;
+}
+
 }  // namespace roost::detail

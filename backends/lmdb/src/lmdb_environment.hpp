@@ -75,6 +75,11 @@ public:
   /// Clears reader slots of dead processes; returns how many. Throws storage_failure.
   std::size_t clear_stale_readers();
 
+  /// The id of the newest committed write transaction of any process: it moves with every
+  /// commit that wrote something, and is read from the shared map without a transaction.
+  /// Throws storage_failure.
+  std::uint64_t last_transaction_id() const;
+
   /// Identity of a directory: its device and inode.
   struct directory_id {
     dev_t device = 0;

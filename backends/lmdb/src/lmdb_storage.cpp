@@ -11,6 +11,7 @@
 #include "page_walk.hpp"
 #include "record_check.hpp"
 #include "records.hpp"
+#include "storage/change_poller.hpp"
 #include "table_access.hpp"
 #include "timeline_reader.hpp"
 #include "timeline_writer.hpp"
@@ -34,11 +35,36 @@ storage_error read_only_error(const detail::lmdb_environment& env) {
   return storage_error(errc::io_error, env.context() + ": opened read-only; nothing was changed");
 }
 
+// Every timeline with its revision, on one snapshot, for the watch. Throws storage_failure.
+std::vector<std::pair<std::string, std::uint64_t>> timeline_revisions(
+    detail::lmdb_environment& env) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  const auto error = env.read([&](MDB_txn* txn) {
+    out.clear();  // the body may run again after a map resize
+    for (auto& name : detail::read_timeline_names(txn, env.tables())) {
+      const auto revision = detail::timeline_reader(txn, env.tables(), name).revision();
+      out.emplace_back(std::move(name), revision);
+    }
+  });
+  if (error) throw storage_failure(error);
+  return out;
+}
+
 }  // namespace
 
 lmdb_storage::lmdb_storage(lmdb_options options) : options_(std::move(options)) {
   validate(options_);
   env_ = detail::lmdb_environment::open(options_);
+  if (options_.watch_interval.count() > 0) {
+    // The transaction id is the environment's, so it also moves for this object's own
+    // writes: those cost a scan (at most one per interval), which note_own keeps from
+    // reporting them again.
+    change_poller::probes probes{
+        .version = [env = env_.get()] { return env->last_transaction_id(); },
+        .revisions = [env = env_.get()] { return timeline_revisions(*env); }};
+    poller_ = std::make_unique<change_poller>(options_.watch_interval, std::move(probes),
+                                              changes_elsewhere_notifier());
+  }
 }
 
 lmdb_storage::~lmdb_storage() = default;
@@ -73,14 +99,23 @@ store_check_report lmdb_storage::check() {
 void lmdb_storage::do_put_statuses(prepared_put request, count_callback done) {
   if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
+  std::uint64_t revision = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
     const auto limits = options_.limits.for_timeline(request.timeline);
     changed = timeline.put(request.mode, request.statuses);
     if (changed != 0) timeline.truncate(limits);
-    return timeline.finish(changed, limits);
+    const bool commit = timeline.finish(changed, limits);
+    revision = timeline.revision();
+    return commit;
   });
+  note_own(error, changed, request.timeline, revision);
   done(error, error ? 0 : changed);
+}
+
+void lmdb_storage::note_own(const storage_error& error, std::size_t changed,
+                            const std::string& timeline, std::uint64_t revision) noexcept {
+  if (!error && changed != 0 && poller_) poller_->note_own(timeline, revision);
 }
 
 void lmdb_storage::do_get_statuses(prepared_get request, texts_callback done) {
@@ -96,23 +131,31 @@ void lmdb_storage::do_get_statuses(prepared_get request, texts_callback done) {
 void lmdb_storage::do_ack_statuses(prepared_ack request, count_callback done) {
   if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
+  std::uint64_t revision = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
     changed = timeline.ack(request);
-    return timeline.finish(changed, options_.limits.for_timeline(request.timeline));
+    const bool commit = timeline.finish(changed, options_.limits.for_timeline(request.timeline));
+    revision = timeline.revision();
+    return commit;
   });
+  note_own(error, changed, request.timeline, revision);
   done(error, error ? 0 : changed);
 }
 
 void lmdb_storage::do_delete_statuses(delete_request request, count_callback done) {
   if (options_.read_only) return done(read_only_error(*env_), 0);
   std::size_t changed = 0;
+  std::uint64_t revision = 0;
   const storage_error error = env_->write([&](MDB_txn* txn) {
     detail::timeline_writer timeline(txn, env_->tables(), request.timeline);
     const auto limits = options_.limits.for_timeline(request.timeline);
     changed = timeline.erase(request.selection, limits.change_retention);
-    return timeline.finish(changed, limits);
+    const bool commit = timeline.finish(changed, limits);
+    revision = timeline.revision();
+    return commit;
   });
+  note_own(error, changed, request.timeline, revision);
   done(error, error ? 0 : changed);
 }
 

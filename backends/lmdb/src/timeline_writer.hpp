@@ -54,6 +54,9 @@ public:
   /// otherwise returns false (nothing to commit).
   bool finish(std::size_t changed, const storage_limits& limits);
 
+  /// The timeline's revision: after a finish() that returned true, the one it commits.
+  std::uint64_t revision() const noexcept { return record_.revision; }
+
 private:
   // Where a status lives (or would live) in the statuses table.
   struct status_slot {

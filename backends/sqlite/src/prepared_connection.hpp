@@ -4,6 +4,7 @@
 // Not thread-safe; the connection pool gives each one to one thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "connection.hpp"
@@ -35,6 +36,9 @@ struct prepared_connection {
 
   connection db;
 
+  /// Set by a write of a timeline when it commits: the timeline's new revision.
+  std::uint64_t committed_revision = 0;
+
 private:
   // Constructed between `db` and the statements (member order): configures the
   // connection and, for the writer, makes the schema current, because statements can only
@@ -51,6 +55,8 @@ public:
   statement update_timeline;
   statement timeline_names;
   statement timeline_revision;
+  statement timeline_revisions;
+  statement data_version;
 
   statement find_status;
   statement status_document;

@@ -131,6 +131,10 @@ inline constexpr std::string_view update_timeline =
 inline constexpr std::string_view timeline_names = "SELECT name FROM timelines ORDER BY name";
 inline constexpr std::string_view timeline_revision =
     "SELECT revision FROM timelines WHERE name = ?1";
+/// Every timeline with its revision: what a watch for other writers compares.
+inline constexpr std::string_view timeline_revisions = "SELECT name, revision FROM timelines";
+/// Changes after every commit of another connection, never after this one's own.
+inline constexpr std::string_view data_version = "PRAGMA data_version";
 
 // --- statuses --------------------------------------------------------------------------
 /// What put needs to replace a status: where it is and what it counted as.

@@ -12,6 +12,7 @@
 #include "connection_pool.hpp"
 #include "settings_table.hpp"
 #include "sqlite_error.hpp"
+#include "storage/change_poller.hpp"
 #include "store_check.hpp"
 #include "timeline_reads.hpp"
 #include "timeline_writes.hpp"
@@ -52,15 +53,42 @@ struct sqlite_storage::impl {
     }
   }
 
+  // run() for a write of `timeline`; when it changed something, tells the watch which
+  // revision this object committed, so that the watch does not report it again.
+  template <typename Body>
+  storage_error write_timeline(std::string_view operation, const std::string& timeline,
+                               std::size_t& changed, Body&& body) noexcept {
+    std::uint64_t revision = 0;
+    const auto error = run(operation, true, changed, [&](prepared_connection& s) {
+      s.committed_revision = 0;
+      const std::size_t n = body(s);
+      revision = s.committed_revision;
+      return n;
+    });
+    if (!error && changed != 0 && poller) poller->note_own(timeline, revision);
+    return error;
+  }
+
   storage_error failure(errc code, std::string_view operation, const std::string& what) const {
     return storage_error(make_error_code(code),
                          std::string(operation) + " on sqlite store " + path + ": " + what);
+  }
+
+  // Hears the commits of other connections (other processes, other objects on the
+  // file): the writer connection's data_version moves only for those, so this object's
+  // own writes, whose listeners were told already, cost no scan.
+  void watch_other_writers(status_storage::change_listener heard) {
+    change_poller::probes probes{
+        .version = [this] { return sqlite::data_version(*pool.writer()); },
+        .revisions = [this] { return sqlite::timeline_revisions(*pool.reader()); }};
+    poller.emplace(options.watch_interval, std::move(probes), std::move(heard));
   }
 
   sqlite_options options;
   sqlite::write_settings settings{options.limits, options.reclaim_space};
   std::string path;  // for messages
   sqlite::connection_pool pool;
+  std::optional<change_poller> poller;  // last: stopped before the pool closes
 };
 
 namespace {
@@ -115,6 +143,8 @@ sqlite_storage::sqlite_storage(sqlite_options options) {
   const std::string path = options.path.string();
   try {
     impl_ = std::make_unique<impl>(std::move(options));
+    if (impl_->options.watch_interval.count() > 0 && impl_->path != in_memory)
+      impl_->watch_other_writers(changes_elsewhere_notifier());
   } catch (const sqlite::sqlite_error& e) {
     throw storage_failure(storage_error(make_error_code(e.kind()),
                                         "cannot open sqlite store " + path + ": " + e.what()));
@@ -147,25 +177,25 @@ void sqlite_storage::vacuum() {
 
 void sqlite_storage::do_put_statuses(prepared_put request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("put_statuses", true, changed, [&](prepared_connection& s) {
-    return sqlite::put_statuses(s, request, impl_->settings);
-  });
+  const auto error = impl_->write_timeline(
+      "put_statuses", request.timeline, changed,
+      [&](prepared_connection& s) { return sqlite::put_statuses(s, request, impl_->settings); });
   done(error, changed);
 }
 
 void sqlite_storage::do_ack_statuses(prepared_ack request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("ack_statuses", true, changed, [&](prepared_connection& s) {
-    return sqlite::ack_statuses(s, request, impl_->settings);
-  });
+  const auto error = impl_->write_timeline(
+      "ack_statuses", request.timeline, changed,
+      [&](prepared_connection& s) { return sqlite::ack_statuses(s, request, impl_->settings); });
   done(error, changed);
 }
 
 void sqlite_storage::do_delete_statuses(delete_request request, count_callback done) {
   std::size_t changed = 0;
-  const auto error = impl_->run("delete_statuses", true, changed, [&](prepared_connection& s) {
-    return sqlite::delete_statuses(s, request, impl_->settings);
-  });
+  const auto error = impl_->write_timeline(
+      "delete_statuses", request.timeline, changed,
+      [&](prepared_connection& s) { return sqlite::delete_statuses(s, request, impl_->settings); });
   done(error, changed);
 }
 

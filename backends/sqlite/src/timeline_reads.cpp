@@ -84,4 +84,17 @@ std::uint64_t get_revision(prepared_connection& s, const std::string& timeline) 
   return q.step() ? static_cast<std::uint64_t>(q.column_int64(0)) : 0;
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> timeline_revisions(prepared_connection& s) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  auto q = s.timeline_revisions.start();
+  while (q.step())
+    out.emplace_back(std::string(q.column_blob(0)), static_cast<std::uint64_t>(q.column_int64(1)));
+  return out;
+}
+
+std::uint64_t data_version(prepared_connection& s) {
+  auto q = s.data_version.start();
+  return q.step() ? static_cast<std::uint64_t>(q.column_int64(0)) : 0;
+}
+
 }  // namespace roost::sqlite

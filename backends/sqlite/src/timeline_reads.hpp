@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "prepared_connection.hpp"
@@ -27,5 +28,9 @@ std::vector<bool> contains(prepared_connection& s, const std::string& timeline,
 std::vector<std::string> timeline_names(prepared_connection& s);
 /// The timeline's revision; 0 for an unknown timeline.
 std::uint64_t get_revision(prepared_connection& s, const std::string& timeline);
+/// Every timeline ever changed with its revision, in no particular order.
+std::vector<std::pair<std::string, std::uint64_t>> timeline_revisions(prepared_connection& s);
+/// PRAGMA data_version: moves after another connection's commit, not after this one's.
+std::uint64_t data_version(prepared_connection& s);
 
 }  // namespace roost::sqlite

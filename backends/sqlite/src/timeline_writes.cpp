@@ -72,6 +72,7 @@ void finish(prepared_connection& s, transaction& tx, timeline_row& timeline,
   }
   if (reclaim) reclaim_free_pages(s);
   tx.commit();
+  s.committed_revision = static_cast<std::uint64_t>(timeline.revision);
 }
 
 // Materializing (sql.hpp, migration 3): before a status changes or leaves, the change

@@ -26,12 +26,15 @@
 // snapshot, so it sees what other processes committed.
 //
 // Processes: several processes (and several lmdb_storage objects in one process) may
-// open the same directory; each sees the others' committed writes. Objects in one
+// open the same directory; each sees the others' committed writes. With
+// lmdb_options::watch_interval its change listeners also hear them, called on a thread
+// the storage starts for watching the environment. Objects in one
 // process share a single LMDB environment, because LMDB forbids opening one environment
 // twice in a process; the environment-wide options (map sizes, readers, sync) of the
 // first object to open it apply until the last one closes.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -42,6 +45,8 @@
 #include "storage/store_check.hpp"
 
 namespace roost {
+
+class change_poller;
 
 namespace detail {
 class lmdb_environment;
@@ -92,6 +97,14 @@ struct lmdb_options {
   /// errc::corrupt instead of letting LMDB fault on it. Costs one read of the file at
   /// open. When false only the file's length is checked against its page count.
   bool verify_pages = true;
+
+  /// How often to look for changes that other processes, or other lmdb_storage objects
+  /// on the same directory, committed, so that this object's change listeners hear them
+  /// as they hear its own writes (change_poller.hpp): a thread of its own reads the
+  /// environment's last transaction id every interval, and the timelines' revisions when
+  /// it moved. A change made elsewhere is heard about one interval after its commit at the
+  /// latest. Zero (the default) does not look.
+  std::chrono::milliseconds watch_interval{0};
 };
 
 /// The LMDB backend.
@@ -151,9 +164,14 @@ protected:
   void do_put_setting(put_setting_request request, revision_callback done) override;
 
 private:
+  // Tells the watch (if any) which revision a successful write of this object committed.
+  void note_own(const storage_error& error, std::size_t changed, const std::string& timeline,
+                std::uint64_t revision) noexcept;
+
   lmdb_options options_;
   std::shared_ptr<detail::lmdb_environment>
-      env_;  // shared with other objects on the same directory
+      env_;                                // shared with other objects on the same directory
+  std::unique_ptr<change_poller> poller_;  // with watch_interval; last: stopped first
 };
 
 /// Opens an lmdb_storage, for callers that hold backends by their interface. Throws as

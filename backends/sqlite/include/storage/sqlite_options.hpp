@@ -72,6 +72,13 @@ struct sqlite_options {
   /// reads (the operation fails with errc::corrupt, the process never faults); this turns
   /// it away at the door instead, at the cost of reading the whole file once.
   bool verify_at_open = false;
+  /// How often to look for changes that other processes, or other sqlite_storage objects
+  /// on the same file, committed, so that this object's change listeners hear them as they
+  /// hear its own writes (change_poller.hpp): a thread of its own runs PRAGMA data_version
+  /// on the writer connection every interval, and reads the timelines' revisions when it
+  /// moved. A change made elsewhere is heard about one interval after its commit at the
+  /// latest. Zero (the default) does not look. Ignored for ":memory:".
+  std::chrono::milliseconds watch_interval{0};
 };
 
 }  // namespace roost

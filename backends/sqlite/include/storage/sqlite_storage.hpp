@@ -27,7 +27,9 @@
 //
 // Several processes (or several sqlite_storage objects in one process) may open the same
 // file at once: SQLite's file locks serialize their writes, all of which are kept, and
-// each sees the others' committed changes on its next operation.
+// each sees the others' committed changes on its next operation. With
+// sqlite_options::watch_interval its change listeners also hear those changes, called on
+// a thread the storage starts for watching the file.
 #pragma once
 
 #include <chrono>

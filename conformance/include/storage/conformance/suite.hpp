@@ -23,9 +23,11 @@
 // Asynchronous backends override `run_until` to drive their event loop; the suite checks
 // that every callback runs exactly once. A backend whose storages hear each other's
 // changes (several processes on one store) sets capabilities::changes_from_elsewhere and
-// overrides `open_same_store`.
+// overrides `open_same_store`; when it hears them on a thread of its own, its run_until
+// can be `wait_until(done)`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -86,6 +88,12 @@ void run_contract_cases(storage_suite& suite);
 /// ROOST_SEED from the environment when set (to replay a failure), otherwise ten fixed
 /// ones; a failure reports its seed and operation number.
 void run_randomized_cases(storage_suite& suite);
+
+/// For a run_until whose backend calls back (or hears changes made elsewhere) on threads
+/// of its own: returns once `done()` holds, looking every millisecond, and fails the test
+/// when it still does not after `limit`.
+void wait_until(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 }  // namespace roost::conformance
 

@@ -30,7 +30,7 @@ int serve_command(const std::vector<std::string>& args) {
     // The default data directory is ours to create; an explicit path's is not.
     std::filesystem::create_directories(web::default_data_path().parent_path());
   }
-  auto storage = open_storage(config.storage, web::limits_of(config));
+  auto storage = open_storage(config.storage, web::limits_of(config), other_writers::hear);
   // Memory never waits, PostgreSQL waits without a thread (its own executor completes).
   if (config.storage.rfind("memory:", 0) == 0 || postgresql_location(config.storage))
     return web::run_server(config, *storage);

@@ -49,9 +49,12 @@ std::optional<postgresql_options> postgresql_location(std::string_view uri) {
   return options;
 }
 
-std::unique_ptr<status_storage> open_storage(std::string_view uri, const storage_limits& limits) {
+std::unique_ptr<status_storage> open_storage(std::string_view uri, const storage_limits& limits,
+                                             other_writers others) {
+  const bool hear = others == other_writers::hear;
   if (auto pg = postgresql_location(uri)) {
     pg->limits = limits;
+    pg->listen_for_changes = hear;
     return make_postgresql_storage(std::move(*pg));
   }
   const auto colon = uri.find(':');
@@ -62,15 +65,18 @@ std::unique_ptr<status_storage> open_storage(std::string_view uri, const storage
   const std::filesystem::path path(std::string(uri.substr(colon + 1)));
   if (scheme == "memory") return make_memory_storage({.limits = limits});
   if (path.empty()) throw invalid_request("storage \"" + std::string(uri) + "\" needs a path");
+  const auto watch = hear ? server_watch_interval : std::chrono::milliseconds(0);
   // A store the server or an import is to use must be sound: SQLite would find damage
   // only as requests read it, and then fail them one by one.
   if (scheme == "sqlite")
-    return make_sqlite_storage({.path = path, .limits = limits, .verify_at_open = true});
+    return make_sqlite_storage(
+        {.path = path, .limits = limits, .verify_at_open = true, .watch_interval = watch});
   if (scheme == "lmdb") {
     // An LMDB store is a directory; creating it is what a user asking for one expects.
     std::error_code ec;
     std::filesystem::create_directories(path, ec);
-    return std::make_unique<lmdb_storage>(lmdb_options{.directory = path, .limits = limits});
+    return std::make_unique<lmdb_storage>(
+        lmdb_options{.directory = path, .limits = limits, .watch_interval = watch});
   }
   throw invalid_request("storage scheme \"" + std::string(scheme) +
                         "\" is unknown: use sqlite:PATH, lmdb:DIR, postgresql://... or memory:");

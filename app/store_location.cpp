@@ -109,7 +109,7 @@ std::unique_ptr<status_storage> open_store_for_moving(const store_location& wher
     fs::create_directories(where.path, ec);
     return make_lmdb_storage({.directory = where.path, .limits = limits, .sync_writes = false});
   }
-  return open_storage(where.uri, limits);
+  return open_storage(where.uri, limits, other_writers::ignore);
 }
 
 void sync_to_disk(const store_location& where) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A fleet on one PostgreSQL store: three release `roost serve` nodes (1 io thread each) on
-# one schema of a throw-away cluster (tests/postgresql/pg_cluster.sh), all on this
+# A fleet on one store: three release `roost serve` nodes (1 io thread each) on one schema
+# of a throw-away PostgreSQL cluster (tests/postgresql/pg_cluster.sh), or with
+# ROOST_FLEET_STORE=sqlite|lmdb on one new SQLite file or LMDB directory, all on this
 # machine. Measures
 #   wake latency: a long poll on one node, a POST to the next, 1,000 rounds (fleet_wake.py);
 #   fan-out: 6,000 long polls spread over the three nodes, woken by one POST;
@@ -12,21 +13,29 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-1000}
 fanout=${2:-6000}
 work=$(mktemp -d /tmp/roost-fleet.XXXXXX)
-pg=$(mktemp -d /tmp/roost-pg.XXXXXX)
+store=${ROOST_FLEET_STORE:-postgresql}
+pg=""
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  tests/postgresql/pg_cluster.sh stop "$pg" || true
-  rm -rf "$work"
+  [ -n "$pg" ] && tests/postgresql/pg_cluster.sh stop "$pg" || true
+  rm -rf "$work" "$pg"
 }
 trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)"  # thousands of long polls, on the nodes and in the client
 
 cmake --preset release >/dev/null
 cmake --build --preset release --target roost >/dev/null
-tests/postgresql/pg_cluster.sh start "$pg" >/dev/null
-storage="postgresql:host=$pg dbname=postgres user=roost roost_schema=fleet_bench"
+case $store in
+  postgresql)
+    pg=$(mktemp -d /tmp/roost-pg.XXXXXX)
+    tests/postgresql/pg_cluster.sh start "$pg" >/dev/null
+    storage="postgresql:host=$pg dbname=postgres user=roost roost_schema=fleet_bench" ;;
+  sqlite) storage="sqlite:$work/fleet.db" ;;
+  lmdb) storage="lmdb:$work/fleet" ;;
+  *) echo "ROOST_FLEET_STORE must be postgresql, sqlite or lmdb" >&2; exit 2 ;;
+esac
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ports=()
@@ -91,4 +100,4 @@ for k in 1 2 3; do echo "| $k | ${one[$k]} | ${own[$k]} |"; done
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
   "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "PostgreSQL, the three nodes and the clients on the same cores."
+  "the store ($store), the three nodes and the clients on the same cores."

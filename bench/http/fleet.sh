@@ -68,6 +68,8 @@ rate() {  # rate one|own PORT...: summed requests/s of wrk on every PORT at once
     jobs+=($!)
   done
   wait "${jobs[@]}"
+  # A refused write answers fast: rates that count them would flatter the store.
+  if grep -q "Non-2xx" "$work"/wrk.*; then grep -H "Non-2xx" "$work"/wrk.* >&2; exit 1; fi
   for p in "$@"; do awk '/Requests\/sec/ {print $2}' "$work/wrk.$p"; done | paste -sd+ | bc
 }
 declare -A one own

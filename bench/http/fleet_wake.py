@@ -87,7 +87,16 @@ async def wake_rounds(ports, rounds):
 
 
 async def fanout(ports, n):
+    # Every node must know the newest count first: a node that has not heard the last
+    # change yet (SQLite and LMDB nodes hear each other within one watch interval) would
+    # answer a poll for the newer count at once, with its older one.
     count = await total(await Connection(ports[0]).open())
+    while True:
+        seen = [await total(await Connection(p).open()) for p in ports]
+        if all(c == seen[0] for c in seen):
+            count = seen[0]
+            break
+        await asyncio.sleep(0.01)
     path = "/timelines/home/updates/unacked_counts.json?total=%d" % count
     held = []
     for i in range(n):

@@ -4,11 +4,12 @@
 // Every `interval` it asks the backend for a cheap version of the store: a number that
 // changes at least whenever a writer other than this storage object committed (SQLite's
 // PRAGMA data_version on its writer connection, which ignores that connection's own
-// commits; LMDB's last transaction id, which does not). When the number moved, it reads
-// every timeline's revision, compares them with the revisions it saw last, and calls
-// `heard` with each timeline whose revision differs (or that is new). So a change made elsewhere is
-// heard at most about one interval (plus one scan of the revisions) after it committed, and a burst
-// of changes is heard once per timeline per interval, never once per status.
+// commits; the transaction id of LMDB's newest snapshot, which does not). When the number
+// moved, it reads every timeline's revision, compares them with the revisions it saw
+// last, and calls `heard` with each timeline whose revision differs (or that is new). So
+// a change made elsewhere is heard at most about one interval (plus one scan of the
+// revisions) after it committed, and a burst of changes is heard once per timeline per
+// interval, never once per status.
 //
 // The storage tells the poller of its own commits (note_own), whose listeners it has told
 // already, so that a scan does not report them again. A timeline it changed may still be
@@ -41,7 +42,8 @@ public:
   struct probes {
     /// A number that differs from its previous value after a commit made elsewhere. It
     /// may also differ after no such commit (a needless scan then), never stay the same
-    /// after one.
+    /// after one, and must not move before `revisions` can see the commit that moved it:
+    /// the scan it prompts would find nothing, and the commit would never be reported.
     std::function<std::uint64_t()> version;
     /// Every timeline's name with its current revision.
     std::function<std::vector<std::pair<std::string, std::uint64_t>>()> revisions;

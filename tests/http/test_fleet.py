@@ -59,10 +59,20 @@ class FleetTest(unittest.TestCase):
         return answer
 
     def counts(self, node, name):
-        status, body = node.json("GET", "/timelines/%s/updates/unacked_counts.json?total=-1"
-                                 % tl(name))
-        self.assertEqual(status, 200, body)
-        return body["unacked_counts"]["total"]
+        """The total `node` knows of, once every node knows the same: a node hears another's
+        change a moment after it commits (a notice; a watch interval on SQLite and LMDB),
+        and a long poll started on a node that is behind would answer at once."""
+        deadline = time.monotonic() + STALE_LIMIT_SECONDS
+        while True:
+            totals = []
+            for n in [node] + [n for n in self.nodes if n is not node]:
+                status, body = n.json("GET", "/timelines/%s/updates/unacked_counts.json?total=-1"
+                                      % tl(name))
+                self.assertEqual(status, 200, body)
+                totals.append(body["unacked_counts"]["total"])
+            if len(set(totals)) == 1:
+                return totals[0]
+            self.assertLess(time.monotonic(), deadline, "the nodes disagree: %s" % totals)
 
     def long_poll(self, node, path):
         """Starts a long poll on `node`; returns (thread, result dict)."""

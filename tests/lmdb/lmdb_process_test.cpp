@@ -211,3 +211,25 @@ TEST_CASE("a watching store hears another process's writes", "[lmdb][process][wa
   // The child's last put (revision 40) is heard without this process touching the store.
   CHECK(heard.wait_for("t", 40));
 }
+
+TEST_CASE("two watching stores writing in turn hear every change of the other",
+          "[lmdb][process][watch]") {
+  // The other store in a process of its own: the moment this checks (a commit's meta page
+  // written, the snapshot not yet published to readers) is between processes.
+  temp_dir dir;
+  auto options = small_options(dir.path());
+  options.watch_interval = std::chrono::milliseconds(1);
+  options.sync_writes = true;  // both: the window is widest while a commit syncs
+  lmdb_storage s(options);
+  heard_revisions heard(s);
+  helper_process child({"put-in-turn", dir.path().string(), "t", "100"});
+  for (int i = 0; i < 100; ++i) {
+    // The child puts, this process hears it and puts, the child hears that.
+    const auto theirs = static_cast<std::uint64_t>(2 * i + 1);
+    REQUIRE(child.read_line() == "put " + std::to_string(theirs));
+    INFO("revision " << theirs);
+    REQUIRE(heard.wait_for("t", theirs));
+    REQUIRE(put(s, "t", make_statuses("p", i, 1)) == 1);
+  }
+  REQUIRE(child.wait() == 0);  // 6: it missed one of this process's puts
+}

@@ -22,6 +22,10 @@
 //                          change, then "end <latest revision>".
 //   open DIR               try to open the store; print "ok <stale readers cleared by a
 //                          second check>", or "error <errc value> <message>".
+//   put-in-turn DIR TIMELINE N
+//                          with a watching storage (1 ms): N times, put one status and
+//                          print "put <revision>", then wait to hear the next revision
+//                          (the test's put); exit 6 if it is not heard within 30 s.
 //   put-setting DIR KEY VALUE EXPECTED
 //                         put_setting KEY = VALUE ("-" removes it) based on version
 //                         EXPECTED; print "version <new version>" or "error <errc value>".
@@ -32,6 +36,7 @@
 
 #include <lmdb++.h>
 
+#include "../support/heard_revisions.hpp"
 #include "../support/helper_process.hpp"
 #include "storage/blocking.hpp"
 #include "storage/lmdb_storage.hpp"
@@ -75,6 +80,23 @@ int put(const std::string& dir, const std::string& timeline, const std::string& 
     report("put " + std::to_string(i));
   }
   report("done " + std::to_string(storage.map_size()));
+  return 0;
+}
+
+int put_in_turn(const std::string& dir, const std::string& timeline, int n) {
+  auto options = options_for(dir);
+  options.watch_interval = std::chrono::milliseconds(1);
+  options.sync_writes = true;
+  lmdb_storage storage(options);
+  testing::heard_revisions heard(storage);
+  for (int i = 0; i < n; ++i) {
+    const auto mine = static_cast<std::uint64_t>(2 * i + 1);
+    blocking::put_statuses(
+        storage,
+        {timeline, put_mode::insert, {testing::helper_status("c" + std::to_string(i), 0, i, 0)}});
+    report("put " + std::to_string(mine));
+    if (!heard.wait_for(timeline, mine + 1)) return 6;
+  }
   return 0;
 }
 
@@ -122,6 +144,8 @@ int main(int argc, char** argv) {
     if (args.size() == 3 && args[0] == "crash-loop") return crash_loop(args[1], std::stol(args[2]));
     if (args.size() == 6 && args[0] == "put")
       return put(args[1], args[2], args[3], std::stoi(args[4]), std::stoul(args[5]));
+    if (args.size() == 4 && args[0] == "put-in-turn")
+      return put_in_turn(args[1], args[2], std::stoi(args[3]));
     if (args.size() == 2 && args[0] == "hold-reader") return hold_reader(args[1]);
     if (args.size() == 2 && args[0] == "hold-writer") return hold_writer(args[1]);
     if (args.size() == 2 && args[0] == "reader-check") return reader_check(args[1]);

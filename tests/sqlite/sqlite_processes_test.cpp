@@ -137,3 +137,20 @@ TEST_CASE("a watching store hears another process's writes, and not its own twic
   CHECK(heard.wait_for("shared", 100));
   CHECK(heard.reports("mine") == 1);
 }
+
+TEST_CASE("two watching stores writing in turn hear every change of the other",
+          "[sqlite][processes][watch]") {
+  temp_dir dir;
+  auto options = file_options(dir);
+  options.limits.soft_max = 0;
+  options.watch_interval = std::chrono::milliseconds(1);
+  sqlite_storage a(options), b(options);
+  heard_revisions heard_a(a), heard_b(b);
+  for (int i = 0; i < 300; ++i) {
+    auto& writer = i % 2 == 0 ? a : b;
+    auto& other = i % 2 == 0 ? heard_b : heard_a;
+    blocking::put_statuses(writer, {"home", put_mode::insert, make_statuses("s", i, 1)});
+    INFO("change " << i + 1);
+    REQUIRE(other.wait_for("home", static_cast<std::uint64_t>(i + 1)));
+  }
+}

@@ -336,11 +336,14 @@ std::size_t lmdb_environment::clear_stale_readers() {
   return static_cast<std::size_t>(dead);
 }
 
-std::uint64_t lmdb_environment::last_transaction_id() const {
-  MDB_envinfo info{};
-  if (const int rc = ::mdb_env_info(env_, &info); rc != MDB_SUCCESS)
-    throw storage_failure(engine_error(context_, "mdb_env_info", rc));
-  return info.me_last_txnid;
+std::uint64_t lmdb_environment::snapshot_id() {
+  // Not mdb_env_info's last transaction id: a committing writer updates the meta page
+  // before the reader table's newest id, so in between that number is ahead of every
+  // snapshot a read can take, and a scan prompted by it would find nothing new.
+  std::uint64_t id = 0;
+  const auto error = read([&](MDB_txn* txn) { id = ::mdb_txn_id(txn); });
+  if (error) throw storage_failure(error);
+  return id;
 }
 
 }  // namespace roost::detail

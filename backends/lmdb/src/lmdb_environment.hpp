@@ -75,10 +75,10 @@ public:
   /// Clears reader slots of dead processes; returns how many. Throws storage_failure.
   std::size_t clear_stale_readers();
 
-  /// The id of the newest committed write transaction of any process: it moves with every
-  /// commit that wrote something, and is read from the shared map without a transaction.
-  /// Throws storage_failure.
-  std::uint64_t last_transaction_id() const;
+  /// The id of the snapshot a read transaction begun now sees: that of the newest
+  /// committed write transaction of any process. A pooled read transaction renewed for
+  /// it takes no system call. Throws storage_failure.
+  std::uint64_t snapshot_id();
 
   /// Identity of a directory: its device and inode.
   struct directory_id {

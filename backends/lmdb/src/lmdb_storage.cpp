@@ -60,7 +60,7 @@ lmdb_storage::lmdb_storage(lmdb_options options) : options_(std::move(options)) 
     // writes: those cost a scan (at most one per interval), which note_own keeps from
     // reporting them again.
     change_poller::probes probes{
-        .version = [env = env_.get()] { return env->last_transaction_id(); },
+        .version = [env = env_.get()] { return env->snapshot_id(); },
         .revisions = [env = env_.get()] { return timeline_revisions(*env); }};
     poller_ = std::make_unique<change_poller>(options_.watch_interval, std::move(probes),
                                               changes_elsewhere_notifier());

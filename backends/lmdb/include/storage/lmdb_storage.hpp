@@ -100,10 +100,10 @@ struct lmdb_options {
 
   /// How often to look for changes that other processes, or other lmdb_storage objects
   /// on the same directory, committed, so that this object's change listeners hear them
-  /// as they hear its own writes (change_poller.hpp): a thread of its own reads the
-  /// environment's last transaction id every interval, and the timelines' revisions when
-  /// it moved. A change made elsewhere is heard about one interval after its commit at the
-  /// latest. Zero (the default) does not look.
+  /// as they hear its own writes (change_poller.hpp): a thread of its own reads the id of
+  /// the newest snapshot every interval, and the timelines' revisions when it moved. A
+  /// change made elsewhere is heard about one interval after its commit at the latest.
+  /// Zero (the default) does not look.
   std::chrono::milliseconds watch_interval{0};
 };
 

@@ -30,6 +30,7 @@ PER_STATUS = {"put", "put-text", "put-one", "ack-max", "ack-all", "delete-all", 
 PAIRED_EXTRAS = {
     "put-paired-raw": "raw_items_per_second", "put-paired-share": "library_share",
     "put-paired-schema": "schema_items_per_second", "put-paired-schema-share": "schema_share",
+    "put-paired-text": "text_items_per_second", "put-paired-text-share": "text_share",
 }
 # Shown in their own table (paired_table), not among the backend's operations.
 PAIRED = {"put-paired", *PAIRED_EXTRAS}
@@ -173,12 +174,18 @@ def raw_table(name, ops, raw_name, raw_ops, sizes):
 
 def paired_table(name, ops, sizes):
     schema = "put-paired-schema" in ops
+    text = "put-paired-text" in ops
     lines = [f"### {name}: put paired with raw-{name}", "",
              "Library and raw engine in turn, batch by batch, in one benchmark "
              "(`put-paired`): the same disk conditions for both. library / raw is the median "
              "over the repetitions of each one's ratio."]
     head = f"| N | {name} (statuses/s) | raw-{name} (statuses/s) | library / raw |"
     rule = "|---:|---:|---:|---:|"
+    if text:
+        lines[-1] += (" \"texts\" is the library's put_status_texts of the same statuses as "
+                      "stored-form texts, the very bytes the raw engine inserts.")
+        head += " texts (statuses/s) | texts / raw |"
+        rule += "---:|---:|"
     if schema:
         lines[-1] += (" \"schema\" is a third turn in each round: the backend's own tables "
                       "and statements, written with plain SQL (what the schema costs without "
@@ -193,6 +200,9 @@ def paired_table(name, ops, sizes):
             continue
         row = (f"| {n:,} | {fmt_rate(med('put-paired'))} | {fmt_rate(med('put-paired-raw'))} | "
                f"{fmt_ratio(med('put-paired-share'))} |")
+        if text:
+            row += (f" {fmt_rate(med('put-paired-text'))} | "
+                    f"{fmt_ratio(med('put-paired-text-share'))} |")
         if schema:
             row += (f" {fmt_rate(med('put-paired-schema'))} | "
                     f"{fmt_ratio(med('put-paired-schema-share'))} |")
@@ -250,6 +260,12 @@ def targets(rates, sizes):
             if share:
                 check(backend, f"put ≥ 50% of raw {backend} (N = {n:,}, {how})", share >= 0.5,
                       f"{fmt_rate(lib)} vs {fmt_rate(raw)} statuses/s ({100 * share:.0f}%)")
+            text_share = rate(rates, backend, "put-paired-text-share", n)
+            if text_share:
+                text = rate(rates, backend, "put-paired-text", n)
+                check(backend, f"put of the same bytes (put_status_texts) ≥ 50% of raw {backend} "
+                      f"(N = {n:,}, put-paired)", text_share >= 0.5,
+                      f"{fmt_rate(text)} vs {fmt_rate(raw)} statuses/s ({100 * text_share:.0f}%)")
     if "sqlite" in rates:
         for op in ("get-newest", "get-middle", "counts"):
             slowdown("sqlite", op)

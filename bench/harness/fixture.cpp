@@ -83,21 +83,27 @@ temp_dir::~temp_dir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::unique_ptr<status_storage> open_unfilled_store(const backend& b,
+                                                    const std::filesystem::path& dir) {
+  auto store = open_store(b, benchmark_limits(), dir);
+  fill_others(*store);
+  if (b.persistent) {
+    // Start the timed puts from the other timelines as they rest on disk, not in the
+    // middle of the fill's write-ahead log: the raw baselines start from a fresh file,
+    // and a checkpoint of the fill's pages is no part of putting N statuses.
+    store.reset();
+    store = open_store(b, benchmark_limits(), dir);
+  }
+  return store;
+}
+
 store_fixture& unfilled_store(const backend& b, std::size_t n) {
   release_store();
   auto next = std::make_unique<store_fixture>();
   next->source = &b;
   next->n = n;
   next->dir = std::make_unique<temp_dir>();
-  next->store = open_store(b, benchmark_limits(), next->dir->path());
-  fill_others(*next->store);
-  if (b.persistent) {
-    // Start the timed puts from the other timelines as they rest on disk, not in the
-    // middle of the fill's write-ahead log: the raw baselines start from a fresh file,
-    // and a checkpoint of the fill's pages is no part of putting N statuses.
-    next->store.reset();
-    next->store = open_store(b, benchmark_limits(), next->dir->path());
-  }
+  next->store = open_unfilled_store(b, next->dir->path());
   auto& fixture = current();
   fixture = std::move(next);
   return *fixture;

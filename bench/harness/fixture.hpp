@@ -80,6 +80,11 @@ store_fixture& filled_store(const backend& b, std::size_t n);
 /// statuses 0 .. n-1 (the put benchmark does, timed) or calls release_store() on failure.
 store_fixture& unfilled_store(const backend& b, std::size_t n);
 
+/// A store of `b` in `dir` as unfilled_store makes it (other timelines filled, measured
+/// timeline empty), not cached: for a benchmark that needs a second one beside it.
+std::unique_ptr<status_storage> open_unfilled_store(const backend& b,
+                                                    const std::filesystem::path& dir);
+
 /// Drops the cached store (and its files).
 void release_store();
 

@@ -20,30 +20,40 @@ namespace roost::bench {
 namespace {
 
 void bm_put_paired(benchmark::State& state, const backend* b, std::size_t n) {
-  stopwatch library_watch, raw_watch, schema_watch;
-  double library_seconds = 0, raw_seconds = 0, schema_seconds = 0;
+  stopwatch library_watch, text_watch, raw_watch, schema_watch;
+  double library_seconds = 0, text_seconds = 0, raw_seconds = 0, schema_seconds = 0;
   bool has_schema = false;
   const auto& pool = statuses();
+  const auto& pool_texts = texts();
   for (auto _ : state) {
     auto& fx = unfilled_store(*b, n);
-    temp_dir raw_dir, schema_dir;
+    temp_dir text_dir, raw_dir, schema_dir;
+    const auto text_store = open_unfilled_store(*b, text_dir.path());
     const auto raw = open_raw_inserter(b->name, raw_dir.path());
     const auto schema = open_schema_inserter(b->name, schema_dir.path());
     has_schema = schema != nullptr;
     double elapsed = 0;
-    std::size_t inserted = 0;
+    std::size_t inserted = 0, inserted_texts = 0;
     for (std::size_t i = 0; i < n; i += put_batch) {
       const std::size_t end = std::min(n, i + put_batch);
       put_request request{.timeline = measured_timeline,
                           .mode = put_mode::insert,
                           .statuses = std::vector<status>(pool.begin() + i, pool.begin() + end)};
       elapsed += library_watch.time([&] { inserted += calls::put(*fx.store, std::move(request)); });
+      put_texts_request texts_request{
+          .timeline = measured_timeline,
+          .mode = put_mode::insert,
+          .texts = std::vector<std::string>(pool_texts.begin() + i, pool_texts.begin() + end)};
+      text_seconds += text_watch.time(
+          [&] { inserted_texts += calls::put_texts(*text_store, std::move(texts_request)); });
       raw_seconds += raw_watch.time([&] { raw->insert(i, end - i); });
       if (schema) schema_seconds += schema_watch.time([&] { schema->insert(i, end - i); });
     }
     library_seconds += elapsed;
     state.SetIterationTime(elapsed);
-    if (!check(state, inserted == n, "put-paired inserted " + std::to_string(inserted))) {
+    if (!check(state, inserted == n && inserted_texts == n,
+               "put-paired inserted " + std::to_string(inserted) + " and " +
+                   std::to_string(inserted_texts) + " texts")) {
       release_store();
       return;
     }
@@ -56,6 +66,10 @@ void bm_put_paired(benchmark::State& state, const backend* b, std::size_t n) {
   state.counters["cpu_raw_items_per_second"] = statuses_put / raw_watch.cpu_seconds();
   state.counters["library_share"] = raw_seconds / library_seconds;
   state.counters["cpu_library_share"] = raw_watch.cpu_seconds() / library_watch.cpu_seconds();
+  state.counters["text_items_per_second"] = statuses_put / text_seconds;
+  state.counters["cpu_text_items_per_second"] = statuses_put / text_watch.cpu_seconds();
+  state.counters["text_share"] = raw_seconds / text_seconds;
+  state.counters["cpu_text_share"] = raw_watch.cpu_seconds() / text_watch.cpu_seconds();
   if (!has_schema) return;
   state.counters["schema_items_per_second"] = statuses_put / schema_seconds;
   state.counters["cpu_schema_items_per_second"] = statuses_put / schema_watch.cpu_seconds();

@@ -15,6 +15,12 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// --help (or -h) among a subcommand's flags: main prints that command's help and exits 0.
+class help_requested : public std::exception {
+public:
+  const char* what() const noexcept override { return "help requested"; }
+};
+
 /// What a subcommand takes besides flags with values.
 struct flag_extras {
   /// Flags that take no value (--allow-anonymous); has() tells whether one was given.
@@ -27,8 +33,9 @@ struct flag_extras {
 /// named in `repeatable` may be given several times.
 class flags {
 public:
-  /// Reads `args`; throws usage_error for an unknown flag, a missing value, a
-  /// non-repeatable flag given twice or too many plain arguments.
+  /// Reads `args`; throws usage_error for an unknown flag, a missing value (also when
+  /// the next word is a flag), a non-repeatable flag given twice or too many plain
+  /// arguments, and help_requested for --help or -h.
   flags(const std::vector<std::string>& args, const std::vector<std::string>& known,
         const std::vector<std::string>& repeatable = {}, const flag_extras& extras = {});
 

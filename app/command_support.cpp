@@ -1,4 +1,5 @@
 #include "command_support.hpp"
+#include "progress.hpp"
 
 #include <cmath>
 
@@ -74,17 +75,16 @@ int terminal_run::conclude(const import_result& r, const std::string& unit,
                            const std::string& resume_hint) {
   meter_.finish();
   const auto& t = r.totals;
-  const std::string counts = std::to_string(t.written) + " written, " +
-                             std::to_string(t.unchanged) + " already there, " +
-                             std::to_string(t.invalid) + " invalid";
+  const std::string counts = group_digits(t.written) + " written, " + group_digits(t.unchanged) +
+                             " already there, " + group_digits(t.invalid) + " invalid";
   const std::string upto =
       r.committed_through == 0
           ? "nothing was written"
-          : unit + "s 1-" + std::to_string(r.committed_through) +
+          : unit + "s 1-" + group_digits(r.committed_through) +
                 " are in the store, nothing after them was written by this run";
   switch (r.outcome) {
     case run_outcome::completed:
-      meter_.message("done: " + std::to_string(r.lines) + " " + unit + "s read, " + counts +
+      meter_.message("done: " + group_digits(r.lines) + " " + unit + "s read, " + counts +
                      (t.invalid > 0 ? " (skipped)" : ""));
       return 0;
     case run_outcome::aborted:
@@ -96,7 +96,7 @@ int terminal_run::conclude(const import_result& r, const std::string& unit,
       meter_.message(r.message + "; " + upto + " (" + counts + "). " + resume_hint);
       return 1;
     case run_outcome::stopped:
-      meter_.message("interrupted after " + unit + " " + std::to_string(r.lines) + ": " + upto +
+      meter_.message("interrupted after " + unit + " " + group_digits(r.lines) + ": " + upto +
                      " (" + counts + "). " + resume_hint);
       return stopped_exit_code();
   }

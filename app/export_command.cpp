@@ -3,14 +3,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "command_support.hpp"
 #include "data_commands.hpp"
 #include "ndjson_export.hpp"
+#include "progress.hpp"
+#include "storage/blocking.hpp"
 #include "store_location.hpp"
 
 namespace roost::app {
@@ -81,6 +87,25 @@ private:
   int fd_ = STDOUT_FILENO;
 };
 
+// A timeline asked for by name must be there: an export of nothing that exits 0 hides a
+// typo until the backup is needed. Checked before the output is created.
+void require_timelines(status_storage& source, const store_location& where,
+                       const std::vector<std::string>& wanted) {
+  if (wanted.empty()) return;
+  const auto names = blocking::timeline_names(source);
+  std::vector<std::string> missing;
+  for (const auto& name : wanted)
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      missing.push_back(nlohmann::json(name).dump());
+  if (missing.empty()) return;
+  std::string list;
+  for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+  std::string have;
+  for (const auto& n : names) have += (have.empty() ? "" : ", ") + nlohmann::json(n).dump();
+  throw std::runtime_error("no timeline " + list + " in " + where.uri + " (it has " +
+                           (have.empty() ? std::string("none") : have) + "); nothing was written");
+}
+
 }  // namespace
 
 int export_command(const std::vector<std::string>& args) {
@@ -88,20 +113,21 @@ int export_command(const std::vector<std::string>& args) {
   const auto where = store_location::parse(required_flag(f, "storage"));
   const auto timelines = f.all("timeline");
   auto source = open_store_for_moving(where, true);
+  require_timelines(*source, where, timelines);
   output out(f.get("output").value_or("-"));
   terminal_run run("export", f);
   const auto total = run.worth_counting() ? count_all_statuses(*source, timelines) : 0;
   const auto result = export_ndjson(
       *source, timelines, [&](std::string_view chunk) { out.write(chunk); }, run.hooks(), total);
   if (result.stopped) {
-    run.say("interrupted after " + std::to_string(result.statuses) +
+    run.say("interrupted after " + group_digits(result.statuses) +
             " statuses; the output is incomplete" +
             (out.discards_unfinished() ? " and was removed" : ""));
     return terminal_run::stopped_exit_code();
   }
   out.commit();
-  run.say("done: " + std::to_string(result.statuses) + " statuses of " +
-          std::to_string(result.timelines) + " timelines");
+  run.say("done: " + group_digits(result.statuses) + " statuses of " +
+          group_digits(result.timelines) + " timelines");
   return 0;
 }
 

@@ -33,8 +33,12 @@ public:
   /// std::system_error when reading fails.
   std::optional<line> next();
 
-  /// Bytes read from the input so far (for progress).
+  /// Bytes read from the input so far, some of them perhaps not yet returned as lines.
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+
+  /// Bytes of the lines returned so far, newlines included: the measure of progress
+  /// (bytes_read() runs up to a megabyte ahead, in steps of one read).
+  std::uint64_t bytes_consumed() const noexcept { return bytes_read_ - (end_ - begin_); }
 
   /// True when next() ended the input because of the interrupt predicate.
   bool interrupted() const noexcept { return interrupted_; }

@@ -3,6 +3,7 @@
 #include "data_commands.hpp"
 #include "migrate.hpp"
 #include "ndjson_export.hpp"
+#include "progress.hpp"
 #include "storage/blocking.hpp"
 #include "store_location.hpp"
 
@@ -26,15 +27,15 @@ int migrate_command(const std::vector<std::string>& args) {
     result = migrate_statuses(*source, *target, options, run.hooks());
     sync_to_disk(to);
     const auto& t = result.totals;
-    const std::string counts = std::to_string(result.read) + " statuses read, " +
-                               std::to_string(t.written) + " written, " +
-                               std::to_string(t.unchanged) + " already there";
+    const std::string counts = group_digits(result.read) + " statuses read, " +
+                               group_digits(t.written) + " written, " + group_digits(t.unchanged) +
+                               " already there";
     switch (result.outcome) {
       case run_outcome::completed:
-        run.say("copied " + std::to_string(result.timelines) + " timelines: " + counts);
+        run.say("copied " + group_digits(result.timelines) + " timelines: " + counts);
         break;
       case run_outcome::stopped:
-        run.say("interrupted after " + std::to_string(result.timelines) + " complete timelines (" +
+        run.say("interrupted after " + group_digits(result.timelines) + " complete timelines (" +
                 counts +
                 "); the target holds whole batches only. Run the same migrate again to finish.");
         return terminal_run::stopped_exit_code();
@@ -54,8 +55,8 @@ int migrate_command(const std::vector<std::string>& args) {
     check.say("the stores differ after the migration (see above)");
     return 1;
   }
-  check.say("both stores hold the same " + std::to_string(cmp.statuses) + " statuses in " +
-            std::to_string(cmp.timelines) + " timelines, with the same unacked counts");
+  check.say("both stores hold the same " + group_digits(cmp.statuses) + " statuses in " +
+            group_digits(cmp.timelines) + " timelines, with the same unacked counts");
   return 0;
 }
 

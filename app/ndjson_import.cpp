@@ -29,14 +29,14 @@ import_result import_ndjson(status_storage& target, line_reader& input,
     result.committed_through = writer.committed_through();
     return result;
   };
-  // Progress after each committed batch: the bytes of the input read so far are the
-  // best measure of the fraction done.
+  // Progress after each committed batch: the bytes of the lines read so far are the best
+  // measure of the fraction done.
   std::size_t reported = 0;
   const auto advance = [&] {
     if (writer.committed() == reported) return;
     reported = writer.committed();
     hooks.advance(reported, options.input_bytes > 0
-                                ? double(input.bytes_read()) / double(options.input_bytes)
+                                ? double(input.bytes_consumed()) / double(options.input_bytes)
                                 : -1.0);
   };
   try {

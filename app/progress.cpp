@@ -11,17 +11,6 @@
 namespace roost::app {
 namespace {
 
-// 12345678 -> "12,345,678".
-std::string grouped(std::size_t n) {
-  const auto digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 std::string duration_text(double seconds) {
   const auto s = static_cast<long long>(std::llround(seconds));
   char buf[32];
@@ -33,6 +22,16 @@ std::string duration_text(double seconds) {
 }
 
 }  // namespace
+
+std::string group_digits(std::size_t n) {
+  const auto digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
 
 progress_meter::progress_meter(std::ostream& out, std::string what, bool bar,
                                clock::duration interval)
@@ -62,8 +61,8 @@ std::string progress_meter::status_text(bool with_bar) const {
   char pct[16];
   std::snprintf(pct, sizeof pct, " %3d%%", static_cast<int>(f * 100));
   if (known) text.append(pct);
-  text.append(" ").append(grouped(statuses_)).append(" statuses");
-  text.append(" ").append(grouped(static_cast<std::size_t>(rate))).append("/s");
+  text.append(" ").append(group_digits(statuses_)).append(" statuses");
+  text.append(" ").append(group_digits(static_cast<std::size_t>(rate))).append("/s");
   if (known && f > 0 && f < 1) text.append(" ETA ").append(duration_text(elapsed * (1 - f) / f));
   text.append(" elapsed ").append(duration_text(elapsed));
   return text;

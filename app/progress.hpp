@@ -13,6 +13,10 @@
 
 namespace roost::app {
 
+/// `n` with its digits in groups of three: 12345678 -> "12,345,678". Every count the
+/// commands print is written so, on the bar and in the summaries alike.
+std::string group_digits(std::size_t n);
+
 class progress_meter {
 public:
   using clock = std::chrono::steady_clock;

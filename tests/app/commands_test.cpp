@@ -11,6 +11,7 @@
 #include "app_support.hpp"
 #include "migrate.hpp"
 #include "ndjson_export.hpp"
+#include "progress.hpp"
 #include "storage/blocking.hpp"
 #include "store_location.hpp"
 #include "store_stats.hpp"
@@ -56,7 +57,7 @@ TEST_CASE("roost export, import and migrate from the command line", "[commands][
   const auto imported = run_roost({"import", "--storage", b, "--input", file});
   INFO(imported.err);
   REQUIRE(imported.code() == 0);
-  CHECK_THAT(imported.err, Catch::Contains(std::to_string(n) + " written"));
+  CHECK_THAT(imported.err, Catch::Contains(app::group_digits(n) + " written"));
   const auto re_exported = run_roost({"export", "--storage", b});
   CHECK(re_exported.out == text);
 
@@ -64,7 +65,7 @@ TEST_CASE("roost export, import and migrate from the command line", "[commands][
   INFO(migrated.err);
   REQUIRE(migrated.code() == 0);
   CHECK_THAT(migrated.err,
-             Catch::Contains("both stores hold the same " + std::to_string(n) + " statuses"));
+             Catch::Contains("both stores hold the same " + app::group_digits(n) + " statuses"));
   CHECK(run_roost({"export", "--storage", c}).out == text);
 
   // Migrating into a store that differs afterwards is reported and fails.

@@ -21,6 +21,7 @@
 #include "migrate.hpp"
 #include "ndjson_export.hpp"
 #include "ndjson_import.hpp"
+#include "progress.hpp"
 
 using namespace roost;
 using namespace roost::app;
@@ -106,8 +107,8 @@ TEST_CASE("an import killed mid-run is completed by running it again", "[import]
       const auto again = run_roost(import_args(uri, input));
       INFO(again.err);
       REQUIRE(again.code() == 0);
-      CHECK_THAT(again.err, Catch::Contains(std::to_string(total - partial) + " written, " +
-                                            std::to_string(partial) + " already there"));
+      CHECK_THAT(again.err, Catch::Contains(app::group_digits(total - partial) + " written, " +
+                                            app::group_digits(partial) + " already there"));
       auto store = open_store(kind, dir, "target");
       CHECK(count_all_statuses(*store, {}) == total);
       const auto expected = expected_store(text, total);

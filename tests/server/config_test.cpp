@@ -64,6 +64,23 @@ TEST_CASE("bad configurations name the key and what was expected") {
   CHECK(error_of("[1]").find("must be a JSON object") != std::string::npos);
   CHECK(error_of("{").find("not valid JSON") != std::string::npos);
   CHECK(error_of("{\"soft_max\": 10, \"hard_max\": 5}").find("hard_max") != std::string::npos);
+  // A time zone the tz database does not hold stops the server, as does one that tries
+  // to name a file outside it.
+  CHECK(error_of("{\"time_zone\": \"Mars/Base\"}").find("\"Mars/Base\" is not a time zone") !=
+        std::string::npos);
+  CHECK(error_of("{\"time_zone\": \"../../etc/passwd\"}").find("is not a time zone") !=
+        std::string::npos);
+  CHECK(error_of("{\"time_zone\": \"UTC\"}").empty());
+  CHECK(error_of("{\"time_zone\": \"America/Argentina/Buenos_Aires\"}").empty());
+}
+
+TEST_CASE("a listen host name becomes the address it names") {
+  server_config c;
+  set_listen(c, "localhost:0");
+  finish_config(c);
+  CHECK(c.listen_address == "127.0.0.1");
+  CHECK(error_of("{\"listen\": \"no-such-host.invalid:80\"}").find("cannot resolve the host") !=
+        std::string::npos);
 }
 
 TEST_CASE("per-timeline truncation settings become the storage's per-timeline limits") {

@@ -15,10 +15,27 @@ listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, connecti
       acceptor_(net::make_strand(ioc)),
       context_(context),
       retry_(acceptor_.get_executor()) {
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(net::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(net::socket_base::max_listen_connections);
+  // Errors say which address failed and what to do, not where in Asio it happened.
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) return;
+  const auto where =
+      endpoint.address().is_v6()
+          ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
+          : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  std::string advice;
+  if (ec == net::error::address_in_use)
+    advice =
+        ": another program (or another roost) listens there; stop it or choose another "
+        "port (--listen HOST:PORT, port 0 picks a free one)";
+  else if (ec == net::error::access_denied)
+    advice = ": ports below 1024 need privileges; choose a port above 1023";
+  else if (ec == boost::system::errc::address_not_available)
+    advice = ": no interface of this machine has that address; use 127.0.0.1, ::1 or 0.0.0.0";
+  throw listen_error("cannot listen on " + where + ": " + ec.message() + advice);
 }
 
 void listener::start() {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,10 +13,17 @@
 
 namespace roost::web {
 
+/// The listening socket could not be set up; the message names the address, the reason
+/// and what to do.
+class listen_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Listens on one endpoint. Create with make_shared, then start(); stop() closes it.
 class listener : public std::enable_shared_from_this<listener> {
 public:
-  /// Binds and listens; throws boost::system::system_error when it cannot.
+  /// Binds and listens; throws listen_error when it cannot.
   listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
            connection_context& context);
 

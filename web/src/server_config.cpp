@@ -1,6 +1,11 @@
 #include "server_config.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -223,7 +228,68 @@ void set_listen(server_config& config, std::string_view host_port) {
   config.listen_port = static_cast<std::uint16_t>(*port);
 }
 
+namespace {
+
+// The numeric address a listen host names: itself when it is one, else what the system's
+// resolver says (localhost, a name in /etc/hosts), its IPv4 address first: "localhost"
+// then means 127.0.0.1 also where IPv6 is off. The loopback check and the bind both need
+// a number.
+std::string numeric_listen_address(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) == 0) {
+    ::freeaddrinfo(found);
+    return host;
+  }
+  hints.ai_flags = 0;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0)
+    throw config_error("config key \"listen\" (--listen): cannot resolve the host \"" + host +
+                       "\" (" + ::gai_strerror(rc) +
+                       "); give an address such as 127.0.0.1, ::1 or 0.0.0.0");
+  const addrinfo* chosen = found;
+  for (const addrinfo* a = found; a; a = a->ai_next)
+    if (a->ai_family == AF_INET) {
+      chosen = a;
+      break;
+    }
+  char text[NI_MAXHOST];
+  const int rc = ::getnameinfo(chosen->ai_addr, chosen->ai_addrlen, text, sizeof text, nullptr, 0,
+                               NI_NUMERICHOST);
+  ::freeaddrinfo(found);
+  if (rc != 0)
+    throw config_error("config key \"listen\" (--listen): cannot use the host \"" + host + "\" (" +
+                       ::gai_strerror(rc) + ")");
+  return text;
+}
+
+// A zone the viewer can show times in: an IANA name the system's tz database holds
+// (browsers know the same names). Checked here so that a typo stops the server at start
+// instead of showing up as a note in every page's footer.
+void check_time_zone(const std::string& zone) {
+  if (zone.empty()) return;  // the browser's own zone
+  const bool well_formed =
+      zone.find("..") == std::string::npos && zone.front() != '/' &&
+      zone.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") ==
+          std::string::npos;
+  const char* dir = std::getenv("TZDIR");
+  const std::filesystem::path base = dir && *dir ? dir : "/usr/share/zoneinfo";
+  std::error_code ec;
+  if (!well_formed || !std::filesystem::is_regular_file(base / zone, ec))
+    throw config_error("config key \"time_zone\": \"" + zone +
+                       "\" is not a time zone of the tz database (" + base.string() +
+                       "); use an IANA name such as \"Europe/Paris\" or \"UTC\", or leave it out "
+                       "for each browser's own zone");
+}
+
+}  // namespace
+
 void finish_config(server_config& config) {
+  check_time_zone(config.time_zone);
+  config.listen_address = numeric_listen_address(config.listen_address);
   if (config.timelines.empty()) config.timelines.push_back({.name = "home"});
   std::set<std::string> names;
   for (const auto& t : config.timelines)

@@ -329,7 +329,9 @@ async function main() {
         else differences.push(id + '\n    page:   ' + pair[0] + '\n    server: ' + pair[1]);
       }
       check(`each is inserted as the server rendered it (${same}/${result.html.length})`, differences.length === 0 && same === pageSize, differences.slice(0, 2).join('\n  '));
-      check('the ack button counts the unacked ones it was given', (await page.locator('#ack-button').textContent()) === `Ack ${pageSize} shown`, await page.locator('#ack-button').textContent());
+      // The page holds pageSize unacked statuses; the level filter hides the one at -1.
+      const shown = await page.locator('#statuses > li.status.unacked:not([hidden])').count();
+      check('the ack button counts the unacked ones shown', shown === pageSize - 1 && (await page.locator('#ack-button').textContent()) === `Ack ${shown} shown`, await page.locator('#ack-button').textContent());
       const li = page.locator(statusSelector(specials[6].id));
       check('a hostile status is shown as text', (await li.locator('.status-text').textContent()) === hostileText && (await li.locator('.status-text *').count()) === 0);
       check('no script from a status ran', (await page.evaluate(() => window.__pwned)) === undefined);
@@ -391,6 +393,42 @@ async function main() {
       check('the keys are documented on the page', /j.*next.*k.*previous.*a.*ack/s.test(await page.locator('.keys').textContent()));
     });
 
+    await step('n without new statuses does nothing and keeps the reading position', async () => {
+      const visible = page.locator('#statuses > li.status:not([hidden])');
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      const current = await page.locator('li.status.current').getAttribute('data-id');
+      const scrolled = await page.evaluate(() => window.scrollY);
+      const before = pageRequests.filter((p) => p.endsWith('/statuses.html')).length;
+      await page.keyboard.press('n');
+      await page.waitForTimeout(300);  // a reload, if any, would have been sent by now
+      check('no page was fetched', pageRequests.filter((p) => p.endsWith('/statuses.html')).length === before);
+      check('the same status is current', (await page.locator('li.status.current').getAttribute('data-id')) === current, current);
+      check('the page did not jump', (await page.evaluate(() => window.scrollY)) === scrolled);
+      check('it is the fourth shown', (await visible.nth(3).getAttribute('data-id')) === current);
+      await page.keyboard.press('k');
+      await page.keyboard.press('k');
+      await page.keyboard.press('k');
+    });
+
+    await step('? shows every key, Esc closes the list', async () => {
+      const help = page.locator('#key-help');
+      check('closed at first', !(await help.isVisible()));
+      await page.keyboard.press('?');
+      await help.waitFor({ state: 'visible', timeout });
+      const text = await help.textContent();
+      check('it lists j, k, o, m, a, n and ?', ['next status', 'previous status', 'permalink', 'ack the current status', 'ack the statuses shown', 'show new statuses', 'show or hide'].every((t) => text.includes(t)), text);
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'hidden', timeout });
+      check('Esc closes it', true);
+      await page.keyboard.press('?');
+      await help.waitFor({ state: 'visible', timeout });
+      await help.locator('button').click();
+      await help.waitFor({ state: 'hidden', timeout });
+      check('its button closes it', true);
+    });
+
     const late = {
       id: `${run}/late`,
       text: 'A status posted while the page was open.',
@@ -426,7 +464,11 @@ async function main() {
 
     await step('a acks the statuses shown (by ids, as more unacked are not shown)', async () => {
       const before = await unackedCounts(timeline);
-      const shownUnacked = await page.locator('#statuses > li.status.unacked').count();
+      // Shown: not hidden by the level filter. The level -1 status is unacked and hidden.
+      const shownUnacked = await page.locator('#statuses > li.status.unacked:not([hidden])').count();
+      const hiddenUnacked = await page.locator('#statuses > li.status.unacked[hidden]').count();
+      check('an unacked status is hidden by the level filter', hiddenUnacked > 0);
+      check('the button counts only what is shown', (await page.locator('#ack-button').textContent()) === `Ack ${shownUnacked} shown`, await page.locator('#ack-button').textContent());
       check('more statuses are unacked than shown', before.total > shownUnacked, `${before.total} vs ${shownUnacked}`);
       const ackResponse = quiet(page.waitForResponse((r) => r.url().endsWith('/ack.json')));
       await page.keyboard.press('a');
@@ -436,6 +478,10 @@ async function main() {
       check('the ack names the ids shown', Array.isArray(body.ids) && body.ids.length === shownUnacked && body.max_id === undefined, JSON.stringify(body).slice(0, 200));
       const after = await unackedCounts(timeline);
       check('the server\'s unacked count dropped by the number shown', after.total === before.total - shownUnacked, `${before.total} -> ${after.total}`);
+      const low = `${run}/low level`;
+      check('the ack leaves out the hidden status', !body.ids.includes(low));
+      const stillUnacked = await api('GET', tlPath(timeline) + '/statuses.json?ack_state=unacked&count=100000');
+      check('the hidden status is still unacked', stillUnacked.statuses.some((st) => st.id === low));
       await waitForTitleCount(page, atOrAbove(after, 0));
       check('the title count dropped', atOrAbove(after, 0) < atOrAbove(before, 0));
       // The list is loaded again from the newest status once the ack is answered.
@@ -471,7 +517,8 @@ async function main() {
     });
 
     await step('the ack button acks the rest (max_id, every unacked status is shown)', async () => {
-      const shownUnacked = await page.locator('#statuses > li.status.unacked').count();
+      await page.selectOption('#level-threshold', '-1');  // nothing hidden
+      const shownUnacked = await page.locator('#statuses > li.status.unacked:not([hidden])').count();
       const before = await unackedCounts(timeline);
       check('every unacked status is shown', before.total === shownUnacked && shownUnacked > 0, `${before.total} vs ${shownUnacked}`);
       const button = page.locator('#ack-button');
@@ -488,6 +535,26 @@ async function main() {
       await page.waitForFunction(() => document.querySelectorAll('#statuses > li.status.unacked').length === 0, null, { timeout });
       check('every status shown is acked', true);
       check('the button has nothing left to ack', await button.isDisabled());
+      await page.selectOption('#level-threshold', '0');
+    });
+
+    await step('m acks the current status where it is', async () => {
+      const fresh = { id: `${run}/marked`, text: 'A status acked with m.' };
+      await api('POST', tlPath(timeline) + '/statuses.json', fresh);
+      await page.locator('#new-statuses').waitFor({ state: 'visible', timeout });
+      await page.keyboard.press('n');
+      await page.locator(statusSelector(fresh.id)).waitFor({ timeout });
+      await page.keyboard.press('j');
+      check('it is current', (await page.locator('li.status.current').getAttribute('data-id')) === fresh.id);
+      const ackResponse = quiet(page.waitForResponse((r) => r.url().endsWith('/ack.json')));
+      await page.keyboard.press('m');
+      const body = JSON.parse((await ackResponse).request().postData());
+      check('the ack names it alone', JSON.stringify(body) === JSON.stringify({ ids: [fresh.id] }), JSON.stringify(body));
+      await page.locator(statusSelector(fresh.id) + '.acked').waitFor({ timeout });
+      check('it shows acked, in place, still current', (await page.locator('#statuses > li.status').first().getAttribute('data-id')) === fresh.id &&
+        (await page.locator('li.status.current').getAttribute('data-id')) === fresh.id);
+      check('the server acked it', (await unackedCounts(timeline)).total === 0);
+      await waitForTitleCount(page, 0);
     });
 
     await step('the timeline list follows live', async () => {
@@ -517,6 +584,21 @@ async function main() {
         await odd.close();
       });
     }
+
+    await step('the page says it is loading until the statuses arrive', async () => {
+      const slow = await context.newPage();
+      watch(slow, 'slow');
+      let release;
+      const gate = new Promise((resolve) => { release = resolve; });
+      await slow.route('**/statuses.html*', async (route) => { await gate; await route.continue(); });
+      await slow.goto(tlPath(timeline) + '/', { waitUntil: 'load' });
+      check('"Loading…" is shown', (await slow.locator('#empty').textContent()) === 'Loading…' && await slow.locator('#empty').isVisible());
+      check('the ack button waits', await slow.locator('#ack-button').isDisabled());
+      release();
+      await slow.locator('#statuses > li.status').first().waitFor({ timeout });
+      check('the statuses replace it', !(await slow.locator('#empty').isVisible()));
+      await slow.close();
+    });
 
     await step('no script errors or policy violations', async () => {
       check('the pages logged no errors', problems.length === 0, problems.join(' | '));

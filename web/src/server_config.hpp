@@ -33,8 +33,8 @@ struct server_config {
   std::size_t io_threads = 2;
   std::size_t worker_threads = 2;   ///< store operations of SQLite/LMDB run on these
   std::size_t worker_queue = 4096;  ///< queued store operations beyond this answer 503
-  std::string time_zone = "UTC";    ///< IANA zone the viewer shows times in
-  std::size_t page_size = 20;       ///< default count of the statuses endpoints
+  std::string time_zone;       ///< IANA zone the viewer shows times in; empty: the browser's own
+  std::size_t page_size = 20;  ///< default count of the statuses endpoints
   std::size_t soft_max = 2000;
   std::size_t hard_max = 0;  ///< 0: soft_max + 20%
   std::size_t max_body_bytes = 4 * 1024 * 1024;

@@ -8,8 +8,13 @@ const options = {
 };
 
 // { zone, format(date), invalid }: `invalid` is the configured name when the browser does
-// not know it, and the times are then shown in UTC rather than not at all.
+// not know it, and the times are then shown in UTC rather than not at all. No zone
+// configured: the browser's own.
 export function makeTimeFormatter(zone) {
+  if (!zone) {
+    const f = new Intl.DateTimeFormat(undefined, options);
+    return { zone: f.resolvedOptions().timeZone, format: (d) => f.format(d), invalid: null };
+  }
   try {
     const f = new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: zone }, options));
     return { zone, format: (d) => f.format(d), invalid: null };

@@ -1,7 +1,7 @@
 // The timeline page (timeline.html, `GET /timelines/{timeline}/`): a page of statuses,
 // newest first, as statuses.html renders them; older pages on demand; a banner when new
 // statuses arrive (one long poll on the unacked counts); a level filter; acking what is
-// shown; moving with j and k.
+// shown, or the current status; moving with j and k; a list of the keys on `?`.
 
 import { maxCount, readConfig } from './viewer-config.js';
 import { cleanCounts, countAtOrAbove, countedLevels, countsQuery, sameCounts } from './viewer-counts.js';
@@ -27,6 +27,7 @@ function initTimeline(config) {
     older: document.getElementById('load-older'),
     end: document.getElementById('end'),
     zone: document.getElementById('time-zone'),
+    help: document.getElementById('key-help'),
   };
   if (name === null) {
     showMessage(ui.message, 'No timeline named in this page.');
@@ -44,6 +45,7 @@ function initTimeline(config) {
     currentId: null,    // the status j/k is on
     fresh: 0,           // unacked statuses at or above the threshold not in the list
     busy: false,
+    loaded: false,      // the first page has arrived
     threshold: config.level_threshold,
   };
 
@@ -130,17 +132,35 @@ function initTimeline(config) {
       ui.hidden.hidden = true;
       ui.hidden.setAttribute('data-hidden', '0');
     }
-    ui.empty.hidden = state.entries.length !== hidden;
-    ui.empty.textContent = state.entries.length === 0 ? 'No statuses.' : 'Every status shown is below the level threshold.';
+    ui.empty.hidden = state.loaded && state.entries.length !== hidden;
+    if (!state.loaded) ui.empty.textContent = 'Loading…';
+    else if (state.entries.length === 0) showEmptyTimeline();
+    else ui.empty.textContent = 'Every status is below the level threshold.';
     const current = entryById(state.currentId);
     if (current && current.li.hidden) setCurrent(null);
     updateAckButton();
   }
 
+  // A timeline with nothing in it yet says how to put something in.
+  function showEmptyTimeline() {
+    const url = window.location.origin + timelinePath(name) + '/statuses.json';
+    ui.empty.replaceChildren(
+      el('span', null, null, 'No statuses yet. Post one:'),
+      el('code', 'empty-example', null,
+        "curl -H 'Content-Type: application/json' -d '{\"text\": \"Hello\"}' " + url),
+    );
+  }
+
+  // What `a` and the button ack: the unacked statuses on the page that the level filter
+  // does not hide. Hidden ones the reader has not seen, so they stay unacked.
+  function shownUnacked() {
+    return state.entries.filter((e) => !e.acked && !e.li.hidden);
+  }
+
   function updateAckButton() {
-    const unacked = state.entries.filter((e) => !e.acked).length;
-    ui.ack.disabled = unacked === 0 || state.busy;
-    ui.ack.textContent = unacked > 0 ? 'Ack ' + unacked + ' shown' : 'Nothing to ack';
+    const unacked = shownUnacked().length;
+    ui.ack.disabled = !state.loaded || unacked === 0 || state.busy;
+    ui.ack.textContent = !state.loaded ? 'Ack shown' : unacked > 0 ? 'Ack ' + unacked + ' shown' : 'Nothing to ack';
   }
 
   function updateOlder() {
@@ -202,6 +222,7 @@ function initTimeline(config) {
     const entries = await fetchStatuses(name, [['count', count]], formatter);
     state.baseline = cleanCounts(countsBody.unacked_counts);
     state.reachedEnd = entries.length < count;
+    state.loaded = true;
     setEntries(entries);
     // A poll in flight may still report older counts; it is answered again at once
     // because the server's counts differ from what it stated.
@@ -218,18 +239,20 @@ function initTimeline(config) {
     appendEntries(older);
   });
 
+  // Without new statuses there is nothing to show, and the reader keeps their place.
+  // With some, they are loaded above the list; the current status stays current.
   const showNew = withBusy(async () => {
+    if (state.fresh === 0) return;
     const count = Math.min(Math.max(config.page_size, state.entries.length + state.fresh), maxCount);
     await loadNewest(count);
-    setCurrent(null);
     window.scrollTo(0, 0);
   });
 
-  // Acks the displayed unacked statuses, hidden ones included. When every unacked
-  // status of the timeline is displayed, `max_id` (the newest of them) says it in one
+  // Acks the unacked statuses shown (not those the level filter hides). When they are
+  // every unacked status of the timeline, `max_id` (the newest of them) says it in one
   // id; otherwise their `ids`, so that nothing the reader has not seen is acked.
   const ack = withBusy(async () => {
-    const unacked = state.entries.filter((e) => !e.acked);
+    const unacked = shownUnacked();
     if (unacked.length === 0) return;
     const everyUnackedShown = state.latest !== null && state.latest.total === unacked.length;
     const body = everyUnackedShown ? { max_id: unacked[0].id } : { ids: unacked.map((e) => e.id) };
@@ -239,6 +262,37 @@ function initTimeline(config) {
     setCurrent(null);
     window.scrollTo(0, 0);
   });
+
+  // Acks the current status alone (`m`), and shows it acked where it is: the reader's
+  // place in the list does not move.
+  const ackCurrent = withBusy(async () => {
+    const current = entryById(state.currentId);
+    if (!current) return;
+    if (current.acked) {
+      showMessage(ui.message, 'This status is acked already; acks cannot be undone yet.');
+      return;
+    }
+    await postJson(timelinePath(name) + '/ack.json', { ids: [current.id] });
+    const fresh = await fetchStatuses(name, [['max_id', current.id], ['count', 1]], formatter);
+    const replacement = fresh.length > 0 && fresh[0].id === current.id ? fresh[0] : null;
+    if (replacement) {
+      current.li.replaceWith(replacement.li);
+      current.li = replacement.li;
+    } else {
+      current.li.classList.replace('unacked', 'acked');
+    }
+    current.acked = true;
+    markCurrent(current);
+    applyThreshold();
+  });
+
+  // --- the key list (`?`)
+
+  function toggleHelp(show) {
+    const open = show === undefined ? !ui.help.open : show;
+    if (open && !ui.help.open) ui.help.showModal();
+    else if (!open && ui.help.open) ui.help.close();
+  }
 
   // --- the current status (j, k, o)
 
@@ -292,9 +346,12 @@ function initTimeline(config) {
     j: () => move(1),
     k: () => move(-1),
     a: () => ack(),
+    m: () => ackCurrent(),
     n: () => showNew(),
     o: () => openCurrent(),
+    '?': () => toggleHelp(),
   });
+  ui.help.querySelector('button').addEventListener('click', () => toggleHelp(false));
 
   ui.list.addEventListener('click', (event) => {
     if (!(event.target instanceof Element) || event.target.closest('a')) return;

@@ -600,6 +600,22 @@ async function main() {
       await slow.close();
     });
 
+    await step('a page without its slash is redirected; an unknown one lists the others', async () => {
+      const other = await context.newPage();  // not watched: the 404 itself is logged
+      const errors = [];
+      other.on('pageerror', (e) => errors.push(e.message));
+      await other.goto(tlPath(timeline), { waitUntil: 'load' });
+      check('the missing slash is added', other.url() === tlPath(timeline) + '/', other.url());
+      const missing = await other.goto(base + '/timelines/' + encodeURIComponent(`${run} nope`) + '/', { waitUntil: 'load' });
+      check('an unknown timeline is 404', missing.status() === 404, missing.status());
+      check('as a page, not JSON', (missing.headers()['content-type'] || '').startsWith('text/html'));
+      await other.locator('#missing').waitFor({ state: 'visible', timeout });
+      check('it says what is not there', (await other.locator('#missing').textContent()).includes(`There is no timeline "${run} nope" here`));
+      check('and lists the timelines there are', (await other.locator('.timeline-name', { hasText: timeline }).count()) > 0);
+      check('without script errors', errors.length === 0, errors.join(' | '));
+      await other.close();
+    });
+
     await step('no script errors or policy violations', async () => {
       check('the pages logged no errors', problems.length === 0, problems.join(' | '));
     });

@@ -1,4 +1,5 @@
 // The Web API's request handling, driven directly: no sockets, the memory backend.
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
@@ -42,11 +43,13 @@ struct fixture {
     handler = std::make_unique<api>(config, *services);
   }
 
-  // A request answered at once (the memory backend is synchronous).
+  // A request answered at once (the memory backend is synchronous), with extra headers.
   http_response call(const std::string& method, const std::string& target,
-                     const std::string& body = "") {
+                     const std::string& body = "",
+                     std::vector<std::pair<std::string, std::string>> headers = {}) {
     std::optional<http_response> got;
-    handler->handle({method, target, body, {{"Host", "127.0.0.1"}}},
+    headers.emplace_back("Host", "127.0.0.1");
+    handler->handle({method, target, body, std::move(headers)},
                     [&](http_response r) { got = std::move(r); });
     REQUIRE(got.has_value());
     return *got;
@@ -132,6 +135,32 @@ TEST_CASE_METHOD(fixture, "unknown timelines and paths are 404, wrong methods 40
   const auto r = call("PUT", "/timelines/home/statuses.json");
   CHECK(r.status == 405);
   CHECK(r.headers.at(0) == std::pair<std::string, std::string>{"Allow", "GET, HEAD, POST"});
+}
+
+TEST_CASE_METHOD(fixture, "a timeline page asked for without its slash is redirected to it") {
+  const auto r = call("GET", "/timelines/home?x=1");
+  CHECK(r.status == 301);
+  CHECK(std::find(r.headers.begin(), r.headers.end(),
+                  std::pair<std::string, std::string>{"Location", "/timelines/home/?x=1"}) !=
+        r.headers.end());
+  const auto odd = call("GET", "/timelines/a%2Fb%20%F0%9F%90%A6");
+  CHECK(std::find(odd.headers.begin(), odd.headers.end(),
+                  std::pair<std::string, std::string>{
+                      "Location", "/timelines/a%2Fb%20%F0%9F%90%A6/"}) != odd.headers.end());
+  CHECK(call("POST", "/timelines/home").status == 405);
+}
+
+TEST_CASE_METHOD(fixture, "an unknown timeline's page: HTML listing the others, or JSON") {
+  const auto page = call("GET", "/timelines/nope/", "",
+                         {{"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}});
+  CHECK(page.status == 404);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  CHECK(page.body.find("\"missing\":\"nope\"") != std::string::npos);
+  CHECK(page.body.find("\"name\":\"home\"") != std::string::npos);
+  CHECK(page.body.find("secret") == std::string::npos);  // hidden timelines stay hidden
+  const auto api = call("GET", "/timelines/nope/", "", {{"Accept", "*/*"}});
+  CHECK(api.status == 404);
+  CHECK(json::parse(api.body)["error"] == "unknown timeline \"nope\"");
 }
 
 TEST_CASE_METHOD(fixture, "POST statuses adds one or many, giving ids and created_at") {

@@ -37,11 +37,13 @@ TEST_CASE("wrong methods and unknown paths are told apart") {
         "POST");
   CHECK(std::holds_alternative<route::wrong_method>(match_route("POST", "/")));
   for (const char* path : {"/nope", "/timelines/home/statuses.xml", "/timelines//statuses.json",
-                           "/timelines/home/updates/other.json", "/timelines/home", "/static/",
-                           "not a path", "/timelines/home/statuses.json/extra"}) {
+                           "/timelines/home/updates/other.json", "/static/", "not a path",
+                           "/timelines/home/statuses.json/extra"}) {
     INFO(path);
     CHECK(std::holds_alternative<route::not_found>(match_route("GET", path)));
   }
+  // A timeline's page without its slash is known: it is redirected (api.cpp).
+  CHECK(std::holds_alternative<route::timeline_slash>(match_route("GET", "/timelines/home")));
 }
 
 TEST_CASE("query parameters are percent-decoded with + as a space") {

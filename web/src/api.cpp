@@ -84,6 +84,26 @@ respond_fn html_errors(respond_fn inner) {
   };
 }
 
+// True when the client takes HTML (a browser's Accept names text/html; curl's */* does
+// not count: programs get JSON).
+bool accepts_html(const http_request& request) {
+  const auto accept = request.header("Accept");
+  return accept && accept->find("text/html") != std::string_view::npos;
+}
+
+// 301 to the request's path with a slash added, its query kept.
+http_response to_timeline_page(const http_request& request) {
+  const auto query_at = request.target.find('?');
+  std::string location = request.target.substr(0, query_at) + "/";
+  if (query_at != std::string::npos) location += request.target.substr(query_at);
+  http_response r;
+  r.status = 301;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = "<p>The timeline's page is <a href=\"" + escape_html(location) + "\">here</a>.</p>\n";
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
 }  // namespace
 
 // Shared with the other handler files (api_support.hpp).
@@ -176,6 +196,12 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     logout(request, respond);
     return {};
   }
+  // A timeline's page is its path with a slash; a browser asking without one is sent
+  // there (the path is the request's own, so the redirect leads nowhere else).
+  if (std::holds_alternative<route::timeline_slash>(match)) {
+    respond(to_timeline_page(request));
+    return {};
+  }
   // For load balancers and monitors, which hold no credentials: it tells only whether
   // the store answers.
   if (std::holds_alternative<route::health>(match)) {
@@ -204,7 +230,13 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     return {};
   }
   if (auto page = services_.serve_page(match, who)) {
-    respond(std::move(*page));
+    // A timeline that is not served: a page listing those that are for a browser, the
+    // API's JSON error for a program.
+    const auto* missing = std::get_if<route::timeline_page>(&match);
+    if (missing != nullptr && page->status == 404 && !accepts_html(request))
+      respond(json_error(404, "unknown timeline " + quote_lossy(missing->timeline)));
+    else
+      respond(std::move(*page));
     return {};
   }
   auto served = [&](const std::string& timeline) {

@@ -6,6 +6,7 @@
 #include "embedded_assets.hpp"
 #include "status_html.hpp"
 #include "storage/json_input.hpp"
+#include "storage/utf8.hpp"
 
 namespace roost::web {
 namespace {
@@ -35,6 +36,15 @@ nlohmann::json settings(const server_config& config, const caller& who) {
   nlohmann::json s = {{"time_zone", config.time_zone}, {"page_size", config.page_size}};
   if (!who.session.empty()) s["user"] = who.name;  // logged in: the viewer offers logout
   return s;
+}
+
+// The served timelines `who` may read, as the pages list them.
+nlohmann::json readable_timelines(const server_config& config, const caller& who) {
+  auto out = nlohmann::json::array();
+  for (const auto& t : config.timelines)
+    if (!t.hidden && who.may(scope::read, t.name))
+      out.push_back({{"name", t.name}, {"hidden", false}});
+  return out;
 }
 
 }  // namespace
@@ -81,23 +91,26 @@ std::optional<http_response> serve_page(const server_config& config, const route
                                         const caller& who) {
   if (std::holds_alternative<route::index_page>(match)) {
     auto s = settings(config, who);
-    s["timelines"] = nlohmann::json::array();
-    for (const auto& t : config.timelines)
-      if (!t.hidden && who.may(scope::read, t.name))
-        s["timelines"].push_back({{"name", t.name}, {"hidden", false}});
+    s["timelines"] = readable_timelines(config, who);
     s["level_threshold"] = 0;
     return page("index.html", s);
   }
   if (const auto* r = std::get_if<route::timeline_page>(&match)) {
     const auto* t = config.find_timeline(r->timeline);
-    if (t == nullptr) return json_error(404, "unknown timeline " + quote_lossy(r->timeline));
+    if (t == nullptr) {
+      // The list page, saying what was asked for (the API answers programs with JSON).
+      auto s = settings(config, who);
+      s["timelines"] = readable_timelines(config, who);
+      s["level_threshold"] = 0;
+      s["missing"] = lossy_utf8(r->timeline);  // a name from the URL may be any bytes
+      auto out = page("index.html", s);
+      out.status = 404;
+      return out;
+    }
     auto s = settings(config, who);
     s["timeline"] = t->name;
     s["level_threshold"] = t->level_threshold;
-    s["timelines"] = nlohmann::json::array();
-    for (const auto& other : config.timelines)
-      if (!other.hidden && who.may(scope::read, other.name))
-        s["timelines"].push_back({{"name", other.name}, {"hidden", false}});
+    s["timelines"] = readable_timelines(config, who);
     return page("timeline.html", s);
   }
   if (const auto* r = std::get_if<route::static_asset>(&match)) {

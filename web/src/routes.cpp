@@ -38,6 +38,8 @@ route_match match_route(std::string_view method, std::string_view target) {
   if (n == 1 && segments[0] == "healthz") return expect(method, "GET", route::health{});
   if (n == 2 && segments[0] == "static" && !segments[1].empty())
     return expect(method, "GET", route::static_asset{segments[1]});
+  if (n == 2 && segments[0] == "timelines" && !segments[1].empty())
+    return expect(method, "GET", route::timeline_slash{});
   if (segments[0] != "timelines" || n < 3 || segments[1].empty()) return route::not_found{};
 
   auto& timeline = segments[1];

@@ -44,6 +44,8 @@ struct index_page {};
 struct timeline_page {
   std::string timeline;
 };
+/// GET /timelines/{timeline} without the slash: answered with a redirect to the page.
+struct timeline_slash {};
 /// GET /static/{name}
 struct static_asset {
   std::string name;
@@ -67,8 +69,9 @@ struct not_found {};
 using route_match =
     std::variant<route::get_statuses, route::post_statuses, route::ack, route::atom_feed,
                  route::changes, route::timeline_counts, route::multi_counts, route::index_page,
-                 route::timeline_page, route::static_asset, route::login_page, route::login,
-                 route::logout, route::health, route::wrong_method, route::not_found>;
+                 route::timeline_page, route::timeline_slash, route::static_asset,
+                 route::login_page, route::login, route::logout, route::health, route::wrong_method,
+                 route::not_found>;
 
 /// Matches `target` (origin-form, percent-encoded; the query is ignored here) for
 /// `method`. Path segments are percent-decoded, so a timeline name may contain "/"

@@ -2,13 +2,14 @@
 // <script type="application/json" id="roost-config"> (web/src/pages.cpp), checked member
 // by member, with a default for anything missing or of the wrong type.
 
-const defaults = { timelines: [], timeline: null, level_threshold: 0, time_zone: 'UTC', page_size: 20 };
+const defaults = { timelines: [], timeline: null, level_threshold: 0, time_zone: '', page_size: 20 };
 
 // The most statuses the viewer asks for at once, whatever the configured page size.
 export const maxCount = 500;
 
-// { timelines: [{name}], timeline: name or null, level_threshold, time_zone, page_size,
-//   user (only when logged in) }. Never throws.
+// { timelines: [{name}], timeline: name or null, level_threshold, time_zone ('' for the
+//   browser's own), page_size, user (only when logged in), missing (the timeline a 404
+//   page was asked for) }. Never throws.
 export function readConfig() {
   const config = Object.assign({}, defaults);
   const node = document.getElementById('roost-config');
@@ -24,7 +25,8 @@ export function readConfig() {
   }
   if (typeof given.timeline === 'string') config.timeline = given.timeline;
   if (Number.isSafeInteger(given.level_threshold)) config.level_threshold = given.level_threshold;
-  if (typeof given.time_zone === 'string' && given.time_zone !== '') config.time_zone = given.time_zone;
+  if (typeof given.time_zone === 'string') config.time_zone = given.time_zone;
+  if (typeof given.missing === 'string') config.missing = given.missing;
   if (typeof given.user === 'string' && given.user !== '') config.user = given.user;
   if (Number.isSafeInteger(given.page_size) && given.page_size > 0) {
     config.page_size = Math.min(given.page_size, maxCount);

@@ -13,6 +13,12 @@ function initIndex(config) {
   const counts = new Map();
   const rows = new Map();
 
+  // Answering a timeline page this server does not serve (404).
+  if (typeof config.missing === 'string') {
+    showMessage(document.getElementById('missing'), 'There is no timeline "' + config.missing + '" here.' +
+      (config.timelines.length > 0 ? ' These are the timelines you can read:' : ''));
+  }
+
   if (config.timelines.length === 0) {
     none.hidden = false;
     return;

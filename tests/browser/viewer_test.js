@@ -94,6 +94,29 @@ async function unackedCounts(name) {
   return (await api('GET', tlPath(name) + '/updates/unacked_counts.json')).unacked_counts;
 }
 
+// The WCAG contrast ratio of an element's text against the first background behind it,
+// from their computed colours.
+async function contrastOf(page, selector) {
+  return page.evaluate((sel) => {
+    const parse = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const node = document.querySelector(sel);
+    if (!node) return null;
+    let back = node;
+    let bg = parse(getComputedStyle(back).backgroundColor);
+    while ((bg.length === 4 && bg[3] === 0) && back.parentElement) {
+      back = back.parentElement;
+      bg = parse(getComputedStyle(back).backgroundColor);
+    }
+    const a = luminance(parse(getComputedStyle(node).color));
+    const b = luminance(bg);
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  }, selector);
+}
+
 function atOrAbove(counts, threshold) {
   let n = 0;
   for (const [k, v] of Object.entries(counts)) if (k !== 'total' && Number(k) >= threshold) n += v;
@@ -106,6 +129,7 @@ const run = Date.now().toString(36);
 const avatar = base + '/static/avatar.svg';  // an http(s) image that exists offline
 const picture = base + '/static/roost.svg';
 const missingAvatar = base + '/static/no-such-avatar.png';  // 404: the viewer hides it
+const missingPicture = base + '/static/no-such-picture.png';  // 404: the viewer links it
 const fillerCount = 22;
 
 // Created one minute apart, oldest first, all before the specials below.
@@ -216,6 +240,7 @@ function normalizeInPage(root) {
   const walk = (node) => {
     if (node.nodeType === Node.TEXT_NODE) return JSON.stringify(node.data);
     if (node.nodeType !== Node.ELEMENT_NODE) return '';
+    if (node.classList.contains('media-fallback')) return '';  // the page's own, after a failed image
     const attributes = Array.from(node.attributes)
       .filter((a) => !['tabindex', 'hidden', 'aria-current'].includes(a.name))
       .map((a) => {
@@ -253,7 +278,7 @@ async function main() {
     page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
     page.on('console', (m) => {
       // The missing avatar is missing on purpose.
-      if (m.type() === 'error' && m.location().url !== missingAvatar) problems.push(`${label}: console error: ${m.text()}`);
+      if (m.type() === 'error' && m.location().url !== missingAvatar && m.location().url !== missingPicture) problems.push(`${label}: console error: ${m.text()}`);
     });
     page.on('dialog', (d) => {
       problems.push(`${label}: a dialog opened: ${d.message()}`);
@@ -555,6 +580,12 @@ async function main() {
         (await page.locator('li.status.current').getAttribute('data-id')) === fresh.id);
       check('the server acked it', (await unackedCounts(timeline)).total === 0);
       await waitForTitleCount(page, 0);
+      // The next new status is still announced (the acked one left the baseline).
+      await api('POST', tlPath(timeline) + '/statuses.json', { id: `${run}/after m`, text: 'after m' });
+      await page.locator('#new-statuses').waitFor({ state: 'visible', timeout });
+      check('a new status after m is announced', /^1 new status\b/.test(await page.locator('#new-statuses').textContent()));
+      await api('POST', tlPath(timeline) + '/ack.json', { ids: [`${run}/after m`] });
+      await waitForTitleCount(page, 0);
     });
 
     await step('the timeline list follows live', async () => {
@@ -598,6 +629,83 @@ async function main() {
       await slow.locator('#statuses > li.status').first().waitFor({ timeout });
       check('the statuses replace it', !(await slow.locator('#empty').isVisible()));
       await slow.close();
+    });
+
+    await step('statuses are reached with Tab, and Tab makes one current', async () => {
+      await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+      let reached = null;
+      for (let i = 0; i < 40 && reached === null; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => {
+          const a = document.activeElement;
+          return a && a.matches('li.status') ? a.getAttribute('data-id') : null;
+        });
+      }
+      check('Tab reaches a status', reached !== null);
+      check('the status Tab reached is current', (await page.locator('li.status.current').getAttribute('data-id')) === reached, reached);
+      await page.keyboard.press('Tab');
+      const next = await page.evaluate(() => document.activeElement.closest('li.status')?.getAttribute('data-id'));
+      check('Tab goes on through the status and beyond', next !== undefined);
+      const header = await page.evaluate(() => {
+        const user = Array.from(document.querySelectorAll('.status-user')).find((u) => u.querySelector('.status-user-name') && u.querySelector('.status-screen-name'));
+        return user ? user.textContent : null;
+      });
+      check('name and screen name are apart for a screen reader', header !== null && /\S @\S/.test(header), header);
+    });
+
+    await step('text has at least 4.5:1 contrast, light and dark', async () => {
+      await api('POST', tlPath(timeline) + '/statuses.json', { id: `${run}/contrast`, text: 'unacked, for the label' });
+      await page.reload({ waitUntil: 'load' });
+      await page.locator(statusSelector(`${run}/contrast`)).waitFor({ timeout });
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await listPage.emulateMedia({ colorScheme: scheme });
+        const label = await contrastOf(page, 'li.status.unacked .status-state');
+        check(`the "unacked" label (${scheme})`, label >= 4.5, label);
+        await listPage.locator('.has-unacked .timeline-count').first().waitFor({ timeout });
+        const badge = await contrastOf(listPage, '.has-unacked .timeline-count');
+        check(`the unacked badge on the list (${scheme})`, badge >= 4.5, badge);
+        await page.evaluate(() => { const m = document.getElementById('message'); m.textContent = 'an error'; m.hidden = false; });
+        const error = await contrastOf(page, '#message');
+        check(`error text (${scheme})`, error >= 4.5, error);
+        await page.evaluate(() => { document.getElementById('message').hidden = true; });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await api('POST', tlPath(timeline) + '/ack.json', { ids: [`${run}/contrast`] });
+    });
+
+    await step('the theme button overrides the system theme, and is kept', async () => {
+      await page.emulateMedia({ colorScheme: 'light' });
+      const button = page.locator('#theme-button');
+      const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const light = await background();
+      check('it starts at the system theme', (await button.textContent()) === 'Theme: system');
+      await button.click();
+      check('then light', (await button.textContent()) === 'Theme: light' && await page.evaluate(() => document.documentElement.dataset.theme) === 'light');
+      await button.click();
+      check('then dark, which changes the colours', (await button.textContent()) === 'Theme: dark' && (await background()) !== light);
+      await page.reload({ waitUntil: 'load' });
+      await page.locator('#statuses > li.status').first().waitFor({ timeout });
+      check('the choice survives a reload', (await page.locator('#theme-button').textContent()) === 'Theme: dark' && (await background()) !== light);
+      await page.locator('#theme-button').click();
+      check('and back to the system theme', (await page.locator('#theme-button').textContent()) === 'Theme: system' && (await background()) === light);
+    });
+
+    await step('a media image that does not load leaves a link', async () => {
+      const broken = {
+        id: `${run}/broken media`,
+        text: 'A picture that is gone https://t.co/gone',
+        entities: { media: [{ indices: [23, 40], url: 'https://t.co/gone', expanded_url: 'https://example.com/gone', media_url_https: missingPicture }] },
+      };
+      await api('POST', tlPath(timeline) + '/statuses.json', broken);
+      await page.locator('#new-statuses').waitFor({ state: 'visible', timeout });
+      await page.keyboard.press('n');
+      const fallback = page.locator(statusSelector(broken.id) + ' a.media-fallback');
+      await fallback.waitFor({ timeout });
+      check('the link names what failed', /did not load/.test(await fallback.textContent()));
+      check('and leads to the picture', (await fallback.getAttribute('href')) === 'https://example.com/gone', await fallback.getAttribute('href'));
+      check('no blank gap is left', !(await page.locator(statusSelector(broken.id) + ' img.status-media-image').isVisible()));
+      await api('POST', tlPath(timeline) + '/ack.json', { ids: [broken.id] });
     });
 
     await step('a page without its slash is redirected; an unknown one lists the others', async () => {

@@ -100,7 +100,7 @@ TEST_CASE("a plain status renders its fields") {
   CHECK(contains(html, R"(<img class="status-avatar-image" src="https://img.example/a.png")"));
   CHECK(contains(
       html,
-      R"(<a class="status-user" href="https://example.com/alice" target="_blank" rel="noopener noreferrer"><span class="status-user-name">Alice</span><span class="status-screen-name">@alice</span></a>)"));
+      R"(<a class="status-user" href="https://example.com/alice" target="_blank" rel="noopener noreferrer"><span class="status-user-name">Alice</span> <span class="status-screen-name">@alice</span></a>)"));
   CHECK(contains(html, R"(<div class="status-text">hello</div>)"));
   CHECK(contains(
       html,

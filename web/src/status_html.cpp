@@ -436,6 +436,8 @@ void render(const json& status, html& out) {
       out.text(*name);
       out.close("span");
     }
+    // A space between them: a screen reader (and a copy) would run the two together.
+    if (name && screen_name) out.text(" ");
     if (screen_name) {
       out.open("span", "status-screen-name");
       out.end_open();

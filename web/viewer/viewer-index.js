@@ -5,6 +5,7 @@ import { readConfig } from './viewer-config.js';
 import { cleanCounts, countedLevels, sameCounts } from './viewer-counts.js';
 import { isObject, pollLoop, query, request, timelinePath } from './viewer-net.js';
 import { el, showMessage, showUser } from './viewer-page.js';
+import { setUpTheme } from './viewer-theme.js';
 
 function initIndex(config) {
   const list = document.getElementById('timelines');
@@ -88,5 +89,6 @@ function initIndex(config) {
 }
 
 const config = readConfig();
+setUpTheme();
 showUser(config);
 initIndex(config);

@@ -10,6 +10,7 @@ import { ApiError, pollLoop, postJson, query, request, timelinePath } from './vi
 import { el, showMessage, showUser } from './viewer-page.js';
 import { fetchStatuses } from './viewer-statuses.js';
 import { makeTimeFormatter, zoneNote } from './viewer-time.js';
+import { setUpTheme } from './viewer-theme.js';
 
 function initTimeline(config) {
   const name = config.timeline;
@@ -282,8 +283,18 @@ function initTimeline(config) {
       current.li.classList.replace('unacked', 'acked');
     }
     current.acked = true;
+    // It was counted when the list was loaded: without it in the baseline, the next new
+    // status would not be announced (the counts would only be back where they were).
+    if (state.baseline !== null) {
+      const level = String(current.level);
+      if ((state.baseline[level] || 0) > 0) {
+        state.baseline[level] -= 1;
+        state.baseline.total -= 1;
+      }
+    }
     markCurrent(current);
     applyThreshold();
+    updateNewBanner();
   });
 
   // --- the key list (`?`)
@@ -309,8 +320,7 @@ function initTimeline(config) {
   function setCurrent(entry) {
     state.currentId = entry === null ? null : entry.id;
     markCurrent(entry);
-    if (entry !== null) {
-      entry.li.tabIndex = -1;
+    if (entry !== null && document.activeElement !== entry.li) {
       entry.li.focus({ preventScroll: true });
       entry.li.scrollIntoView({ block: 'nearest' });
     }
@@ -352,6 +362,13 @@ function initTimeline(config) {
     '?': () => toggleHelp(),
   });
   ui.help.querySelector('button').addEventListener('click', () => toggleHelp(false));
+
+  // Tab (and a screen reader's focus) moves the current status too.
+  ui.list.addEventListener('focusin', (event) => {
+    if (!(event.target instanceof Element) || !event.target.matches('li.status')) return;
+    const entry = state.entries.find((e) => e.li === event.target);
+    if (entry && entry.id !== state.currentId) setCurrent(entry);
+  });
 
   ui.list.addEventListener('click', (event) => {
     if (!(event.target instanceof Element) || event.target.closest('a')) return;
@@ -399,5 +416,6 @@ function initTimeline(config) {
 }
 
 const config = readConfig();
+setUpTheme();
 showUser(config);
 initTimeline(config);

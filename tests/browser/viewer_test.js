@@ -242,7 +242,8 @@ function normalizeInPage(root) {
     if (node.nodeType !== Node.ELEMENT_NODE) return '';
     if (node.classList.contains('media-fallback')) return '';  // the page's own, after a failed image
     const attributes = Array.from(node.attributes)
-      .filter((a) => !['tabindex', 'hidden', 'aria-current'].includes(a.name))
+      .filter((a) => !['tabindex', 'hidden', 'aria-current'].includes(a.name) &&
+        !(node.localName === 'time' && ['title', 'aria-label'].includes(a.name)))
       .map((a) => {
         let value = a.value;
         if (a.name === 'class') value = value.split(/\s+/).filter((c) => c && c !== 'current' && c !== 'broken').join(' ');
@@ -387,6 +388,13 @@ async function main() {
       const shown = await time.textContent();
       const pattern = new RegExp(`\\b0?(${hour}|${(hour + 11) % 12 + 1}):56:23\\b`);
       check(`created_at is shown in ${zone}, not as given`, shown !== 'Thu, 16 May 2013 12:56:23 +0000' && pattern.test(shown) && /2013/.test(shown), shown);
+      check('the full time is its title', (await time.getAttribute('title')) === shown);
+      // A status of a minute ago says so, with the full time on hover.
+      const recent = page.locator(statusSelector(fillers[fillerCount - 1].id) + ' time.status-time');
+      const recentText = await recent.textContent();
+      const recentTitle = await recent.getAttribute('title');
+      check('a recent time is relative', /\bago\b|\bnow\b/.test(recentText), recentText);
+      check('with the full time in its title', /\b20\d\d\b/.test(recentTitle) && recentTitle !== recentText, recentTitle);
     });
 
     await step('the level threshold hides lower levels', async () => {
@@ -629,6 +637,42 @@ async function main() {
       await slow.locator('#statuses > li.status').first().waitFor({ timeout });
       check('the statuses replace it', !(await slow.locator('#empty').isVisible()));
       await slow.close();
+    });
+
+    await step('the tab\'s icon carries the count; notifications when asked for', async () => {
+      const icon = page.locator('link[rel="icon"]');
+      const unread = atOrAbove(await unackedCounts(timeline), 0);
+      check('no badge while nothing is unacked', unread > 0 || (await icon.getAttribute('data-count')) === null);
+      await context.grantPermissions(['notifications'], { origin: base });
+      await page.evaluate(() => {
+        // Record what would be shown, and act as if the reader were in another window.
+        const Real = window.Notification;
+        window.__notes = [];
+        const Spy = function (title, options) { window.__notes.push(title); return new Real(title, options); };
+        Object.defineProperty(Spy, 'permission', { get: () => Real.permission });
+        Spy.requestPermission = () => Real.requestPermission();
+        window.Notification = Spy;
+        document.hasFocus = () => false;
+      });
+      const button = page.locator('#notify-button');
+      check('the page offers notifications', await button.isVisible() && (await button.textContent()) === 'Notify me');
+      await button.click();
+      await page.waitForFunction(() => document.getElementById('notify-button').textContent === 'Notifications: on', null, { timeout });
+      check('they are on once allowed', true);
+      const alert = { id: `${run}/alert`, text: 'Something needs a look.', busybird: { level: 3 } };
+      await api('POST', tlPath(timeline) + '/statuses.json', alert);
+      await page.locator('#new-statuses').waitFor({ state: 'visible', timeout });
+      await page.waitForFunction(() => window.__notes.length > 0, null, { timeout });
+      const notes = await page.evaluate(() => window.__notes);
+      check('a notification says a status arrived', notes.length === 1 && notes[0] === `${timeline}: 1 new status`, JSON.stringify(notes));
+      await page.waitForFunction(() => document.querySelector('link[rel="icon"]').getAttribute('data-count') !== null, null, { timeout });
+      check('the icon carries the unacked count', (await icon.getAttribute('data-count')) === String(unread + 1) && (await icon.getAttribute('href')).startsWith('data:image/png'), await icon.getAttribute('data-count'));
+      await button.click();
+      check('and they can be turned off', (await button.textContent()) === 'Notify me');
+      await api('POST', tlPath(timeline) + '/ack.json', { ids: [alert.id] });
+      await page.waitForFunction(() => document.querySelector('link[rel="icon"]').getAttribute('data-count') === null, null, { timeout });
+      check('the badge goes with the last unacked status', (await icon.getAttribute('href')) === '/static/roost.svg');
+      await page.evaluate(() => { delete document.hasFocus; });
     });
 
     await step('statuses are reached with Tab, and Tab makes one current', async () => {

@@ -9,8 +9,9 @@ import { bindKeys } from './viewer-keys.js';
 import { ApiError, pollLoop, postJson, query, request, timelinePath } from './viewer-net.js';
 import { el, showMessage, showUser } from './viewer-page.js';
 import { fetchStatuses } from './viewer-statuses.js';
-import { makeTimeFormatter, zoneNote } from './viewer-time.js';
+import { localizeTimes, makeTimeFormatter, zoneNote } from './viewer-time.js';
 import { setUpTheme } from './viewer-theme.js';
+import { makeFaviconBadge, setUpNotifications } from './viewer-alerts.js';
 
 function initTimeline(config) {
   const name = config.timeline;
@@ -59,6 +60,8 @@ function initTimeline(config) {
 
   ui.name.textContent = name;
   ui.zone.textContent = zoneNote(formatter);
+  const badge = makeFaviconBadge();
+  const notify = setUpNotifications(document.getElementById('notify-button'));
 
   // --- counts, title and summary
 
@@ -69,6 +72,7 @@ function initTimeline(config) {
   function updateTitle() {
     const unread = unreadCount();
     document.title = (unread > 0 ? '(' + unread + ') ' : '') + name + ' · Roost';
+    badge(unread);
     if (state.latest === null) {
       ui.summary.textContent = '';
       return;
@@ -83,6 +87,9 @@ function initTimeline(config) {
     if (state.latest !== null && state.baseline !== null) {
       fresh = countAtOrAbove(state.latest, state.threshold) - countAtOrAbove(state.baseline, state.threshold);
     }
+    // More new statuses than the last time we looked: tell a reader who is elsewhere.
+    if (fresh > state.fresh && state.fresh >= 0 && fresh > 0)
+      notify(name + ': ' + fresh + (fresh === 1 ? ' new status' : ' new statuses'), 'at level ' + state.threshold + ' or above');
     state.fresh = Math.max(fresh, 0);
     if (fresh > 0) {
       ui.newStatuses.textContent = fresh + (fresh === 1 ? ' new status' : ' new statuses') + ' — show';
@@ -399,6 +406,8 @@ function initTimeline(config) {
   const trouble = (message) => showMessage(ui.connection, message);
 
   async function start() {
+    // "3 min. ago" must not stay at 3.
+    window.setInterval(() => localizeTimes(ui.list, formatter), 30000);
     updateTitle();
     updateThresholdOptions();
     await withBusy(() => loadNewest(config.page_size))();

@@ -9,7 +9,8 @@
 // Environment:
 //   ROOST_URL           the server's base URL (required), e.g. http://127.0.0.1:5000
 //   ROOST_SCREENSHOT    where to save the screenshot (default screenshots/timeline.png);
-//                       beside it, "-phone" (390 px wide) and "-acked" (after the first ack)
+//                       beside it, "-phone" (390 px wide), "-acked" (after the first ack)
+//                       and "-readme" (a few everyday statuses: docs/images/viewer.png)
 //   ROOST_TIMELINE      the timeline to use (default "home"); it must be served and not hidden
 //   ROOST_ODD_TIMELINE  optional: a served timeline with an awkward name to check as well
 //   CHROMIUM            the browser (default /usr/bin/chromium)
@@ -33,6 +34,7 @@ const oddTimeline = process.env.ROOST_ODD_TIMELINE || '';
 const screenshot = path.resolve(process.env.ROOST_SCREENSHOT || path.join(__dirname, 'screenshots', 'timeline.png'));
 const phoneScreenshot = screenshot.replace(/(\.png)?$/i, '-phone.png');
 const ackedScreenshot = screenshot.replace(/(\.png)?$/i, '-acked.png');
+const readmeScreenshot = screenshot.replace(/(\.png)?$/i, '-readme.png');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const timeout = 10000;
 
@@ -766,6 +768,29 @@ async function main() {
       check('and lists the timelines there are', (await other.locator('.timeline-name', { hasText: timeline }).count()) > 0);
       check('without script errors', errors.length === 0, errors.join(' | '));
       await other.close();
+    });
+
+    await step('a screenshot for the README', async () => {
+      // What a reader sees on a working day: alerts and feed entries at a few levels.
+      const demo = [
+        { text: 'Nightly backup finished: 14.2 GB in 6 min.', user: { name: 'backup', screen_name: 'cron' }, busybird: { level: 0 } },
+        { text: 'New release: Roost 0.1 with PostgreSQL and a fleet of servers on one store.', user: { name: 'Release notes', screen_name: 'releases' }, busybird: { level: 1 } },
+        { text: 'Disk /var at 91% on db-2 (threshold 90%).', user: { name: 'Monitoring', screen_name: 'alerts' }, busybird: { level: 3 } },
+        { text: 'Build #4812 of main passed (412 tests).', user: { name: 'CI', screen_name: 'ci' }, busybird: { level: 0 } },
+        { text: 'Certificate for example.com expires in 9 days.', user: { name: 'Monitoring', screen_name: 'alerts' }, busybird: { level: 2 } },
+      ].map((st, i) => Object.assign({ id: `${run}/demo ${i}`, created_at: at(40 - 7 * i) }, st));
+      await api('POST', tlPath(timeline) + '/statuses.json', demo);
+      const shot = await context.newPage();
+      watch(shot, 'readme');
+      await shot.setViewportSize({ width: 900, height: 640 });
+      await shot.emulateMedia({ colorScheme: 'light' });
+      await shot.goto(tlPath(timeline) + '/', { waitUntil: 'load' });
+      await shot.locator(statusSelector(demo[4].id)).waitFor({ timeout });
+      await shot.keyboard.press('j');
+      await shot.screenshot({ path: readmeScreenshot });
+      check('README screenshot saved to ' + readmeScreenshot, fs.statSync(readmeScreenshot).size > 0);
+      await shot.close();
+      await api('POST', tlPath(timeline) + '/ack.json', { ids: demo.map((st) => st.id) });
     });
 
     await step('no script errors or policy violations', async () => {

@@ -453,7 +453,7 @@ async function main() {
       await page.keyboard.press('?');
       await help.waitFor({ state: 'visible', timeout });
       const text = await help.textContent();
-      check('it lists j, k, o, m, a, n and ?', ['next status', 'previous status', 'permalink', 'ack the current status', 'ack the statuses shown', 'show new statuses', 'show or hide'].every((t) => text.includes(t)), text);
+      check('it lists j, k, o, m, a, n and ?', ['next status', 'previous status', 'permalink', 'ack the current status', 'un-ack', 'undo the last ack', 'ack the statuses shown', 'show new statuses', 'show or hide'].every((t) => text.includes(t)), text);
       await page.keyboard.press('Escape');
       await help.waitFor({ state: 'hidden', timeout });
       check('Esc closes it', true);
@@ -573,6 +573,24 @@ async function main() {
       await page.selectOption('#level-threshold', '0');
     });
 
+    await step('an ack can be undone for a few seconds', async () => {
+      const undo = page.locator('#undo');
+      check('the page offers to undo the last ack', await undo.isVisible() && /^Acked \d+ status/.test(await page.locator('#undo-text').textContent()), await page.locator('#undo-text').textContent());
+      const acked = Number((await page.locator('#undo-text').textContent()).match(/\d+/)[0]);
+      const unackResponse = quiet(page.waitForResponse((r) => r.url().endsWith('/unack.json')));
+      await page.keyboard.press('u');
+      const response = await unackResponse;
+      check('u un-acks them', (await response.json()).count === acked, JSON.stringify(await response.json()));
+      check('the server has them unacked again', (await unackedCounts(timeline)).total === acked);
+      check('the offer is gone', !(await undo.isVisible()));
+      await page.waitForFunction((n) => document.querySelectorAll('#statuses > li.status.unacked').length >= n, acked, { timeout });
+      await page.selectOption('#level-threshold', '-1');
+      await page.locator('#ack-button').click();
+      await waitForTitleCount(page, 0);
+      check('and acked again', (await unackedCounts(timeline)).total === 0);
+      await page.selectOption('#level-threshold', '0');
+    });
+
     await step('m acks the current status where it is', async () => {
       const fresh = { id: `${run}/marked`, text: 'A status acked with m.' };
       await api('POST', tlPath(timeline) + '/statuses.json', fresh);
@@ -589,6 +607,16 @@ async function main() {
       check('it shows acked, in place, still current', (await page.locator('#statuses > li.status').first().getAttribute('data-id')) === fresh.id &&
         (await page.locator('li.status.current').getAttribute('data-id')) === fresh.id);
       check('the server acked it', (await unackedCounts(timeline)).total === 0);
+      await waitForTitleCount(page, 0);
+      // m again un-acks it, in place.
+      await page.keyboard.press('m');
+      await page.locator(statusSelector(fresh.id) + '.unacked').waitFor({ timeout });
+      check('m on an acked status un-acks it', (await unackedCounts(timeline)).total === 1 &&
+        (await page.locator('li.status.current').getAttribute('data-id')) === fresh.id);
+      await waitForTitleCount(page, 1);
+      check('without announcing it as new', !(await page.locator('#new-statuses').isVisible()));
+      await page.keyboard.press('m');
+      await page.locator(statusSelector(fresh.id) + '.acked').waitFor({ timeout });
       await waitForTitleCount(page, 0);
       // The next new status is still announced (the acked one left the baseline).
       await api('POST', tlPath(timeline) + '/statuses.json', { id: `${run}/after m`, text: 'after m' });

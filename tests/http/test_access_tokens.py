@@ -109,6 +109,7 @@ class TokenTest(unittest.TestCase):
                              ("GET", "/updates/unacked_counts.json?tl_home=0"),
                              ("POST", "/timelines/home/statuses.json"),
                              ("POST", "/timelines/home/ack.json"),
+                             ("POST", "/timelines/home/unack.json"),
                              ("GET", "/timelines/nosuch/statuses.json")):
             status, headers, data = self.call(method, path, body="" if method == "POST" else None)
             self.assertEqual(status, 401, (path, data))
@@ -155,6 +156,9 @@ class TokenTest(unittest.TestCase):
         status, _, _ = self.call("POST", "/timelines/home/statuses.json", "reader",
                                  body={"id": "sneaked"})
         self.assertEqual(status, 403)
+        status, _, _ = self.call("POST", "/timelines/home/unack.json", "reader",
+                                 body={"ids": ["h1"]})
+        self.assertEqual(status, 403)
         self.assertEqual(self.statuses("home"), before)
 
     def test_a_write_token_for_home_writes_home_only(self):
@@ -167,6 +171,9 @@ class TokenTest(unittest.TestCase):
         self.assertEqual(status, 403, data)
         self.assertIn("not for timeline", json.loads(data)["error"])
         status, _, _ = self.call("POST", "/timelines/work/ack.json", "home-writer", body="")
+        self.assertEqual(status, 403)
+        status, _, _ = self.call("POST", "/timelines/work/unack.json", "home-writer",
+                                 body={"ids": ["w1"]})
         self.assertEqual(status, 403)
         self.assertEqual(self.statuses("work"), before)
         # Write alone does not read.

@@ -72,6 +72,9 @@ class RequestGuardTest(unittest.TestCase):
         self.assert_refused("/timelines/home/statuses.json", '{"id":"injected"}', {
             "Content-Type": "text/plain", "Origin": "http://evil.example"})
         self.assert_refused("/timelines/home/statuses.json", '{"id":"injected"}', {"Origin": "null"})
+        # And un-acking, which puts statuses back.
+        self.assert_refused("/timelines/home/unack.json", '{"ids": ["x"]}', {
+            "Content-Type": "text/plain", "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"})
         # Another web application on this machine is "same-site" and refused too.
         self.assert_refused("/timelines/home/ack.json", "{}", {
             "Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-site"})

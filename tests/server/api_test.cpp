@@ -208,6 +208,38 @@ TEST_CASE_METHOD(fixture, "ack takes ids, max_id, both or nothing") {
   }
 }
 
+TEST_CASE_METHOD(fixture, "unack takes ids and makes acked statuses unacked again") {
+  put("home", numbered(1, 5));
+  CHECK(call_json("POST", "/timelines/home/ack.json", R"({"ids": ["2", "4"]})")["count"] == 2);
+  const auto before = call_json("GET", "/timelines/home/statuses.json?ack_state=acked");
+  REQUIRE(before["statuses"].size() == 2);
+  // Unknown ids and ids that are not acked are left out of the count.
+  CHECK(call_json("POST", "/timelines/home/unack.json", R"({"ids": ["2", "nope", "3"]})") ==
+        json{{"error", nullptr}, {"count", 1}});
+  const auto acked = call_json("GET", "/timelines/home/statuses.json?ack_state=acked");
+  REQUIRE(acked["statuses"].size() == 1);
+  CHECK(acked["statuses"][0]["id"] == "4");
+  const auto two =
+      call_json("GET", "/timelines/home/statuses.json?ack_state=unacked&max_id=2&count=1");
+  REQUIRE(two["statuses"].size() == 1);
+  CHECK(two["statuses"][0]["id"] == "2");
+  CHECK_FALSE(two["statuses"][0]["busybird"].contains("acked_at"));
+  CHECK(call_json("GET",
+                  "/timelines/home/updates/unacked_counts.json")["unacked_counts"]["total"] == 4);
+  CHECK(call_json("POST", "/timelines/home/unack.json", R"({"ids": 4})")["count"] == 1);
+  std::string many = "{\"ids\": [";
+  for (int i = 0; i < 1001; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  many += "]}";
+  for (const std::string& body :
+       {std::string(""), std::string("{}"), std::string("[]"), std::string(R"({"ids": [null]})"),
+        std::string(R"({"max_id": "1"})"), many}) {
+    INFO(body.substr(0, 40));
+    CHECK(call("POST", "/timelines/home/unack.json", body).status == 400);
+  }
+  CHECK(call("POST", "/timelines/nope/unack.json", R"({"ids": "1"})").status == 404);
+  CHECK(call("GET", "/timelines/home/unack.json").status == 405);
+}
+
 TEST_CASE_METHOD(fixture, "the counts long poll answers at once when the stated counts differ") {
   put("home", numbered(1, 4));  // levels 1, 2, 0, 1
   const auto r = call_json("GET", "/timelines/home/updates/unacked_counts.json?total=0");

@@ -6,28 +6,10 @@
 #include "status_html.hpp"
 
 namespace roost::web {
-namespace {
 
 using json = nlohmann::json;
 
-// Parses a request body as JSON under the one input rule (json_input.hpp). `max_depth`
-// counts the levels of a status: an array of statuses is one level more.
-json parse_body(const std::string& body, std::size_t max_depth) {
-  const auto first = body.find_first_not_of(" \t\r\n");
-  const bool list = first != std::string::npos && body[first] == '[';
-  return parse_json_input(body, max_depth, "request body", list ? 1 : 0);
-}
-
-bool blank(const std::string& text) {
-  return text.find_first_not_of(" \t\r\n") == std::string::npos;
-}
-
-// An id from a JSON body: a string or an integer.
-std::string body_id(const json& v, const char* what) {
-  if (!v.is_string() && !v.is_number_integer())
-    throw bad_request(std::string(what) + " must be a string or an integer, not " + v.type_name());
-  return id_text(v);
-}
+namespace {
 
 // The counts a long poll states, keyed "total" or a level; other keys are ignored (clients
 // add cache-busting parameters).
@@ -140,7 +122,8 @@ std::optional<http_response> refuse_route(const route_match& match, const caller
   return std::visit(
       [&](const auto& r) -> std::optional<http_response> {
         using R = std::decay_t<decltype(r)>;
-        if constexpr (std::is_same_v<R, route::post_statuses> || std::is_same_v<R, route::ack>)
+        if constexpr (std::is_same_v<R, route::post_statuses> || std::is_same_v<R, route::ack> ||
+                      std::is_same_v<R, route::unack>)
           return need(scope::write, &r.timeline);
         else if constexpr (std::is_same_v<R, route::get_statuses> ||
                            std::is_same_v<R, route::atom_feed> ||
@@ -158,6 +141,31 @@ std::optional<http_response> refuse_route(const route_match& match, const caller
 }
 
 }  // namespace
+
+json parse_body(const std::string& body, std::size_t max_depth) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  const bool list = first != std::string::npos && body[first] == '[';
+  return parse_json_input(body, max_depth, "request body", list ? 1 : 0);
+}
+
+bool blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+std::string body_id(const json& v, const char* what) {
+  if (!v.is_string() && !v.is_number_integer())
+    throw bad_request(std::string(what) + " must be a string or an integer, not " + v.type_name());
+  return id_text(v);
+}
+
+std::vector<std::string> body_ids(const json& v, const char* what) {
+  std::vector<std::string> list;
+  if (v.is_array())
+    for (const auto& id : v) list.push_back(body_id(id, (std::string("each of ") + what).c_str()));
+  else
+    list.push_back(body_id(v, what));
+  return list;
+}
 
 http_response json_error(int status, const std::string& message) {
   http_response r;
@@ -250,6 +258,8 @@ cancel_fn api::dispatch(const http_request& request, respond_fn& respond) {
     if (served(r->timeline)) post_statuses(r->timeline, request, respond);
   } else if (const auto* r = std::get_if<route::ack>(&match)) {
     if (served(r->timeline)) ack(r->timeline, request, respond);
+  } else if (const auto* r = std::get_if<route::unack>(&match)) {
+    if (served(r->timeline)) unack(r->timeline, request, respond);
   } else if (const auto* r = std::get_if<route::atom_feed>(&match)) {
     if (served(r->timeline)) atom_feed(r->timeline, request, respond);
   } else if (const auto* r = std::get_if<route::changes>(&match)) {
@@ -354,14 +364,8 @@ void api::ack(const std::string& timeline, const http_request& request, respond_
   if (!blank(request.body)) {
     const auto body = parse_body(request.body, config_.max_json_depth);
     if (!body.is_object()) throw bad_request("ack body must be a JSON object");
-    if (const auto ids = body.find("ids"); ids != body.end() && !ids->is_null()) {
-      std::vector<std::string> list;
-      if (ids->is_array())
-        for (const auto& id : *ids) list.push_back(body_id(id, "each of ids"));
-      else
-        list.push_back(body_id(*ids, "ids"));
-      req.ids = std::move(list);
-    }
+    if (const auto ids = body.find("ids"); ids != body.end() && !ids->is_null())
+      req.ids = body_ids(*ids, "ids");
     if (const auto max_id = body.find("max_id"); max_id != body.end() && !max_id->is_null())
       req.max_id = body_id(*max_id, "max_id");
   }

@@ -101,6 +101,7 @@ private:
                     respond_fn& respond);
   void post_statuses(const std::string& timeline, const http_request& request, respond_fn& respond);
   void ack(const std::string& timeline, const http_request& request, respond_fn& respond);
+  void unack(const std::string& timeline, const http_request& request, respond_fn& respond);
   cancel_fn timeline_counts(const std::string& timeline, const http_request& request,
                             respond_fn& respond);
   cancel_fn multi_counts(const http_request& request, const caller& who, respond_fn& respond);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,20 @@ namespace roost::web {
 struct bad_request : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// Parses a request body as JSON under the one input rule (json_input.hpp). `max_depth`
+/// counts the levels of a status: an array of statuses is one level more. Throws
+/// invalid_request.
+nlohmann::json parse_body(const std::string& body, std::size_t max_depth);
+
+/// True for a body of nothing but whitespace.
+bool blank(const std::string& text);
+
+/// An id from a JSON body: a string or an integer; throws bad_request naming `what`.
+std::string body_id(const nlohmann::json& v, const char* what);
+
+/// One id or an array of them (`"ids"` of ack.json and unack.json); throws bad_request.
+std::vector<std::string> body_ids(const nlohmann::json& v, const char* what);
 
 /// A store failure: 503 when the store's work queue is full (the client may retry), 500
 /// for anything else.

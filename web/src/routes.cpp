@@ -58,6 +58,7 @@ route_match match_route(std::string_view method, std::string_view target) {
   if (n == 3 && segments[2] == "changes")
     return expect(method, "GET", route::changes{timeline, true});
   if (n == 3 && segments[2] == "ack.json") return expect(method, "POST", route::ack{timeline});
+  if (n == 3 && segments[2] == "unack.json") return expect(method, "POST", route::unack{timeline});
   if (n == 4 && segments[2] == "updates" && segments[3] == "unacked_counts.json")
     return expect(method, "GET", route::timeline_counts{timeline});
   return route::not_found{};

@@ -22,6 +22,10 @@ struct post_statuses {
 struct ack {
   std::string timeline;
 };
+/// POST /timelines/{timeline}/unack.json
+struct unack {
+  std::string timeline;
+};
 /// GET /timelines/{timeline}/statuses.atom
 struct atom_feed {
   std::string timeline;
@@ -67,11 +71,11 @@ struct not_found {};
 }  // namespace route
 
 using route_match =
-    std::variant<route::get_statuses, route::post_statuses, route::ack, route::atom_feed,
-                 route::changes, route::timeline_counts, route::multi_counts, route::index_page,
-                 route::timeline_page, route::timeline_slash, route::static_asset,
-                 route::login_page, route::login, route::logout, route::health, route::wrong_method,
-                 route::not_found>;
+    std::variant<route::get_statuses, route::post_statuses, route::ack, route::unack,
+                 route::atom_feed, route::changes, route::timeline_counts, route::multi_counts,
+                 route::index_page, route::timeline_page, route::timeline_slash,
+                 route::static_asset, route::login_page, route::login, route::logout, route::health,
+                 route::wrong_method, route::not_found>;
 
 /// Matches `target` (origin-form, percent-encoded; the query is ignored here) for
 /// `method`. Path segments are percent-decoded, so a timeline name may contain "/"

@@ -1,7 +1,8 @@
 // The timeline page (timeline.html, `GET /timelines/{timeline}/`): a page of statuses,
 // newest first, as statuses.html renders them; older pages on demand; a banner when new
 // statuses arrive (one long poll on the unacked counts); a level filter; acking what is
-// shown, or the current status; moving with j and k; a list of the keys on `?`.
+// shown (with an undo), or acking and un-acking the current status; moving with j and k;
+// a list of the keys on `?`.
 
 import { maxCount, readConfig } from './viewer-config.js';
 import { cleanCounts, countAtOrAbove, countedLevels, countsQuery, sameCounts } from './viewer-counts.js';
@@ -30,6 +31,9 @@ function initTimeline(config) {
     end: document.getElementById('end'),
     zone: document.getElementById('time-zone'),
     help: document.getElementById('key-help'),
+    undo: document.getElementById('undo'),
+    undoText: document.getElementById('undo-text'),
+    undoButton: document.getElementById('undo-button'),
   };
   if (name === null) {
     showMessage(ui.message, 'No timeline named in this page.');
@@ -269,34 +273,53 @@ function initTimeline(config) {
     await loadNewest(config.page_size);
     setCurrent(null);
     window.scrollTo(0, 0);
+    offerUndo(unacked.map((e) => e.id));
   });
 
-  // Acks the current status alone (`m`), and shows it acked where it is: the reader's
-  // place in the list does not move.
-  const ackCurrent = withBusy(async () => {
+  // --- undo: for a few seconds after an ack, the acked statuses can be put back
+
+  let undoTimer = null;
+  function offerUndo(ids) {
+    window.clearTimeout(undoTimer);
+    ui.undoText.textContent = 'Acked ' + ids.length + (ids.length === 1 ? ' status.' : ' statuses.');
+    ui.undo.hidden = false;
+    ui.undo.dataset.ids = JSON.stringify(ids);
+    undoTimer = window.setTimeout(() => { ui.undo.hidden = true; }, 10000);
+  }
+
+  const undo = withBusy(async () => {
+    if (ui.undo.hidden) return;
+    const ids = JSON.parse(ui.undo.dataset.ids || '[]');
+    ui.undo.hidden = true;
+    window.clearTimeout(undoTimer);
+    await postJson(timelinePath(name) + '/unack.json', { ids });
+    await loadNewest(config.page_size);
+  });
+
+  // Acks the current status alone, or un-acks it when it is acked (`m`), and shows it
+  // changed where it is: the reader's place in the list does not move.
+  const toggleCurrent = withBusy(async () => {
     const current = entryById(state.currentId);
     if (!current) return;
-    if (current.acked) {
-      showMessage(ui.message, 'This status is acked already; acks cannot be undone yet.');
-      return;
-    }
-    await postJson(timelinePath(name) + '/ack.json', { ids: [current.id] });
+    const acking = !current.acked;
+    await postJson(timelinePath(name) + (acking ? '/ack.json' : '/unack.json'), { ids: [current.id] });
     const fresh = await fetchStatuses(name, [['max_id', current.id], ['count', 1]], formatter);
     const replacement = fresh.length > 0 && fresh[0].id === current.id ? fresh[0] : null;
     if (replacement) {
       current.li.replaceWith(replacement.li);
       current.li = replacement.li;
     } else {
-      current.li.classList.replace('unacked', 'acked');
+      current.li.classList.replace(acking ? 'unacked' : 'acked', acking ? 'acked' : 'unacked');
     }
-    current.acked = true;
-    // It was counted when the list was loaded: without it in the baseline, the next new
-    // status would not be announced (the counts would only be back where they were).
+    current.acked = acking;
+    // The counts at load time must follow, or the next new status would not be announced
+    // (after an ack) or this one would be announced as new (after an un-ack).
     if (state.baseline !== null) {
       const level = String(current.level);
-      if ((state.baseline[level] || 0) > 0) {
-        state.baseline[level] -= 1;
-        state.baseline.total -= 1;
+      const delta = acking ? -1 : 1;
+      if (!acking || (state.baseline[level] || 0) > 0) {
+        state.baseline[level] = (state.baseline[level] || 0) + delta;
+        state.baseline.total += delta;
       }
     }
     markCurrent(current);
@@ -363,7 +386,8 @@ function initTimeline(config) {
     j: () => move(1),
     k: () => move(-1),
     a: () => ack(),
-    m: () => ackCurrent(),
+    m: () => toggleCurrent(),
+    u: () => undo(),
     n: () => showNew(),
     o: () => openCurrent(),
     '?': () => toggleHelp(),
@@ -398,6 +422,7 @@ function initTimeline(config) {
     updateNewBanner();
   });
   ui.ack.addEventListener('click', () => ack());
+  ui.undoButton.addEventListener('click', () => undo());
   ui.newStatuses.addEventListener('click', () => showNew());
   ui.older.addEventListener('click', () => loadOlder());
 

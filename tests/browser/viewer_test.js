@@ -391,6 +391,10 @@ async function main() {
       const pattern = new RegExp(`\\b0?(${hour}|${(hour + 11) % 12 + 1}):56:23\\b`);
       check(`created_at is shown in ${zone}, not as given`, shown !== 'Thu, 16 May 2013 12:56:23 +0000' && pattern.test(shown) && /2013/.test(shown), shown);
       check('the full time is its title', (await time.getAttribute('title')) === shown);
+      // A repost says which time is which: when it was reposted, when the original was posted.
+      const repost = page.locator(statusSelector(specials[3].id));
+      check('a repost shows when it was reposted', /ago/.test(await repost.locator('.status-repost time.status-repost-time').textContent()));
+      check('and that the footer\'s time is the original\'s', /^posted /.test(await repost.locator('.status-permalink').textContent()), await repost.locator('.status-permalink').textContent());
       // A status of a minute ago says so, with the full time on hover.
       const recent = page.locator(statusSelector(fillers[fillerCount - 1].id) + ' time.status-time');
       const recentText = await recent.textContent();

@@ -387,6 +387,7 @@ TEST_CASE("a repost shows the inner status and who reposted it") {
       {"id", "rt1"},
       {"text", "RT @orig: inner"},
       {"user", {{"screen_name", "reposter"}}},
+      {"created_at", "Fri May 17 08:00:00 +0000 2013"},
       {"busybird",
        {{"level", -2}, {"user_permalink", "https://example.com/reposter"}, {"acked_at", nullptr}}},
       {"retweeted_status",
@@ -401,7 +402,13 @@ TEST_CASE("a repost shows the inner status and who reposted it") {
       html.rfind(
           R"(<li class="status unacked" data-id="rt1" data-level="-2" data-acked="false"><div class="status-repost">Reposted by <a class="status-repost-user" href="https://example.com/reposter")",
           0) == 0);
-  CHECK(contains(html, R"(rel="noopener noreferrer">@reposter</a></div>)"));
+  // Both times, each saying which it is: when it was reposted, when it was posted.
+  CHECK(contains(
+      html,
+      R"(rel="noopener noreferrer">@reposter</a> <time class="status-repost-time" datetime="2013-05-17T08:00:00Z">Fri May 17 08:00:00 +0000 2013</time></div>)"));
+  CHECK(contains(
+      html,
+      R"(posted <time class="status-time" datetime="2013-05-16T12:56:23Z">Thu May 16 12:56:23 +0000 2013</time>)"));
   CHECK(contains(html,
                  R"(<span class="status-user"><span class="status-user-name">Orig</span></span>)"));
   CHECK(contains(html, R"(<div class="status-text">inner</div>)"));

@@ -402,6 +402,11 @@ void render(const json& status, html& out) {
     } else {
       out.text("Reposted");
     }
+    // When it was reposted; the footer's time is the original's, and says so.
+    if (const auto reposted_at = string_member(status, "created_at")) {
+      out.text(" ");
+      out.time("status-repost-time", *reposted_at);
+    }
     out.close("div");
   }
 
@@ -464,9 +469,10 @@ void render(const json& status, html& out) {
       out.open("span", "status-permalink");
       out.end_open();
     }
-    if (created_at)
+    if (created_at) {
+      if (inner != nullptr) out.text("posted ");
       out.time("status-time", *created_at);
-    else
+    } else
       out.text("permalink");
     out.close(permalink ? "a" : "span");
   }

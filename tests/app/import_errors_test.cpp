@@ -175,3 +175,28 @@ TEST_CASE("hostile input never crashes the import", "[import][errors][hostile]")
   CHECK(blocking::contains(*store, {.timeline = "t", .query = {"survivor"}}).contained.size() == 1);
   for (const auto& p : out.problems) CHECK(p.rfind("line ", 0) == 0);
 }
+
+TEST_CASE("import progress follows the lines read, batch by batch", "[import]") {
+  // The whole input is in memory (as after one large read of a file): progress must
+  // still move with the lines committed, not jump to the end with the first batch.
+  std::string text;
+  for (int i = 1; i <= 100; ++i) text += line("t", std::to_string(i));
+  const auto size = text.size();
+  memory_storage target;
+  std::vector<double> fractions;
+  std::vector<std::size_t> counts;
+  run_hooks hooks;
+  hooks.progress = [&](std::size_t n, double f) {
+    counts.push_back(n);
+    fractions.push_back(f);
+  };
+  line_reader reader(std::move(text), 4096);
+  const auto result = import_ndjson(target, reader, {.batch_size = 10, .input_bytes = size}, hooks);
+  CHECK(result.outcome == run_outcome::completed);
+  REQUIRE(fractions.size() == 10);
+  for (std::size_t i = 0; i < fractions.size(); ++i) {
+    INFO("batch " << i);
+    CHECK(counts[i] == 10 * (i + 1));
+    CHECK(fractions[i] == Approx(0.1 * static_cast<double>(i + 1)).margin(0.02));
+  }
+}

@@ -401,6 +401,11 @@ async function main() {
       const recentTitle = await recent.getAttribute('title');
       check('a recent time is relative', /\bago\b|\bnow\b/.test(recentText), recentText);
       check('with the full time in its title', /\b20\d\d\b/.test(recentTitle) && recentTitle !== recentText, recentTitle);
+      // The current status (j, Tab) shows its times in full, and gives them back after.
+      await page.locator(statusSelector(fillers[fillerCount - 1].id)).click({ position: { x: 300, y: 10 } });
+      check('the current status shows the full time', (await recent.textContent()) === recentTitle, await recent.textContent());
+      await page.locator(statusSelector(specials[3].id)).click({ position: { x: 300, y: 10 } });
+      check('and the relative one once another is current', (await recent.textContent()) === recentText, await recent.textContent());
     });
 
     await step('the level threshold hides lower levels', async () => {

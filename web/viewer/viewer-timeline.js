@@ -337,14 +337,22 @@ function initTimeline(config) {
 
   // --- the current status (j, k, o)
 
+  // The current status shows its times in full (the others say how long ago), as a
+  // tooltip shows them to the mouse.
   function markCurrent(entry) {
     for (const li of ui.list.querySelectorAll('li.current')) {
       li.classList.remove('current');
       li.removeAttribute('aria-current');
+      localizeTimes(li, formatter);
     }
     if (entry === null) return;
     entry.li.classList.add('current');
     entry.li.setAttribute('aria-current', 'true');
+    showFullTimes(entry.li);
+  }
+
+  function showFullTimes(li) {
+    for (const t of li.querySelectorAll('time[title]')) t.textContent = t.title;
   }
 
   function setCurrent(entry) {
@@ -432,7 +440,11 @@ function initTimeline(config) {
 
   async function start() {
     // "3 min. ago" must not stay at 3.
-    window.setInterval(() => localizeTimes(ui.list, formatter), 30000);
+    window.setInterval(() => {
+      localizeTimes(ui.list, formatter);
+      const current = entryById(state.currentId);
+      if (current) showFullTimes(current.li);
+    }, 30000);
     updateTitle();
     updateThresholdOptions();
     await withBusy(() => loadNewest(config.page_size))();

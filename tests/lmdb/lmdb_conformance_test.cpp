@@ -3,6 +3,7 @@
 // again with storages that hear each other's changes.
 #include <catch2/catch.hpp>
 
+#include "../support/hearing_suite.hpp"
 #include "lmdb_support.hpp"
 #include "storage/conformance/suite.hpp"
 
@@ -21,12 +22,12 @@ struct lmdb_suite : roost::conformance::storage_suite {
 
 // Storages that watch their environment for other writers, so that those opened by
 // open_same_store hear each other.
-struct lmdb_watching_suite : lmdb_suite {
+struct lmdb_watching_suite : roost::testing::hearing_suite<lmdb_suite> {
   std::unique_ptr<roost::status_storage> make_storage(
       const roost::storage_limits& limits) override {
     dirs.push_back(std::make_unique<roost::testing::temp_dir>());
     auto options = roost::testing::small_options(dirs.back()->path(), limits);
-    options.watch_interval = std::chrono::milliseconds(2);
+    options.watch_interval = roost::testing::test_watch_interval;
     return roost::make_lmdb_storage(std::move(options));
   }
 
@@ -34,18 +35,8 @@ struct lmdb_watching_suite : lmdb_suite {
       roost::status_storage& first, const roost::storage_limits& limits) override {
     auto options = roost::testing::small_options(
         dynamic_cast<roost::lmdb_storage&>(first).directory(), limits);
-    options.watch_interval = std::chrono::milliseconds(2);
+    options.watch_interval = roost::testing::test_watch_interval;
     return roost::make_lmdb_storage(std::move(options));
-  }
-
-  void run_until(const std::function<bool()>& done) override {
-    roost::conformance::wait_until(done);
-  }
-
-  roost::conformance::capabilities caps() const override {
-    roost::conformance::capabilities c;
-    c.changes_from_elsewhere = true;
-    return c;
   }
 };
 

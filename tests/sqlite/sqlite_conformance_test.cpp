@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "../support/delaying_storage.hpp"
+#include "../support/hearing_suite.hpp"
 #include "sqlite_support.hpp"
 #include "storage/conformance/suite.hpp"
 
@@ -14,7 +15,7 @@ using roost::testing::temp_dir;
 
 // Each storage gets its own new file in the fixture's directory, and watches it for the
 // writes of other connections (which only open_same_store's storages make).
-struct sqlite_file_suite : roost::conformance::storage_suite {
+struct sqlite_file_suite : roost::testing::hearing_suite<roost::conformance::storage_suite> {
   temp_dir dir;
   int made = 0;
 
@@ -23,7 +24,7 @@ struct sqlite_file_suite : roost::conformance::storage_suite {
     roost::sqlite_options options;
     options.path = dir / ("store-" + std::to_string(++made) + ".db");
     options.limits = limits;
-    options.watch_interval = std::chrono::milliseconds(2);
+    options.watch_interval = roost::testing::test_watch_interval;
     return roost::make_sqlite_storage(std::move(options));
   }
 
@@ -33,17 +34,6 @@ struct sqlite_file_suite : roost::conformance::storage_suite {
     auto options = dynamic_cast<roost::sqlite_storage&>(first).options();
     options.limits = limits;
     return roost::make_sqlite_storage(std::move(options));
-  }
-
-  // Changes made elsewhere are heard on the storage's watching thread.
-  void run_until(const std::function<bool()>& done) override {
-    roost::conformance::wait_until(done);
-  }
-
-  roost::conformance::capabilities caps() const override {
-    roost::conformance::capabilities c;
-    c.changes_from_elsewhere = true;
-    return c;
   }
 };
 

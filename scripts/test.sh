@@ -2,7 +2,8 @@
 # Sets up everything and runs the whole test suite in one build configuration.
 #   scripts/test.sh          # the "ci" preset: optimized, warnings are errors
 #   scripts/test.sh asan     # AddressSanitizer + UndefinedBehaviorSanitizer
-#   scripts/test.sh tsan     # ThreadSanitizer on the async layer and the Timeline watchers
+#   scripts/test.sh tsan     # ThreadSanitizer on the async layer, the Timeline watchers and
+#                            # the change poller
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache must accept precompiled headers to hit the cache at all.

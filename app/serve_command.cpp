@@ -26,6 +26,7 @@ int serve_command(const std::vector<std::string>& args) {
   }
   const bool default_location = config.storage.empty();
   web::finish_config(config);
+  web::resolve_listen_address(config);
   if (default_location) {
     // The default data directory is ours to create; an explicit path's is not.
     std::filesystem::create_directories(web::default_data_path().parent_path());

@@ -112,7 +112,8 @@ class HostileRequests:
                      "/timelines/%FF/updates/unacked_counts.json", "/timelines/%FF/",
                      "/timelines/%C0%AF/statuses.json", "/static/%FF"]:
             self.assert_client_error("GET", path, codes=(404,))
-        for path in ["/timelines/%FF/statuses.json", "/timelines/%FF/ack.json"]:
+        for path in ["/timelines/%FF/statuses.json", "/timelines/%FF/ack.json",
+                     "/timelines/%FF/unack.json"]:
             self.assert_client_error("POST", path, b"{}", codes=(404,))
 
     def test_invalid_utf8_in_raw_request_bytes(self):
@@ -140,6 +141,7 @@ class HostileRequests:
         for body in BAD_ACK_BODIES:
             with self.subTest(body=body):
                 self.assert_client_error("POST", "/timelines/home/ack.json", body)
+                self.assert_client_error("POST", "/timelines/home/unack.json", body)
         self.assertEqual((self.counts(), self.statuses()), before)
 
     def test_a_nul_byte_never_hides_the_rest_of_a_body(self):

@@ -287,6 +287,10 @@ void check_time_zone(const std::string& zone) {
 
 }  // namespace
 
+void resolve_listen_address(server_config& config) {
+  config.listen_address = numeric_listen_address(config.listen_address);
+}
+
 void finish_config(server_config& config) {
   check_time_zone(config.time_zone);
   config.listen_address = numeric_listen_address(config.listen_address);

@@ -97,6 +97,12 @@ void set_listen(server_config& config, std::string_view host_port);
 /// defaults; throws config_error.
 void finish_config(server_config& config);
 
+/// Replaces a listen host name (localhost, a name in /etc/hosts) by the numeric address
+/// the system's resolver gives for it, its IPv4 one first; an address stays as it is. Kept
+/// out of finish_config, which only checks: resolving may ask the network. Call it before
+/// the server starts. Throws config_error naming the host when it does not resolve.
+void resolve_listen_address(server_config& config);
+
 /// Where the SQLite file goes when no storage is given: $XDG_DATA_HOME/roost/roost.sqlite3,
 /// else ~/.local/share/roost/roost.sqlite3, else ./roost.sqlite3.
 std::filesystem::path default_data_path();
